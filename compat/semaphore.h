@@ -1,0 +1,68 @@
+/* <semaphore.h> for Windows: the whole POSIX semaphore API on Win32 semaphores.
+ * It replaces winpthreads' header of the same name, so a program sees one sem_t and one
+ * implementation whatever else it includes or links. */
+#ifndef POSIXIPC_SEMAPHORE_H
+#define POSIXIPC_SEMAPHORE_H
+
+#ifdef WIN_PTHREADS_SEMAPHORE_H
+#error "winpthreads' <semaphore.h> was included before posixipc's: put posixipc's include folder (pkg-config --cflags posixipc) first"
+#endif
+/* Keep winpthreads' header out from now on. */
+#define WIN_PTHREADS_SEMAPHORE_H
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Opaque.  pshared semaphores keep only process-independent data here, so a sem_t placed in
+ * a MAP_SHARED mapping works from every process that maps it. */
+typedef struct {
+	unsigned int __magic;
+	unsigned int __kind;
+	unsigned long long __id;
+	void *__handle;
+	void *__priv;
+} sem_t;
+
+#define SEM_FAILED ((sem_t *)0)
+#ifndef SEM_VALUE_MAX
+#define SEM_VALUE_MAX 2147483647
+#endif
+#ifndef SEM_NSEMS_MAX
+#define SEM_NSEMS_MAX 256
+#endif
+
+sem_t *posixipc_sem_open(const char *name, int oflag, ...);
+int posixipc_sem_close(sem_t *sem);
+int posixipc_sem_unlink(const char *name);
+int posixipc_sem_init(sem_t *sem, int pshared, unsigned int value);
+int posixipc_sem_destroy(sem_t *sem);
+int posixipc_sem_wait(sem_t *sem);
+int posixipc_sem_trywait(sem_t *sem);
+int posixipc_sem_timedwait(sem_t *sem, const struct timespec *abstime);
+int posixipc_sem_clockwait(sem_t *sem, clockid_t clock, const struct timespec *abstime);
+int posixipc_sem_post(sem_t *sem);
+int posixipc_sem_getvalue(sem_t *sem, int *value);
+
+#define sem_open      posixipc_sem_open
+#define sem_close     posixipc_sem_close
+#define sem_unlink    posixipc_sem_unlink
+#define sem_init      posixipc_sem_init
+#define sem_destroy   posixipc_sem_destroy
+#define sem_wait      posixipc_sem_wait
+#define sem_trywait   posixipc_sem_trywait
+#define sem_timedwait posixipc_sem_timedwait
+#define sem_clockwait posixipc_sem_clockwait
+#define sem_post      posixipc_sem_post
+#define sem_getvalue  posixipc_sem_getvalue
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

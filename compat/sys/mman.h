@@ -1,0 +1,94 @@
+/* <sys/mman.h> for Windows: memory mappings (mmap family) and POSIX shared memory objects
+ * (shm_open/shm_unlink), implemented by posixipc on Win32 file mappings. */
+#ifndef POSIXIPC_SYS_MMAN_H
+#define POSIXIPC_SYS_MMAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PROT_NONE  0x0
+#define PROT_READ  0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC  0x4
+
+#define MAP_SHARED          0x01
+#define MAP_PRIVATE         0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE            0x0f
+#define MAP_FIXED           0x10
+#define MAP_ANONYMOUS       0x20
+#define MAP_ANON            MAP_ANONYMOUS
+#define MAP_NORESERVE       0x4000
+#define MAP_POPULATE        0x8000
+#define MAP_FIXED_NOREPLACE 0x100000
+
+#define MAP_FAILED ((void *)-1)
+
+#define MS_ASYNC      1
+#define MS_INVALIDATE 2
+#define MS_SYNC       4
+
+#define MCL_CURRENT 1
+#define MCL_FUTURE  2
+#define MCL_ONFAULT 4
+
+#define MADV_NORMAL     0
+#define MADV_RANDOM     1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED   3
+#define MADV_DONTNEED   4
+#define MADV_FREE       8
+
+#define POSIX_MADV_NORMAL     MADV_NORMAL
+#define POSIX_MADV_RANDOM     MADV_RANDOM
+#define POSIX_MADV_SEQUENTIAL MADV_SEQUENTIAL
+#define POSIX_MADV_WILLNEED   MADV_WILLNEED
+#define POSIX_MADV_DONTNEED   MADV_DONTNEED
+
+/* The library takes 64-bit offsets; the inline wrapper below accepts the caller's off_t,
+ * 32 or 64 bits depending on _FILE_OFFSET_BITS. */
+void *posixipc_mmap64(void *addr, size_t length, int prot, int flags, int fd, int64_t offset);
+int posixipc_munmap(void *addr, size_t length);
+int posixipc_mprotect(void *addr, size_t length, int prot);
+int posixipc_msync(void *addr, size_t length, int flags);
+int posixipc_mlock(const void *addr, size_t length);
+int posixipc_munlock(const void *addr, size_t length);
+int posixipc_mlockall(int flags);
+int posixipc_munlockall(void);
+int posixipc_madvise(void *addr, size_t length, int advice);
+int posixipc_posix_madvise(void *addr, size_t length, int advice);
+int posixipc_shm_open(const char *name, int oflag, mode_t mode);
+int posixipc_shm_unlink(const char *name);
+
+static __inline__ void *posixipc_mmap(void *addr, size_t length, int prot, int flags, int fd,
+                                      off_t offset)
+{
+	return posixipc_mmap64(addr, length, prot, flags, fd, (int64_t)offset);
+}
+
+#define mmap          posixipc_mmap
+#define mmap64        posixipc_mmap64
+#define munmap        posixipc_munmap
+#define mprotect      posixipc_mprotect
+#define msync         posixipc_msync
+#define mlock         posixipc_mlock
+#define munlock       posixipc_munlock
+#define mlockall      posixipc_mlockall
+#define munlockall    posixipc_munlockall
+#define madvise       posixipc_madvise
+#define posix_madvise posixipc_posix_madvise
+#define shm_open      posixipc_shm_open
+#define shm_unlink    posixipc_shm_unlink
+
+#ifdef __cplusplus
+}
+#endif
+
+#include <unistd.h> /* sysconf(_SC_PAGESIZE), getpagesize() */
+
+#endif

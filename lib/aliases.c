@@ -1,0 +1,191 @@
+/* The POSIX names themselves, for code that calls them without the compat headers and for
+ * configure checks such as AC_CHECK_FUNCS([sem_open mmap]).  Programs built with the headers
+ * call the posixipc_ names, so link order against winpthreads or libgcc never matters.
+ * mprotect and getpagesize are left to libgcc, which defines both. */
+#include <fcntl.h>
+#include <semaphore.h>
+#include <stdarg.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#undef mmap
+#undef mmap64
+#undef munmap
+#undef msync
+#undef mlock
+#undef munlock
+#undef mlockall
+#undef munlockall
+#undef madvise
+#undef posix_madvise
+#undef shm_open
+#undef shm_unlink
+#undef sem_open
+#undef sem_close
+#undef sem_unlink
+#undef sem_init
+#undef sem_destroy
+#undef sem_wait
+#undef sem_trywait
+#undef sem_timedwait
+#undef sem_clockwait
+#undef sem_post
+#undef sem_getvalue
+#undef mkfifo
+#undef mkfifoat
+#undef fcntl
+#undef sysconf
+
+PI_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+{
+	return posixipc_mmap64(addr, length, prot, flags, fd, offset);
+}
+
+PI_EXPORT void *mmap64(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)
+{
+	return posixipc_mmap64(addr, length, prot, flags, fd, offset);
+}
+
+PI_EXPORT int munmap(void *addr, size_t length)
+{
+	return posixipc_munmap(addr, length);
+}
+
+PI_EXPORT int msync(void *addr, size_t length, int flags)
+{
+	return posixipc_msync(addr, length, flags);
+}
+
+PI_EXPORT int mlock(const void *addr, size_t length)
+{
+	return posixipc_mlock(addr, length);
+}
+
+PI_EXPORT int munlock(const void *addr, size_t length)
+{
+	return posixipc_munlock(addr, length);
+}
+
+PI_EXPORT int mlockall(int flags)
+{
+	return posixipc_mlockall(flags);
+}
+
+PI_EXPORT int munlockall(void)
+{
+	return posixipc_munlockall();
+}
+
+PI_EXPORT int madvise(void *addr, size_t length, int advice)
+{
+	return posixipc_madvise(addr, length, advice);
+}
+
+PI_EXPORT int posix_madvise(void *addr, size_t length, int advice)
+{
+	return posixipc_posix_madvise(addr, length, advice);
+}
+
+PI_EXPORT int shm_open(const char *name, int oflag, mode_t mode)
+{
+	return posixipc_shm_open(name, oflag, mode);
+}
+
+PI_EXPORT int shm_unlink(const char *name)
+{
+	return posixipc_shm_unlink(name);
+}
+
+PI_EXPORT sem_t *sem_open(const char *name, int oflag, ...)
+{
+	unsigned int value = 0;
+	int mode = 0;
+	va_list ap;
+
+	if (oflag & O_CREAT) {
+		va_start(ap, oflag);
+		mode = va_arg(ap, int);
+		value = va_arg(ap, unsigned int);
+		va_end(ap);
+	}
+	return posixipc_sem_open(name, oflag, mode, value);
+}
+
+PI_EXPORT int sem_close(sem_t *sem)
+{
+	return posixipc_sem_close(sem);
+}
+
+PI_EXPORT int sem_unlink(const char *name)
+{
+	return posixipc_sem_unlink(name);
+}
+
+PI_EXPORT int sem_init(sem_t *sem, int pshared, unsigned int value)
+{
+	return posixipc_sem_init(sem, pshared, value);
+}
+
+PI_EXPORT int sem_destroy(sem_t *sem)
+{
+	return posixipc_sem_destroy(sem);
+}
+
+PI_EXPORT int sem_wait(sem_t *sem)
+{
+	return posixipc_sem_wait(sem);
+}
+
+PI_EXPORT int sem_trywait(sem_t *sem)
+{
+	return posixipc_sem_trywait(sem);
+}
+
+PI_EXPORT int sem_timedwait(sem_t *sem, const struct timespec *abstime)
+{
+	return posixipc_sem_timedwait(sem, abstime);
+}
+
+PI_EXPORT int sem_clockwait(sem_t *sem, clockid_t clock, const struct timespec *abstime)
+{
+	return posixipc_sem_clockwait(sem, clock, abstime);
+}
+
+PI_EXPORT int sem_post(sem_t *sem)
+{
+	return posixipc_sem_post(sem);
+}
+
+PI_EXPORT int sem_getvalue(sem_t *sem, int *value)
+{
+	return posixipc_sem_getvalue(sem, value);
+}
+
+PI_EXPORT int mkfifo(const char *path, mode_t mode)
+{
+	return posixipc_mkfifo(path, mode);
+}
+
+PI_EXPORT int mkfifoat(int dirfd, const char *path, mode_t mode)
+{
+	return posixipc_mkfifoat(dirfd, path, mode);
+}
+
+PI_EXPORT int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	int arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, int);
+	va_end(ap);
+	return posixipc_fcntl(fd, cmd, arg);
+}
+
+PI_EXPORT long sysconf(int name)
+{
+	return posixipc_sysconf(name);
+}

@@ -1,0 +1,305 @@
+/* The POSIX descriptor calls (open, read, write, close, dup, dup2, fcntl, fopen, freopen)
+ * as the compat headers route them: descriptors with library state go to their facility,
+ * all others straight to the C runtime. */
+#include <fcntl.h>
+#include <io.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#include <winternl.h>
+
+/* The compat headers rename these; here the C runtime's own functions are meant. */
+#undef open
+#undef read
+#undef write
+#undef close
+#undef dup
+#undef dup2
+#undef fopen
+#undef freopen
+#undef fcntl
+#undef fclose
+
+int posixipc_is_fifo(const char *path);
+
+/* The C runtime reads at most UINT_MAX bytes in one call. */
+static unsigned int crt_count(size_t count)
+{
+	return count > 0x7fffffffu ? 0x7fffffffu : (unsigned int)count;
+}
+
+PI_EXPORT int posixipc_open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & O_CREAT) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if (path == NULL)
+		return pi_fail(EFAULT);
+	if (posixipc_is_fifo(path))
+		return pi_fifo_open(path, flags, mode);
+	/* O_NONBLOCK means nothing to regular files on POSIX either. */
+	return _open(path, flags & ~PI_O_NONBLOCK, mode);
+}
+
+PI_EXPORT ssize_t posixipc_read(int fd, void *buf, size_t count)
+{
+	const struct pi_fd_ops *ops;
+	void *obj = pi_fd_acquire(fd, &ops);
+	ssize_t r;
+
+	if (obj == NULL)
+		return _read(fd, buf, crt_count(count));
+	r = ops->read(obj, fd, buf, count);
+	pi_fd_release(ops, obj);
+	return r;
+}
+
+PI_EXPORT ssize_t posixipc_write(int fd, const void *buf, size_t count)
+{
+	const struct pi_fd_ops *ops;
+	void *obj = pi_fd_acquire(fd, &ops);
+	ssize_t r;
+
+	if (obj == NULL)
+		return _write(fd, buf, crt_count(count));
+	r = ops->write(obj, fd, buf, count);
+	pi_fd_release(ops, obj);
+	return r;
+}
+
+PI_EXPORT int posixipc_close(int fd)
+{
+	const struct pi_fd_ops *ops;
+	void *obj = pi_fd_unregister(fd, &ops);
+
+	if (obj != NULL) {
+		ops->close(obj, fd);
+		ops->unref(obj);
+	}
+	return _close(fd);
+}
+
+/* Give newfd, a C runtime duplicate of fd, the library state fd has. */
+static int dup_state(int fd, int newfd)
+{
+	const struct pi_fd_ops *ops;
+	void *obj = pi_fd_acquire(fd, &ops), *copy;
+	int e;
+
+	if (obj == NULL)
+		return newfd;
+	copy = ops->dup(obj, newfd);
+	pi_fd_release(ops, obj);
+	if (copy == NULL ||
+	    pi_fd_register(newfd, (HANDLE)_get_osfhandle(newfd), ops, copy) < 0) {
+		e = errno;
+		if (copy != NULL)
+			ops->unref(copy);
+		_close(newfd);
+		return pi_fail(e);
+	}
+	return newfd;
+}
+
+PI_EXPORT int posixipc_dup(int fd)
+{
+	int newfd = _dup(fd);
+
+	return newfd < 0 ? -1 : dup_state(fd, newfd);
+}
+
+PI_EXPORT int posixipc_dup2(int fd, int fd2)
+{
+	const struct pi_fd_ops *ops;
+	void *old;
+
+	if (_get_osfhandle(fd) == -1)
+		return pi_fail(EBADF);
+	if (fd == fd2)
+		return fd2;
+	old = pi_fd_unregister(fd2, &ops);
+	if (old != NULL) {
+		ops->close(old, fd2);
+		ops->unref(old);
+	}
+	if (_dup2(fd, fd2) < 0)
+		return -1;
+	return dup_state(fd, fd2);
+}
+
+static int get_fd_flags(int fd)
+{
+	DWORD info;
+
+	if (!GetHandleInformation((HANDLE)_get_osfhandle(fd), &info))
+		return pi_fail_win32(0);
+	return (info & HANDLE_FLAG_INHERIT) ? 0 : FD_CLOEXEC;
+}
+
+static int set_fd_flags(int fd, int flags)
+{
+	if (!SetHandleInformation((HANDLE)_get_osfhandle(fd), HANDLE_FLAG_INHERIT,
+				  (flags & FD_CLOEXEC) ? 0 : HANDLE_FLAG_INHERIT))
+		return pi_fail_win32(0);
+	return 0;
+}
+
+/* Status flags of a plain descriptor: its access mode, from the rights its HANDLE holds. */
+static int plain_getfl(int fd)
+{
+	PUBLIC_OBJECT_BASIC_INFORMATION info;
+	ULONG n;
+	int r, w;
+
+	if (NtQueryObject((HANDLE)_get_osfhandle(fd), ObjectBasicInformation, &info, sizeof info,
+			  &n) < 0)
+		return O_RDWR;
+	r = (info.GrantedAccess & FILE_READ_DATA) != 0;
+	w = (info.GrantedAccess & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
+	return r && w ? O_RDWR : w ? O_WRONLY : O_RDONLY;
+}
+
+PI_EXPORT int posixipc_fcntl(int fd, int cmd, ...)
+{
+	const struct pi_fd_ops *ops;
+	void *obj;
+	va_list ap;
+	int arg = 0, r, newfd;
+
+	va_start(ap, cmd);
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD || cmd == F_SETFL)
+		arg = va_arg(ap, int);
+	va_end(ap);
+	if (_get_osfhandle(fd) == -1)
+		return pi_fail(EBADF);
+	switch (cmd) {
+	case F_GETFD:
+		return get_fd_flags(fd);
+	case F_SETFD:
+		return set_fd_flags(fd, arg);
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg < 0)
+			return pi_fail(EINVAL);
+		/* The C runtime hands out the lowest free descriptor; find one >= arg. */
+		for (newfd = arg; newfd < 2048; newfd++)
+			if (_get_osfhandle(newfd) == -1)
+				break;
+		if (newfd == 2048)
+			return pi_fail(EMFILE);
+		if (posixipc_dup2(fd, newfd) < 0)
+			return -1;
+		if (cmd == F_DUPFD_CLOEXEC)
+			set_fd_flags(newfd, FD_CLOEXEC);
+		return newfd;
+	case F_GETFL:
+		obj = pi_fd_acquire(fd, &ops);
+		if (obj == NULL)
+			return plain_getfl(fd);
+		r = ops->getfl(obj);
+		pi_fd_release(ops, obj);
+		return r;
+	case F_SETFL:
+		obj = pi_fd_acquire(fd, &ops);
+		if (obj == NULL)
+			return 0;
+		r = ops->setfl(obj, fd, arg);
+		pi_fd_release(ops, obj);
+		return r;
+	default:
+		return pi_fail(EINVAL);
+	}
+}
+
+/* fopen's mode string as open() flags: r, w, a, with + and b/t/x/e modifiers. */
+static int fopen_flags(const char *mode)
+{
+	int plus = mode[0] && mode[1] && (mode[1] == '+' || (mode[2] && mode[2] == '+'));
+
+	switch (mode[0]) {
+	case 'r':
+		return plus ? O_RDWR : O_RDONLY;
+	case 'w':
+	case 'a':
+		return plus ? O_RDWR : O_WRONLY;
+	default:
+		return -1;
+	}
+}
+
+PI_EXPORT FILE *posixipc_fopen(const char *path, const char *mode)
+{
+	int flags, fd;
+	FILE *f;
+
+	if (path == NULL || mode == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!posixipc_is_fifo(path))
+		return fopen(path, mode);
+	flags = fopen_flags(mode);
+	if (flags < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	fd = pi_fifo_open(path, flags, 0);
+	if (fd < 0)
+		return NULL;
+	f = _fdopen(fd, mode);
+	if (f == NULL)
+		posixipc_close(fd);
+	return f;
+}
+
+PI_EXPORT FILE *posixipc_freopen(const char *path, const char *mode, FILE *stream)
+{
+	int flags, fd;
+
+	if (path == NULL || mode == NULL || stream == NULL || !posixipc_is_fifo(path))
+		return freopen(path, mode, stream);
+	flags = fopen_flags(mode);
+	if (flags < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	fd = pi_fifo_open(path, flags, 0);
+	if (fd < 0)
+		return NULL;
+	fflush(stream);
+	if (posixipc_dup2(fd, _fileno(stream)) < 0) {
+		posixipc_close(fd);
+		return NULL;
+	}
+	posixipc_close(fd);
+	clearerr(stream);
+	return stream;
+}
+
+PI_EXPORT int posixipc_fclose(FILE *stream)
+{
+	const struct pi_fd_ops *ops;
+	void *obj;
+	int fd;
+
+	if (stream == NULL)
+		return pi_fail(EINVAL);
+	fd = _fileno(stream);
+	/* Flush while the descriptor's state still exists, then drop it before the runtime
+	 * closes the descriptor, so a reused descriptor number is never taken for this one. */
+	fflush(stream);
+	obj = pi_fd_unregister(fd, &ops);
+	if (obj != NULL) {
+		ops->close(obj, fd);
+		ops->unref(obj);
+	}
+	return fclose(stream);
+}

@@ -1,0 +1,101 @@
+/* The descriptor table: which C runtime descriptors carry library state (FIFO ends), keyed
+ * by descriptor and checked against the HANDLE the descriptor wraps. */
+#include <io.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+struct entry {
+	HANDLE handle;
+	const struct pi_fd_ops *ops;
+	void *obj;
+};
+
+static SRWLOCK lock = SRWLOCK_INIT;
+static struct entry *table;
+static int table_size;
+
+static int grow(int fd)
+{
+	int n = table_size ? table_size : 64;
+	struct entry *t;
+
+	while (n <= fd)
+		n *= 2;
+	t = realloc(table, (size_t)n * sizeof *t);
+	if (t == NULL)
+		return pi_fail(ENOMEM);
+	ZeroMemory(t + table_size, (size_t)(n - table_size) * sizeof *t);
+	table = t;
+	table_size = n;
+	return 0;
+}
+
+static int is_live(int fd)
+{
+	return fd >= 0 && fd < table_size && table[fd].obj != NULL &&
+	       (HANDLE)_get_osfhandle(fd) == table[fd].handle;
+}
+
+int pi_fd_register(int fd, HANDLE h, const struct pi_fd_ops *ops, void *obj)
+{
+	struct entry old = { 0 };
+
+	if (fd < 0 || ops == NULL || obj == NULL)
+		return pi_fail(EINVAL);
+	AcquireSRWLockExclusive(&lock);
+	if (fd >= table_size && grow(fd) < 0) {
+		ReleaseSRWLockExclusive(&lock);
+		return -1;
+	}
+	/* A leftover entry belongs to a descriptor closed behind our back: drop it. */
+	old = table[fd];
+	table[fd].handle = h;
+	table[fd].ops = ops;
+	table[fd].obj = obj;
+	ReleaseSRWLockExclusive(&lock);
+	if (old.obj != NULL)
+		old.ops->unref(old.obj);
+	return 0;
+}
+
+void *pi_fd_acquire(int fd, const struct pi_fd_ops **ops)
+{
+	void *obj = NULL;
+
+	AcquireSRWLockShared(&lock);
+	if (is_live(fd)) {
+		obj = table[fd].obj;
+		*ops = table[fd].ops;
+		(*ops)->ref(obj);
+	}
+	ReleaseSRWLockShared(&lock);
+	return obj;
+}
+
+void pi_fd_release(const struct pi_fd_ops *ops, void *obj)
+{
+	if (obj != NULL)
+		ops->unref(obj);
+}
+
+void *pi_fd_unregister(int fd, const struct pi_fd_ops **ops)
+{
+	struct entry old = { 0 };
+	int live;
+
+	AcquireSRWLockExclusive(&lock);
+	live = is_live(fd);
+	if (fd >= 0 && fd < table_size) {
+		old = table[fd];
+		ZeroMemory(&table[fd], sizeof table[fd]);
+	}
+	ReleaseSRWLockExclusive(&lock);
+	if (old.obj != NULL && !live) {
+		old.ops->unref(old.obj);
+		return NULL;
+	}
+	if (old.obj != NULL)
+		*ops = old.ops;
+	return old.obj;
+}

@@ -1,0 +1,54 @@
+/* sysconf() and getpagesize(), which mingw-w64 lacks: the page size callers align mmap
+ * offsets to, and the limits of the library's own facilities. */
+#include <limits.h>
+#include <semaphore.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#undef sysconf
+#undef getpagesize
+
+PI_EXPORT int posixipc_getpagesize(void)
+{
+	SYSTEM_INFO si;
+
+	GetSystemInfo(&si);
+	return (int)si.dwPageSize;
+}
+
+PI_EXPORT long posixipc_sysconf(int name)
+{
+	SYSTEM_INFO si;
+	MEMORYSTATUSEX ms;
+
+	switch (name) {
+	case _SC_PAGESIZE:
+		return posixipc_getpagesize();
+	case _SC_NPROCESSORS_CONF:
+	case _SC_NPROCESSORS_ONLN:
+		GetSystemInfo(&si);
+		return (long)si.dwNumberOfProcessors;
+	case _SC_PHYS_PAGES:
+		ms.dwLength = sizeof ms;
+		if (!GlobalMemoryStatusEx(&ms))
+			return pi_fail_win32(0);
+		return (long)(ms.ullTotalPhys / (DWORDLONG)posixipc_getpagesize());
+	case _SC_SEM_VALUE_MAX:
+		return SEM_VALUE_MAX;
+	case _SC_SEM_NSEMS_MAX:
+		/* No fixed limit: POSIX says return -1 without changing errno. */
+		return -1;
+	case _SC_OPEN_MAX:
+		return 2048;
+	case _SC_CLK_TCK:
+		return 1000;
+	case _SC_ARG_MAX:
+		return 32767;
+	case _SC_CHILD_MAX:
+	case _SC_NGROUPS_MAX:
+		return -1;
+	default:
+		return pi_fail(EINVAL);
+	}
+}

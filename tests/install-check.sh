@@ -1,0 +1,53 @@
+#!/bin/sh
+# Installs the library into a temporary prefix and builds a program with nothing but
+# pkg-config's flags, once against the DLL and once statically, then runs both.
+set -eu
+: "${top_builddir:?}" "${top_srcdir:?}"
+work=$(mktemp -d "${TMPDIR:-/tmp}/posixipc-install.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+make -s -C "$top_builddir" install DESTDIR="$root" >"$work/install.log" 2>&1 ||
+  { cat "$work/install.log"; exit 1; }
+pc=$(find "$root" -name posixipc.pc | head -n 1)
+[ -n "$pc" ] || { echo "posixipc.pc was not installed"; exit 1; }
+libdir=$(dirname "$(dirname "$pc")")
+prefix=$(dirname "$libdir")
+# The files sit under DESTDIR; the sysroot variable maps the .pc's paths there.
+export PKG_CONFIG_LIBDIR="$libdir/pkgconfig" PKG_CONFIG_PATH=
+export PKG_CONFIG_SYSROOT_DIR="$root"
+for h in sys/mman.h semaphore.h sys/stat.h fcntl.h unistd.h; do
+  [ -f "$prefix/include/posixipc/$h" ] || { echo "not installed: include/posixipc/$h"; exit 1; }
+done
+[ ! -e "$prefix/include/sys/mman.h" ] || { echo "sys/mman.h must not be on the default path"; exit 1; }
+cat >"$work/prog.c" <<'PROG'
+#include <posixipc.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+int main(void)
+{
+	char dir[512];
+	if (strcmp(posixipc_version(), POSIXIPC_VERSION_STRING) != 0) return 1;
+	if (posixipc_objects_dir(dir, sizeof dir) != 0) return 2;
+	if (sysconf(_SC_PAGESIZE) != 4096) return 3;
+	printf("linked posixipc %s\n", posixipc_version());
+	return 0;
+}
+PROG
+cflags=$(pkg-config --cflags posixipc)
+# shellcheck disable=SC2086
+$CC $cflags -Wall -Wextra -Werror "$work/prog.c" -o "$work/prog-dll.exe" $(pkg-config --libs posixipc)
+# shellcheck disable=SC2086
+$CC $cflags -Wall -Wextra -Werror "$work/prog.c" -o "$work/prog-static.exe" -static $(pkg-config --static --libs posixipc)
+x86_64-w64-mingw32-objdump -p "$work/prog-dll.exe" | grep -qi 'DLL Name: libposixipc' ||
+  { echo "the DLL program does not import libposixipc's DLL"; exit 1; }
+if x86_64-w64-mingw32-objdump -p "$work/prog-static.exe" 2>/dev/null | grep -qi 'libposixipc'; then
+  echo "the static program still imports the DLL"; exit 1
+fi
+cp "$prefix"/bin/libposixipc*.dll "$work/"
+run=$top_srcdir/build-aux/wine-run
+sh "$run" "$work/prog-dll.exe"
+sh "$run" "$work/prog-static.exe"
+echo "PASS: pkg-config flags build and link against the DLL and the static library"

@@ -1,0 +1,107 @@
+/* Shared test helpers: suite runner with watchdog, unique names, helper processes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static DWORD WINAPI watchdog(LPVOID arg)
+{
+	DWORD seconds = (DWORD)(ULONG_PTR)arg;
+
+	Sleep(seconds * 1000);
+	fprintf(stderr, "watchdog: test still running after %lu s, giving up\n",
+		(unsigned long)seconds);
+	fflush(NULL);
+	ExitProcess(124);
+	return 0;
+}
+
+int tu_run(Suite *suite)
+{
+	const char *env = getenv("POSIXIPC_TEST_TIMEOUT");
+	DWORD seconds = env ? (DWORD)strtoul(env, NULL, 10) : 300;
+	SRunner *runner;
+	HANDLE t;
+	int failed;
+
+	t = CreateThread(NULL, 0, watchdog, (LPVOID)(ULONG_PTR)seconds, 0, NULL);
+	if (t)
+		CloseHandle(t);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	runner = srunner_create(suite);
+	srunner_set_fork_status(runner, CK_NOFORK);
+	srunner_run_all(runner, CK_VERBOSE);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed == 0 ? 0 : 1;
+}
+
+void tu_name(char *buf, size_t size, const char *prefix)
+{
+	static volatile LONG counter;
+
+	snprintf(buf, size, "/%s.%lu.%ld", prefix, (unsigned long)GetCurrentProcessId(),
+		 (long)InterlockedIncrement(&counter));
+}
+
+void tu_path(char *buf, size_t size, const char *base)
+{
+	static volatile LONG counter;
+	char tmp[MAX_PATH];
+
+	GetTempPathA(sizeof tmp, tmp);
+	snprintf(buf, size, "%sposixipc-test.%lu", tmp, (unsigned long)GetCurrentProcessId());
+	CreateDirectoryA(buf, NULL);
+	snprintf(buf + strlen(buf), size - strlen(buf), "\\%s.%ld", base,
+		 (long)InterlockedIncrement(&counter));
+}
+
+HANDLE tu_spawn(const char *helper, const char *args)
+{
+	char exe[MAX_PATH], cmd[4096], *slash;
+	STARTUPINFOA si;
+	PROCESS_INFORMATION pi;
+
+	GetModuleFileNameA(NULL, exe, sizeof exe);
+	slash = strrchr(exe, '\\');
+	ck_assert_ptr_nonnull(slash);
+	snprintf(slash + 1, sizeof exe - (size_t)(slash + 1 - exe), "%s.exe", helper);
+	snprintf(cmd, sizeof cmd, "\"%s\" %s", exe, args ? args : "");
+	ZeroMemory(&si, sizeof si);
+	si.cb = sizeof si;
+	if (!CreateProcessA(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+		ck_abort_msg("cannot start %s: error %lu", exe, (unsigned long)GetLastError());
+	CloseHandle(pi.hThread);
+	return pi.hProcess;
+}
+
+int tu_wait(HANDLE process, DWORD ms)
+{
+	DWORD code = (DWORD)-1;
+
+	if (WaitForSingleObject(process, ms) != WAIT_OBJECT_0) {
+		TerminateProcess(process, 125);
+		WaitForSingleObject(process, 5000);
+		CloseHandle(process);
+		return -1;
+	}
+	GetExitCodeProcess(process, &code);
+	CloseHandle(process);
+	return (int)code;
+}
+
+int tu_under_wine(void)
+{
+	HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+
+	return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+DWORD tu_handle_count(void)
+{
+	DWORD n = 0;
+
+	GetProcessHandleCount(GetCurrentProcess(), &n);
+	return n;
+}
