@@ -41,9 +41,9 @@ cflags=$(pkg-config --cflags posixipc)
 $CC $cflags -Wall -Wextra -Werror "$work/prog.c" -o "$work/prog-dll.exe" $(pkg-config --libs posixipc)
 # shellcheck disable=SC2086
 $CC $cflags -Wall -Wextra -Werror "$work/prog.c" -o "$work/prog-static.exe" -static $(pkg-config --static --libs posixipc)
-x86_64-w64-mingw32-objdump -p "$work/prog-dll.exe" | grep -qi 'DLL Name: libposixipc' ||
+"${host_alias:-x86_64-w64-mingw32}-objdump" -p "$work/prog-dll.exe" | grep -qi 'DLL Name: libposixipc' ||
   { echo "the DLL program does not import libposixipc's DLL"; exit 1; }
-if x86_64-w64-mingw32-objdump -p "$work/prog-static.exe" 2>/dev/null | grep -qi 'libposixipc'; then
+if "${host_alias:-x86_64-w64-mingw32}-objdump" -p "$work/prog-static.exe" 2>/dev/null | grep -qi 'libposixipc'; then
   echo "the static program still imports the DLL"; exit 1
 fi
 cp "$prefix"/bin/libposixipc*.dll "$work/"
