@@ -1,0 +1,330 @@
+/* Bad input to every public function: each call fails with the errno POSIX and Linux give,
+ * changes nothing else, and never crashes. */
+#include <fcntl.h>
+#include <io.h>
+#include <limits.h>
+#include <posixipc.h>
+#include <semaphore.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define PAGE 4096
+
+/* Expect a call returning -1 (or the failure value) with errno in {e1, e2}. */
+#define EXPECT_FAIL(call, fail, e1, e2)                                                   \
+	do {                                                                              \
+		errno = 0;                                                                \
+		ck_assert_msg((call) == (fail), #call " did not fail");                   \
+		ck_assert_msg(errno == (e1) || errno == (e2), #call " set errno %d (%s)", \
+			      errno, strerror(errno));                                    \
+	} while (0)
+
+static char objects[MAX_PATH];
+
+/* Count the entries of the objects folder's subfolder sub (shm or sem). */
+static int count_objects(const char *sub)
+{
+	char pattern[MAX_PATH];
+	WIN32_FIND_DATAA fd;
+	HANDLE h;
+	int n = 0;
+
+	snprintf(pattern, sizeof pattern, "%s\\%s\\*", objects, sub);
+	h = FindFirstFileA(pattern, &fd);
+	if (h == INVALID_HANDLE_VALUE)
+		return 0;
+	do
+		if (strcmp(fd.cFileName, ".") != 0 && strcmp(fd.cFileName, ".."))
+			n++;
+	while (FindNextFileA(h, &fd));
+	FindClose(h);
+	return n;
+}
+
+static void setup(void)
+{
+	tu_path(objects, sizeof objects, "objects");
+	ck_assert(SetEnvironmentVariableA("POSIXIPC_DIR", objects));
+}
+
+static void teardown(void)
+{
+	SetEnvironmentVariableA("POSIXIPC_DIR", NULL);
+}
+
+static const char *bad_names[] = { "", "/", "/a/b", "a/b/", "/." , "/.." };
+
+START_TEST(shm_open_rejects_bad_names_and_creates_nothing)
+{
+	char longname[NAME_MAX + 3];
+	size_t i;
+
+	for (i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++)
+		EXPECT_FAIL(shm_open(bad_names[i], O_RDWR | O_CREAT, 0600), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(shm_open(NULL, O_RDWR | O_CREAT, 0600), -1, EINVAL, EFAULT);
+	memset(longname, 'n', sizeof longname);
+	longname[0] = '/';
+	longname[NAME_MAX + 2] = '\0';
+	EXPECT_FAIL(shm_open(longname, O_RDWR | O_CREAT, 0600), -1, ENAMETOOLONG, ENAMETOOLONG);
+	ck_assert_int_eq(count_objects("shm"), 0);
+}
+END_TEST
+
+START_TEST(shm_open_rejects_bad_flags)
+{
+	char name[64];
+
+	tu_name(name, sizeof name, "badflags");
+	EXPECT_FAIL(shm_open(name, O_WRONLY | O_CREAT, 0600), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(shm_open(name, O_RDWR | O_CREAT | O_APPEND, 0600), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(shm_open(name, O_RDWR, 0600), -1, ENOENT, ENOENT);
+	ck_assert_int_eq(count_objects("shm"), 0);
+}
+END_TEST
+
+START_TEST(shm_names_with_win32_specials_stay_inside_the_folder)
+{
+	static const char *names[] = { "/a\\b", "/c:d", "/..x", "/con", "/ctl\x01", "/Global\\x" };
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		fd = shm_open(names[i], O_RDWR | O_CREAT | O_EXCL, 0600);
+		ck_assert_msg(fd >= 0, "shm_open(\"%s\") failed: %s", names[i], strerror(errno));
+		close(fd);
+		ck_assert_int_eq(count_objects("shm"), 1);
+		ck_assert_int_eq(shm_unlink(names[i]), 0);
+		ck_assert_int_eq(count_objects("shm"), 0);
+	}
+}
+END_TEST
+
+START_TEST(shm_unlink_twice_is_enoent)
+{
+	char name[64];
+	int fd;
+
+	tu_name(name, sizeof name, "twice");
+	EXPECT_FAIL(shm_unlink(name), -1, ENOENT, ENOENT);
+	fd = shm_open(name, O_RDWR | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(shm_unlink(name), 0);
+	EXPECT_FAIL(shm_unlink(name), -1, ENOENT, ENOENT);
+	EXPECT_FAIL(shm_unlink(NULL), -1, EINVAL, EFAULT);
+	EXPECT_FAIL(shm_unlink("/a/b"), -1, EINVAL, EINVAL);
+}
+END_TEST
+
+START_TEST(sem_open_rejects_bad_input)
+{
+	char name[64];
+	size_t i;
+
+	tu_name(name, sizeof name, "badsem");
+	for (i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++)
+		EXPECT_FAIL(sem_open(bad_names[i], O_CREAT, 0600, 1), SEM_FAILED, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_open(NULL, O_CREAT, 0600, 1), SEM_FAILED, EINVAL, EFAULT);
+	EXPECT_FAIL(sem_open(name, O_CREAT, 0600, (unsigned)SEM_VALUE_MAX + 1u), SEM_FAILED,
+		    EINVAL, EINVAL);
+	EXPECT_FAIL(sem_open(name, 0), SEM_FAILED, ENOENT, ENOENT);
+	EXPECT_FAIL(sem_unlink(name), -1, ENOENT, ENOENT);
+	EXPECT_FAIL(sem_unlink(NULL), -1, EINVAL, EFAULT);
+	ck_assert_int_eq(count_objects("sem"), 0);
+}
+END_TEST
+
+START_TEST(sem_calls_reject_null_and_uninitialised)
+{
+	sem_t zero;
+	struct timespec ts = { 0, 0 };
+	int v;
+
+	memset(&zero, 0, sizeof zero);
+	EXPECT_FAIL(sem_post(NULL), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_wait(NULL), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_trywait(NULL), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_timedwait(NULL, &ts), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_getvalue(NULL, &v), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_close(NULL), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_destroy(NULL), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_init(NULL, 0, 1), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_post(&zero), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_trywait(&zero), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_destroy(&zero), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_getvalue(&zero, &v), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_init(&zero, 0, (unsigned)SEM_VALUE_MAX + 1u), -1, EINVAL, EINVAL);
+}
+END_TEST
+
+START_TEST(sem_timedwait_bad_nsec_only_when_it_would_block)
+{
+	sem_t s;
+	struct timespec bad = { 0, 1000000000 }, neg = { 0, -1 };
+
+	ck_assert_int_eq(sem_init(&s, 0, 1), 0);
+	/* Free: POSIX lets the call succeed without looking at the timeout. */
+	ck_assert_int_eq(sem_timedwait(&s, &bad), 0);
+	EXPECT_FAIL(sem_timedwait(&s, &bad), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_timedwait(&s, &neg), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_clockwait(&s, 12345, &bad), -1, EINVAL, EINVAL);
+	ck_assert_int_eq(sem_destroy(&s), 0);
+}
+END_TEST
+
+START_TEST(sem_destroyed_is_rejected)
+{
+	sem_t s;
+
+	ck_assert_int_eq(sem_init(&s, 0, 0), 0);
+	ck_assert_int_eq(sem_destroy(&s), 0);
+	EXPECT_FAIL(sem_post(&s), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(sem_destroy(&s), -1, EINVAL, EINVAL);
+}
+END_TEST
+
+START_TEST(mmap_rejects_bad_arguments)
+{
+	char path[MAX_PATH];
+	int fd;
+
+	tu_path(path, sizeof path, "mmapbad");
+	fd = _open(path, _O_CREAT | _O_RDWR | _O_BINARY, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(_chsize(fd, PAGE * 2), 0);
+	EXPECT_FAIL(mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0), MAP_FAILED, EINVAL, EINVAL);
+	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 100), MAP_FAILED, EINVAL, EINVAL);
+	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, -PAGE), MAP_FAILED, EINVAL,
+		    EOVERFLOW);
+	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, 0, fd, 0), MAP_FAILED, EINVAL, EINVAL);
+	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED | MAP_PRIVATE | MAP_FIXED, fd, 0),
+		    MAP_FAILED, EINVAL, EINVAL);
+	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, 9999, 0), MAP_FAILED, EBADF, EBADF);
+	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, -1, 0), MAP_FAILED, EBADF, EBADF);
+	EXPECT_FAIL(mmap(NULL, SIZE_MAX, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+		    MAP_FAILED, ENOMEM, EINVAL);
+	EXPECT_FAIL(mmap(NULL, PAGE, 0x80, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED, EINVAL,
+		    EINVAL);
+	close(fd);
+	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0), MAP_FAILED, EBADF, EBADF);
+	_unlink(path);
+}
+END_TEST
+
+START_TEST(mmap_of_a_fifo_is_enodev)
+{
+	char path[MAX_PATH];
+	int fd;
+
+	tu_path(path, sizeof path, "mmapfifo");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0), MAP_FAILED, ENODEV, EACCES);
+	close(fd);
+	ck_assert_int_eq(unlink(path), 0);
+}
+END_TEST
+
+START_TEST(munmap_mprotect_msync_reject_bad_ranges)
+{
+	char *p = mmap(NULL, PAGE * 4, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert(p != MAP_FAILED);
+	EXPECT_FAIL(munmap(p + 1, PAGE), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(munmap(p, 0), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(mprotect(p + 1, PAGE, PROT_READ), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(mprotect(p, PAGE, 0x80), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(msync(p + 1, PAGE, MS_SYNC), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(msync(p, PAGE, MS_SYNC | MS_ASYNC), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(msync(p, PAGE, 0x40), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(madvise(p + 1, PAGE, MADV_NORMAL), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(madvise(p, PAGE, 12345), -1, EINVAL, EINVAL);
+	ck_assert_int_eq(munmap(p, PAGE * 4), 0);
+	EXPECT_FAIL(mprotect(p, PAGE, PROT_READ), -1, ENOMEM, ENOMEM);
+	EXPECT_FAIL(msync(p, PAGE, MS_SYNC), -1, ENOMEM, ENOMEM);
+	/* Linux: unmapping what is not mapped is not an error. */
+	ck_assert_int_eq(munmap(p, PAGE * 4), 0);
+}
+END_TEST
+
+START_TEST(mkfifo_rejects_bad_paths)
+{
+	char path[MAX_PATH], missing[MAX_PATH + 16];
+
+	tu_path(path, sizeof path, "fifobad");
+	snprintf(missing, sizeof missing, "%s\\no\\such", path);
+	EXPECT_FAIL(mkfifo(NULL, 0600), -1, EFAULT, EINVAL);
+	EXPECT_FAIL(mkfifo("", 0600), -1, ENOENT, ENOENT);
+	EXPECT_FAIL(mkfifo(missing, 0600), -1, ENOENT, ENOENT);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	EXPECT_FAIL(mkfifo(path, 0600), -1, EEXIST, EEXIST);
+	EXPECT_FAIL(open(path, O_WRONLY | O_NONBLOCK), -1, ENXIO, ENXIO);
+	ck_assert_int_eq(unlink(path), 0);
+}
+END_TEST
+
+START_TEST(descriptor_calls_reject_closed_descriptors)
+{
+	char path[MAX_PATH], c = 0;
+	int fd;
+
+	tu_path(path, sizeof path, "closed");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(close(fd), 0);
+	EXPECT_FAIL(close(fd), -1, EBADF, EBADF);
+	EXPECT_FAIL(read(fd, &c, 1), -1, EBADF, EBADF);
+	EXPECT_FAIL(write(fd, &c, 1), -1, EBADF, EBADF);
+	EXPECT_FAIL(fcntl(fd, F_GETFL), -1, EBADF, EBADF);
+	EXPECT_FAIL(fcntl(0, 99999), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(dup(fd), -1, EBADF, EBADF);
+	ck_assert_int_eq(unlink(path), 0);
+}
+END_TEST
+
+START_TEST(name_lookups_reject_bad_buffers)
+{
+	char buf[4];
+
+	EXPECT_FAIL(posixipc_shm_win32_path("/x", NULL, 10), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(posixipc_shm_win32_path("/x", buf, sizeof buf), -1, ERANGE, ERANGE);
+	EXPECT_FAIL(posixipc_shm_win32_path("/a/b", buf, sizeof buf), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(posixipc_sem_win32_name("/nosuchsem.x", buf, sizeof buf), -1, ENOENT, ERANGE);
+	EXPECT_FAIL(posixipc_sem_win32_name(NULL, buf, sizeof buf), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(posixipc_fifo_pipe_name(NULL, buf, sizeof buf), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(posixipc_fifo_pipe_name("Z:\\no\\such\\fifo", buf, sizeof buf), -1, ENOENT,
+		    ENOENT);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("badinput");
+	TCase *tc = tcase_create("badinput");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, shm_open_rejects_bad_names_and_creates_nothing);
+	tcase_add_test(tc, shm_open_rejects_bad_flags);
+	tcase_add_test(tc, shm_names_with_win32_specials_stay_inside_the_folder);
+	tcase_add_test(tc, shm_unlink_twice_is_enoent);
+	tcase_add_test(tc, sem_open_rejects_bad_input);
+	tcase_add_test(tc, sem_calls_reject_null_and_uninitialised);
+	tcase_add_test(tc, sem_timedwait_bad_nsec_only_when_it_would_block);
+	tcase_add_test(tc, sem_destroyed_is_rejected);
+	tcase_add_test(tc, mmap_rejects_bad_arguments);
+	tcase_add_test(tc, mmap_of_a_fifo_is_enodev);
+	tcase_add_test(tc, munmap_mprotect_msync_reject_bad_ranges);
+	tcase_add_test(tc, mkfifo_rejects_bad_paths);
+	tcase_add_test(tc, descriptor_calls_reject_closed_descriptors);
+	tcase_add_test(tc, name_lookups_reject_bad_buffers);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
