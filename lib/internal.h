@@ -16,14 +16,13 @@
 /* Only functions marked PI_EXPORT leave the DLL; everything else stays private. */
 #ifdef DLL_EXPORT
 #define PI_EXPORT __declspec(dllexport)
+/* The public headers declare the functions plainly; adding dllexport where they are defined
+ * is intended, and clang would otherwise warn about every one. */
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Wdll-attribute-on-redeclaration"
+#endif
 #else
 #define PI_EXPORT
-/* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
-int pi_fifo_open(const char *path, int flags, mode_t mode);
-
-/* Flags the C runtime does not know, from <fcntl.h>. */
-#define PI_O_NONBLOCK 0x00800000
-
 #endif
 
 /* error.c: every Win32 error the library can see maps to errno here and nowhere else. */
@@ -102,12 +101,6 @@ void *pi_fd_acquire(int fd, const struct pi_fd_ops **ops);
 void pi_fd_release(const struct pi_fd_ops *ops, void *obj);
 /* Remove fd's entry and return its object (NULL if none); the caller disposes of it. */
 void *pi_fd_unregister(int fd, const struct pi_fd_ops **ops);
-
-/* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
-int pi_fifo_open(const char *path, int flags, mode_t mode);
-
-/* Flags the C runtime does not know, from <fcntl.h>. */
-#define PI_O_NONBLOCK 0x00800000
 
 /* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
 int pi_fifo_open(const char *path, int flags, mode_t mode);

@@ -1,13 +1,1255 @@
-/* Memory mappings (placeholder until the mman facility lands). */
-#include <sys/mman.h>
+/* The mmap family on Win32 sections and virtual memory.  Owns the mapping table: the address
+ * ranges this library mapped and which of their pages are still mapped, which is what views
+ * at page-aligned offsets, munmap of part of a view and MAP_FIXED need.
+ *
+ * Windows 10 1803 placeholders (VirtualAlloc2 with MEM_RESERVE_PLACEHOLDER, MapViewOfFile3)
+ * would let a view be split; Wine 8.0 exports those functions but fails MEM_RESERVE_PLACEHOLDER
+ * with ERROR_INVALID_PARAMETER, so this file keeps to what every Windows has: a view stays
+ * whole until its last page is unmapped, and unmapped pages of it are PAGE_NOACCESS. */
+#include <io.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
-PI_EXPORT void *posixipc_mmap64(void *a, size_t l, int p, int f, int fd, int64_t o) { (void)a, (void)l, (void)p, (void)f, (void)fd, (void)o; errno = ENOSYS; return MAP_FAILED; }
-PI_EXPORT int posixipc_munmap(void *a, size_t l) { (void)a, (void)l; return pi_fail(ENOSYS); }
-PI_EXPORT int posixipc_mprotect(void *a, size_t l, int p) { (void)a, (void)l, (void)p; return pi_fail(ENOSYS); }
-PI_EXPORT int posixipc_msync(void *a, size_t l, int f) { (void)a, (void)l, (void)f; return pi_fail(ENOSYS); }
-PI_EXPORT int posixipc_mlock(const void *a, size_t l) { (void)a, (void)l; return pi_fail(ENOSYS); }
-PI_EXPORT int posixipc_munlock(const void *a, size_t l) { (void)a, (void)l; return pi_fail(ENOSYS); }
-PI_EXPORT int posixipc_mlockall(int f) { (void)f; return pi_fail(ENOSYS); }
-PI_EXPORT int posixipc_munlockall(void) { return pi_fail(ENOSYS); }
-PI_EXPORT int posixipc_madvise(void *a, size_t l, int v) { (void)a, (void)l, (void)v; return pi_fail(ENOSYS); }
-PI_EXPORT int posixipc_posix_madvise(void *a, size_t l, int v) { (void)a, (void)l, (void)v; return pi_fail(ENOSYS); }
+
+/* Exported before <sys/mman.h>'s inline mmap() uses it: clang refuses to add dllexport to a
+ * function already referenced. */
+PI_EXPORT void *posixipc_mmap64(void *addr, size_t length, int prot, int flags, int fd,
+				int64_t offset);
+
+#include <sys/mman.h>
+
+#include <psapi.h>
+#include <winternl.h>
+
+/* Page size and allocation granularity of every Windows on x86-64 and ARM64.  Views start at
+ * a multiple of GRAN in the address space and in the section; mappings are tracked in pages. */
+#define PAGE ((size_t)4096)
+#define GRAN ((size_t)65536)
+
+#define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
+
+/* Flags MAP_SHARED_VALIDATE accepts: the ones Linux accepts on every file (LEGACY_MAP_MASK),
+ * whether or not they mean anything here. */
+#define MAP_KNOWN (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE | MAP_POPULATE | \
+		   0x0100 /* GROWSDOWN */ | 0x0800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ | \
+		   0x2000 /* LOCKED */ | 0x10000 /* NONBLOCK */ | 0x20000 /* STACK */ | \
+		   0x40000 /* HUGETLB */ | 0x4000000 /* UNINITIALIZED */)
+
+enum kind {
+	K_ANON, /* private anonymous memory: one VirtualAlloc reservation */
+	K_VIEW, /* a view of a section: a file, or pagefile-backed for shared anonymous */
+	K_HOLE, /* reserved address space for pages past the end of a file: any access faults */
+};
+
+/* One Win32 allocation.  Pages of it the caller has not asked for, or has unmapped since, are
+ * kept inaccessible (decommitted or PAGE_NOACCESS); the allocation is released with its last
+ * mapped page. */
+struct map {
+	char *base;		/* allocation base, a multiple of GRAN */
+	size_t size;		/* bytes tracked from base, a multiple of PAGE */
+	char *view_end;		/* K_VIEW: end of the pages the view holds; the rest up to the
+				 * next GRAN boundary is address space no one else can take */
+	size_t live;		/* pages still mapped */
+	int sync;		/* a MAP_SHARED file view: msync(MS_SYNC) writes it to disk */
+	enum kind kind;
+	int maxprot;		/* PROT_* bits mprotect may grant */
+	int cow;		/* copy-on-write view (MAP_PRIVATE of a file) */
+	unsigned char bits[];	/* one bit per page: still mapped */
+};
+
+/* Sorted by base; entries never overlap. */
+static SRWLOCK table_lock = SRWLOCK_INIT;
+static struct map **table;
+static size_t table_len, table_cap;
+
+static size_t round_page(size_t n)
+{
+	return (n + PAGE - 1) & ~(PAGE - 1);
+}
+
+static uintptr_t round_gran(uintptr_t n)
+{
+	return (n + GRAN - 1) & ~(uintptr_t)(GRAN - 1);
+}
+
+/* ---------------------------------------------------------------- page bitmaps */
+
+static int bit(const struct map *m, size_t i)
+{
+	return (m->bits[i / 8] >> (i % 8)) & 1;
+}
+
+static size_t page_of(const struct map *m, const char *p)
+{
+	return (size_t)(p - m->base) / PAGE;
+}
+
+/* Mark pages [i, j) mapped; returns how many were not. */
+static size_t bits_set(struct map *m, size_t i, size_t j)
+{
+	size_t n = 0;
+
+	for (; i < j && i % 8; i++)
+		if (!bit(m, i)) {
+			m->bits[i / 8] |= (unsigned char)(1u << (i % 8));
+			n++;
+		}
+	for (; i + 8 <= j; i += 8) {
+		n += 8 - (size_t)__builtin_popcount(m->bits[i / 8]);
+		m->bits[i / 8] = 0xff;
+	}
+	for (; i < j; i++)
+		if (!bit(m, i)) {
+			m->bits[i / 8] |= (unsigned char)(1u << (i % 8));
+			n++;
+		}
+	return n;
+}
+
+/* Mark pages [i, j) unmapped; returns how many were mapped. */
+static size_t bits_clear(struct map *m, size_t i, size_t j)
+{
+	size_t n = 0;
+
+	for (; i < j && i % 8; i++)
+		if (bit(m, i)) {
+			m->bits[i / 8] &= (unsigned char)~(1u << (i % 8));
+			n++;
+		}
+	for (; i + 8 <= j; i += 8) {
+		n += (size_t)__builtin_popcount(m->bits[i / 8]);
+		m->bits[i / 8] = 0;
+	}
+	for (; i < j; i++)
+		if (bit(m, i)) {
+			m->bits[i / 8] &= (unsigned char)~(1u << (i % 8));
+			n++;
+		}
+	return n;
+}
+
+static size_t bits_count(const struct map *m, size_t i, size_t j)
+{
+	size_t n = 0;
+
+	for (; i < j; i++)
+		n += (size_t)bit(m, i);
+	return n;
+}
+
+/* ---------------------------------------------------------------- the table */
+
+static struct map *map_new(enum kind kind, char *base, size_t size)
+{
+	struct map *m = calloc(1, sizeof *m + (size / PAGE + 7) / 8);
+
+	if (m == NULL)
+		return NULL;
+	m->kind = kind;
+	m->base = base;
+	m->size = size;
+	m->view_end = base + size;
+	m->maxprot = PROT_ALL;
+	return m;
+}
+
+/* Index of the first entry ending after p. */
+static size_t table_find(const char *p)
+{
+	size_t lo = 0, hi = table_len, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (table[mid]->base + table[mid]->size <= p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int table_insert(struct map *m)
+{
+	struct map **t;
+	size_t i;
+
+	if (table_len == table_cap) {
+		t = realloc(table, (table_cap ? table_cap * 2 : 64) * sizeof *t);
+		if (t == NULL)
+			return -1;
+		table = t;
+		table_cap = table_cap ? table_cap * 2 : 64;
+	}
+	i = table_find(m->base);
+	memmove(table + i + 1, table + i, (table_len - i) * sizeof *table);
+	table[i] = m;
+	table_len++;
+	return 0;
+}
+
+static void table_remove(size_t i)
+{
+	memmove(table + i, table + i + 1, (table_len - i - 1) * sizeof *table);
+	table_len--;
+}
+
+/* Give the allocation back to Windows. */
+static void map_release(struct map *m)
+{
+	if (m->kind == K_VIEW)
+		UnmapViewOfFile(m->base);
+	else
+		VirtualFree(m->base, 0, MEM_RELEASE);
+	free(m);
+}
+
+/* Walks [p, e) in pieces that are either inside one entry or in a gap between entries. */
+struct walk {
+	size_t i;
+	char *p, *e;
+};
+
+static void walk_init(struct walk *w, char *p, char *e)
+{
+	w->i = table_find(p);
+	w->p = p;
+	w->e = e;
+}
+
+/* The next piece [*a, *b) and its entry (NULL for a gap); 0 at the end. */
+static int walk_next(struct walk *w, struct map **m, char **a, char **b)
+{
+	struct map *t = w->i < table_len ? table[w->i] : NULL;
+
+	if (w->p >= w->e)
+		return 0;
+	*a = w->p;
+	if (t != NULL && t->base <= w->p) {
+		*m = t;
+		*b = t->base + t->size < w->e ? t->base + t->size : w->e;
+		w->i++;
+	} else {
+		*m = NULL;
+		*b = t != NULL && t->base < w->e ? t->base : w->e;
+	}
+	w->p = *b;
+	return 1;
+}
+
+/* Does every page of [a, b) of m belong to the mapping? */
+static int all_live(const struct map *m, const char *a, const char *b)
+{
+	return bits_count(m, page_of(m, a), page_of(m, b)) == (size_t)(b - a) / PAGE;
+}
+
+/* Is all of [a, b), memory this library did not map, in the given state (MEM_COMMIT,
+ * MEM_FREE) or, with state 0, not free? */
+static int gap_is(const char *a, const char *b, DWORD state)
+{
+	MEMORY_BASIC_INFORMATION mbi;
+
+	while (a < b) {
+		if (VirtualQuery(a, &mbi, sizeof mbi) == 0)
+			return state == MEM_FREE;
+		if (state ? mbi.State != state : mbi.State == MEM_FREE)
+			return 0;
+		a = (const char *)mbi.BaseAddress + mbi.RegionSize;
+	}
+	return 1;
+}
+
+/* ---------------------------------------------------------------- protection */
+
+/* The page protection for prot: copy-on-write views write through PAGE_WRITECOPY.  As on
+ * Linux x86, write and execute imply read. */
+static DWORD win_prot(int prot, int cow)
+{
+	int w = (prot & PROT_WRITE) != 0, x = (prot & PROT_EXEC) != 0;
+
+	if (prot == PROT_NONE)
+		return PAGE_NOACCESS;
+	if (w)
+		return x ? (cow ? PAGE_EXECUTE_WRITECOPY : PAGE_EXECUTE_READWRITE)
+			 : (cow ? PAGE_WRITECOPY : PAGE_READWRITE);
+	return x ? PAGE_EXECUTE_READ : PAGE_READONLY;
+}
+
+static int set_prot(char *a, size_t len, DWORD prot)
+{
+	DWORD old;
+
+	return len == 0 || VirtualProtect(a, len, prot, &old) ? 0 : -1;
+}
+
+/* Private anonymous pages [a, b): commit what a protection other than PROT_NONE needs, and
+ * protect only committed pages (a PROT_NONE reservation never costs commit charge). */
+static int anon_protect(char *a, char *b, DWORD prot)
+{
+	MEMORY_BASIC_INFORMATION mbi;
+	char *end;
+
+	if (prot != PAGE_NOACCESS)
+		return VirtualAlloc(a, (size_t)(b - a), MEM_COMMIT, prot) &&
+			       set_prot(a, (size_t)(b - a), prot) == 0 ? 0 : -1;
+	for (; a < b; a = end) {
+		if (VirtualQuery(a, &mbi, sizeof mbi) == 0)
+			return -1;
+		end = (char *)mbi.BaseAddress + mbi.RegionSize;
+		if (end > b)
+			end = b;
+		if (mbi.State == MEM_COMMIT && set_prot(a, (size_t)(end - a), prot) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Pages [a, b) of m, all mapped, get prot. */
+static int map_protect(struct map *m, char *a, char *b, int prot)
+{
+	if (m->kind == K_ANON)
+		return anon_protect(a, b, win_prot(prot, 0));
+	if (m->kind == K_HOLE || a >= m->view_end)
+		return 0;
+	if (b > m->view_end)
+		b = m->view_end;
+	return set_prot(a, (size_t)(b - a), win_prot(prot, m->cow));
+}
+
+/* Make pages [a, b) of m unmapped: decommitted or inaccessible, and no longer counted. */
+static void map_unmap_pages(struct map *m, char *a, char *b)
+{
+	size_t n = bits_clear(m, page_of(m, a), page_of(m, b));
+
+	m->live -= n;
+	if (n == 0 || m->live == 0)
+		return;
+	if (m->kind == K_ANON)
+		VirtualFree(a, (size_t)(b - a), MEM_DECOMMIT);
+	else if (m->kind == K_VIEW && a < m->view_end)
+		set_prot(a, (size_t)((b < m->view_end ? b : m->view_end) - a), PAGE_NOACCESS);
+}
+
+/* Remove [a, e) from the table; entries left without mapped pages are released. */
+static void unmap_range(char *a, char *e)
+{
+	struct map *m;
+	char *pa, *pb;
+	size_t i = table_find(a);
+
+	while (i < table_len && table[i]->base < e) {
+		m = table[i];
+		pa = a > m->base ? a : m->base;
+		pb = e < m->base + m->size ? e : m->base + m->size;
+		map_unmap_pages(m, pa, pb);
+		if (m->live == 0) {
+			table_remove(i);
+			map_release(m);
+		} else {
+			i++;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- placing new mappings */
+
+/* What mmap was asked for, as the argument checks worked it out. */
+struct request {
+	char *addr;		/* hint, or the MAP_FIXED address */
+	size_t len;		/* whole pages */
+	int prot;
+	int anon, shared, fixed, noreplace;
+	int64_t off;		/* section offset of the caller's first byte */
+	size_t lead;		/* off % GRAN: the view starts this far before the caller's byte */
+	size_t view_bytes;	/* bytes from the view's start that the section holds */
+	HANDLE section;		/* NULL for private anonymous memory and for empty views */
+	DWORD view_access;	/* FILE_MAP_* */
+	int maxprot;
+};
+
+static void request_free(struct request *r)
+{
+	if (r->section != NULL)
+		CloseHandle(r->section);
+}
+
+/* Reserve size bytes at base (a multiple of GRAN), or anywhere when base is NULL. */
+static char *reserve(char *base, size_t size)
+{
+	return VirtualAlloc(base, size, MEM_RESERVE, PAGE_NOACCESS);
+}
+
+/* Reserve at lo; without MAP_FIXED lo is a hint and anywhere else will do. */
+static char *reserve_near(const struct request *r, char *lo, size_t size)
+{
+	char *p = reserve(lo, size);
+
+	if (p == NULL && lo != NULL && !r->fixed)
+		p = reserve(NULL, size);
+	return p;
+}
+
+/* A free range of size bytes, at hint if that is free.  The range is not kept: another
+ * allocator of the process may take it before the caller does, so callers retry. */
+static char *find_space(char *hint, size_t size)
+{
+	char *p = reserve(hint, size);
+
+	if (p == NULL && hint != NULL)
+		p = reserve(NULL, size);
+	if (p != NULL)
+		VirtualFree(p, 0, MEM_RELEASE);
+	return p;
+}
+
+/* The protection a fresh view has: what its access allows. */
+static DWORD view_default_prot(DWORD access)
+{
+	int x = (access & FILE_MAP_EXECUTE) != 0;
+
+	if (access == FILE_MAP_COPY || access == (FILE_MAP_COPY | FILE_MAP_EXECUTE))
+		return x ? PAGE_EXECUTE_WRITECOPY : PAGE_WRITECOPY;
+	if (access & FILE_MAP_WRITE)
+		return x ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE;
+	return x ? PAGE_EXECUTE_READ : PAGE_READONLY;
+}
+
+static char *map_view(const struct request *r, char *at)
+{
+	uint64_t voff = (uint64_t)(r->off - (int64_t)r->lead);
+
+	return MapViewOfFileEx(r->section, r->view_access, (DWORD)(voff >> 32),
+			       (DWORD)(voff & 0xffffffffu), r->view_bytes, at);
+}
+
+/* Address space that cannot be had, whether in use (ERROR_INVALID_ADDRESS) or more than
+ * the process has (ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY), is ENOMEM on Linux. */
+static int placement_error(void)
+{
+	DWORD err = GetLastError();
+
+	if (err == ERROR_INVALID_ADDRESS || err == ERROR_INVALID_PARAMETER)
+		return pi_fail(ENOMEM);
+	return pi_fail_win32(err);
+}
+
+/* Map the view at lo (a hint unless fixed), with the hole for pages past the end of the file
+ * right after it.  Returns the view's base. */
+static char *place_view(const struct request *r, char *lo, char **hole)
+{
+	size_t total = r->lead + r->len, vsize = round_gran(r->view_bytes);
+	char *at = lo, *base;
+	int tries;
+
+	*hole = NULL;
+	if (vsize >= total) {
+		base = map_view(r, lo);
+		if (base == NULL && lo != NULL && !r->fixed)
+			base = map_view(r, NULL);
+		if (base == NULL)
+			placement_error();
+		return base;
+	}
+	for (tries = 0; tries < 8; tries++) {
+		if (!r->fixed && (at = find_space(lo, round_gran(total))) == NULL)
+			break;
+		base = map_view(r, at);
+		if (base != NULL && (*hole = reserve(base + vsize, total - vsize)) != NULL)
+			return base;
+		if (base != NULL)
+			UnmapViewOfFile(base);
+		if (r->fixed)
+			break;
+	}
+	placement_error();
+	return NULL;
+}
+
+/* Enter the new allocations into the table with the caller's pages [a, a + len) mapped.
+ * On failure releases the allocations. */
+static int enter(struct request *r, enum kind kind, char *base, size_t size, char *hole,
+		 size_t hole_size)
+{
+	char *a = base + r->lead, *e = a + r->len;
+	struct map *m = map_new(kind, base, size);
+	struct map *h = hole != NULL ? map_new(K_HOLE, hole, hole_size) : NULL;
+
+	if (m == NULL || (hole != NULL && h == NULL) || table_insert(m) < 0) {
+		free(m);
+		free(h);
+		goto fail;
+	}
+	if (h != NULL && table_insert(h) < 0) {
+		table_remove(table_find(base));
+		free(m);
+		free(h);
+		goto fail;
+	}
+	m->live = bits_set(m, page_of(m, a), page_of(m, e < base + size ? e : base + size));
+	m->maxprot = r->maxprot;
+	m->cow = !r->shared;
+	if (kind == K_VIEW)
+		m->view_end = base + round_page(r->view_bytes);
+	m->sync = kind == K_VIEW && r->shared && !r->anon;
+	if (h != NULL)
+		h->live = bits_set(h, 0, hole_size / PAGE);
+	return 0;
+fail:
+	if (kind == K_VIEW)
+		UnmapViewOfFile(base);
+	else
+		VirtualFree(base, 0, MEM_RELEASE);
+	if (hole != NULL)
+		VirtualFree(hole, 0, MEM_RELEASE);
+	return pi_fail(ENOMEM);
+}
+
+/* Private anonymous memory: a reservation of whole granules (so that MAP_FIXED can later
+ * put anonymous pages anywhere in it), committed where the caller asked. */
+static char *place_anon(struct request *r, char *lo)
+{
+	size_t size = round_gran(r->lead + r->len);
+	char *base = reserve_near(r, lo, size), *a;
+
+	if (base == NULL)
+		return placement_error(), NULL;
+	a = base + r->lead;
+	if (r->prot != PROT_NONE && !VirtualAlloc(a, r->len, MEM_COMMIT, win_prot(r->prot, 0))) {
+		pi_fail_win32(0);
+		VirtualFree(base, 0, MEM_RELEASE);
+		return NULL;
+	}
+	return enter(r, K_ANON, base, size, NULL, 0) < 0 ? NULL : a;
+}
+
+/* A mapping that starts at or past the end of its file: address space only. */
+static char *place_hole(struct request *r, char *lo)
+{
+	size_t size = r->lead + r->len;
+	char *base = reserve_near(r, lo, size);
+
+	if (base == NULL)
+		return placement_error(), NULL;
+	return enter(r, K_HOLE, base, size, NULL, 0) < 0 ? NULL : base + r->lead;
+}
+
+static char *place_section(struct request *r, char *lo)
+{
+	size_t total = r->lead + r->len, vsize = round_gran(r->view_bytes);
+	char *hole, *base = place_view(r, lo, &hole), *a, *vend;
+
+	if (base == NULL)
+		return NULL;
+	a = base + r->lead;
+	vend = base + round_page(r->view_bytes);
+	/* Pages below the caller's byte are not part of the mapping. */
+	if (set_prot(base, r->lead, PAGE_NOACCESS) < 0 ||
+	    (win_prot(r->prot, !r->shared) != view_default_prot(r->view_access) &&
+	     set_prot(a, (size_t)((a + r->len < vend ? a + r->len : vend) - a),
+		      win_prot(r->prot, !r->shared)) < 0)) {
+		pi_fail_win32(0);
+		UnmapViewOfFile(base);
+		if (hole != NULL)
+			VirtualFree(hole, 0, MEM_RELEASE);
+		return NULL;
+	}
+	if (enter(r, K_VIEW, base, vsize < total ? vsize : total, hole, total - vsize) < 0)
+		return NULL;
+	return a;
+}
+
+static char *place(struct request *r, char *lo)
+{
+	if (r->anon && !r->shared)
+		return place_anon(r, lo);
+	if (r->section == NULL)
+		return place_hole(r, lo);
+	return place_section(r, lo);
+}
+
+/* ---------------------------------------------------------------- MAP_FIXED */
+
+/* Is any page of [a, e) mapped, by this library or otherwise? */
+static int occupied(char *a, char *e)
+{
+	struct walk w;
+	struct map *m;
+	char *pa, *pb;
+
+	walk_init(&w, a, e);
+	while (walk_next(&w, &m, &pa, &pb))
+		if (m != NULL ? bits_count(m, page_of(m, pa), page_of(m, pb)) != 0
+			      : !gap_is(pa, pb, MEM_FREE))
+			return 1;
+	return 0;
+}
+
+/* Private anonymous pages over [a, e) when all of it lies in private anonymous allocations
+ * of this library: the pages are replaced in place, page by page, as Linux does.  Returns 1
+ * when done, 0 when not applicable, -1 on failure. */
+static int anon_in_place(char *a, char *e, int prot)
+{
+	struct walk w;
+	struct map *m;
+	char *pa, *pb;
+
+	walk_init(&w, a, e);
+	while (walk_next(&w, &m, &pa, &pb))
+		if (m == NULL || m->kind != K_ANON)
+			return 0;
+	walk_init(&w, a, e);
+	while (walk_next(&w, &m, &pa, &pb)) {
+		VirtualFree(pa, (size_t)(pb - pa), MEM_DECOMMIT);
+		if (prot != PROT_NONE &&
+		    !VirtualAlloc(pa, (size_t)(pb - pa), MEM_COMMIT, win_prot(prot, 0)))
+			return pi_fail_win32(0);
+		m->live += bits_set(m, page_of(m, pa), page_of(m, pb));
+	}
+	return 1;
+}
+
+static int any_committed(const char *a, const char *b)
+{
+	MEMORY_BASIC_INFORMATION mbi;
+
+	for (; a < b; a = (const char *)mbi.BaseAddress + mbi.RegionSize)
+		if (VirtualQuery(a, &mbi, sizeof mbi) == 0 || mbi.State == MEM_COMMIT)
+			return 1;
+	return 0;
+}
+
+static size_t live_in(const struct map *m, char *a, char *b)
+{
+	char *end = m->base + m->size;
+
+	if (a < m->base)
+		a = m->base;
+	if (b > end)
+		b = end;
+	return a < b ? bits_count(m, page_of(m, a), page_of(m, b)) : 0;
+}
+
+/* Can m give up [lo, hi), the granules a MAP_FIXED mapping of [a, e) needs?  Either all its
+ * mapped pages are in [a, e), or it is address space only outside [lo, hi), which can be
+ * reserved again in pieces. */
+static int can_split(const struct map *m, char *lo, char *hi, char *a, char *e)
+{
+	char *end = m->base + m->size;
+
+	if (m->live == live_in(m, a, e))
+		return 1;
+	if (m->kind == K_VIEW || live_in(m, lo, a) != 0 || live_in(m, e, hi) != 0)
+		return 0;
+	return m->kind == K_HOLE ||
+	       (!any_committed(m->base, lo > m->base ? lo : m->base) &&
+		!any_committed(hi < end ? hi : end, end));
+}
+
+/* The part [a, b) of m, with its mapped pages, as a new reservation (or NULL). */
+static struct map *piece_of(const struct map *m, char *a, char *b)
+{
+	struct map *p;
+	size_t i;
+
+	if (a >= b || live_in(m, a, b) == 0)
+		return NULL;
+	p = map_new(m->kind, a, (size_t)(b - a));
+	if (p == NULL)
+		return NULL;
+	for (i = 0; i < p->size / PAGE; i++)
+		if (bit(m, page_of(m, a) + i))
+			p->live += bits_set(p, i, i + 1);
+	return p;
+}
+
+static void enter_piece(struct map *p)
+{
+	if (p == NULL)
+		return;
+	/* On failure only address space is lost: the caller's pages there were PROT_NONE. */
+	if (reserve(p->base, p->size) == NULL) {
+		free(p);
+	} else if (table_insert(p) < 0) {
+		VirtualFree(p->base, 0, MEM_RELEASE);
+		free(p);
+	}
+}
+
+/* Free [lo, hi) of this library's allocations for a MAP_FIXED mapping of [a, e): what is
+ * mapped in [a, e) goes, as MAP_FIXED wants; what is mapped outside must survive. */
+static int clear_for_fixed(char *lo, char *hi, char *a, char *e)
+{
+	struct map *m, *left, *right;
+	size_t i;
+
+	for (i = table_find(lo); i < table_len && table[i]->base < hi; i++)
+		if (!can_split(table[i], lo, hi, a, e))
+			return pi_fail(ENOMEM);
+	while ((i = table_find(lo)) < table_len && table[i]->base < hi) {
+		m = table[i];
+		left = piece_of(m, m->base, lo);
+		right = piece_of(m, hi, m->base + m->size);
+		table_remove(i);
+		map_release(m);
+		enter_piece(left);
+		enter_piece(right);
+	}
+	return 0;
+}
+
+static char *map_fixed(struct request *r)
+{
+	char *a = r->addr, *e = a + r->len, *lo = a - r->lead;
+	char *hi = (char *)round_gran((uintptr_t)e);
+	int done;
+
+	if (r->noreplace && occupied(a, e)) {
+		errno = EEXIST;
+		return NULL;
+	}
+	if (r->anon && !r->shared) {
+		done = anon_in_place(a, e, r->prot);
+		if (done != 0)
+			return done < 0 ? NULL : a;
+	}
+	if (clear_for_fixed(lo, hi, a, e) < 0)
+		return NULL;
+	return place(r, lo);
+}
+
+/* ---------------------------------------------------------------- mmap */
+
+/* The rights the descriptor's HANDLE holds. */
+static ACCESS_MASK granted_access(HANDLE h)
+{
+	PUBLIC_OBJECT_BASIC_INFORMATION info;
+	ULONG n;
+
+	/* Should the query fail, let Windows decide when the section is made. */
+	if (NtQueryObject(h, ObjectBasicInformation, &info, sizeof info, &n) < 0)
+		return FILE_READ_DATA | FILE_WRITE_DATA | FILE_EXECUTE;
+	return info.GrantedAccess;
+}
+
+static int check_flags(int flags, int prot)
+{
+	int type = flags & MAP_TYPE;
+
+	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+		return pi_fail(EINVAL);
+	if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
+		return pi_fail(EOPNOTSUPP);
+	if (prot & ~PROT_ALL)
+		return pi_fail(EINVAL);
+	return 0;
+}
+
+/* A section over the pagefile for MAP_SHARED|MAP_ANONYMOUS. */
+static int anon_section(struct request *r)
+{
+	uint64_t size = r->lead + r->len;
+
+	r->view_bytes = (size_t)size;
+	r->section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_EXECUTE_READWRITE,
+					(DWORD)(size >> 32), (DWORD)(size & 0xffffffffu), NULL);
+	if (r->section == NULL)
+		return pi_fail_win32(0);
+	r->view_access = FILE_MAP_WRITE | FILE_MAP_EXECUTE;
+	r->maxprot = PROT_ALL;
+	return 0;
+}
+
+static HANDLE create_section(HANDLE h, DWORD prot)
+{
+	/* Size 0: the section is exactly as long as the file, which never grows it and works
+	 * for read-only descriptors.  An empty file has no section: place_hole maps it. */
+	return CreateFileMappingW(h, NULL, prot, 0, 0, NULL);
+}
+
+/* The section for a file mapping: the widest the descriptor allows, so that mprotect can
+ * later grant what the descriptor allows.  Asking Windows is cheaper than querying the
+ * HANDLE's rights first; ERROR_ACCESS_DENIED is EACCES as Linux gives it. */
+static int file_section(struct request *r, HANDLE h)
+{
+	DWORD x = (r->prot & PROT_EXEC) != 0;
+
+	r->maxprot = PROT_READ | PROT_WRITE | (x ? PROT_EXEC : 0);
+	r->view_access = x ? FILE_MAP_EXECUTE : 0;
+	if (!r->shared) {
+		r->view_access |= FILE_MAP_COPY;
+		r->section = create_section(h, x ? PAGE_EXECUTE_WRITECOPY : PAGE_WRITECOPY);
+	} else {
+		r->view_access |= FILE_MAP_WRITE;
+		r->section = create_section(h, x ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE);
+		if (r->section == NULL && GetLastError() == ERROR_ACCESS_DENIED &&
+		    !(r->prot & PROT_WRITE)) {
+			r->maxprot &= ~PROT_WRITE;
+			r->view_access = FILE_MAP_READ | (x ? FILE_MAP_EXECUTE : 0);
+			r->section = create_section(h, x ? PAGE_EXECUTE_READ : PAGE_READONLY);
+		}
+	}
+	return r->section != NULL ? 0 : pi_fail_win32(0);
+}
+
+/* A mapping without a section (the file ends before the offset) still needs the rights a
+ * section would: the HANDLE's rights decide. */
+static int check_access(const struct request *r, HANDLE h)
+{
+	ACCESS_MASK access = granted_access(h);
+
+	if (!(access & FILE_READ_DATA))
+		return pi_fail(EACCES);
+	if (r->shared && (r->prot & PROT_WRITE) && !(access & FILE_WRITE_DATA))
+		return pi_fail(EACCES);
+	if ((r->prot & PROT_EXEC) && !(access & FILE_EXECUTE))
+		return pi_fail(EACCES);
+	return 0;
+}
+
+static int check_file(struct request *r, int fd, int64_t offset)
+{
+	HANDLE h = fd < 0 ? INVALID_HANDLE_VALUE : (HANDLE)_get_osfhandle(fd);
+	LARGE_INTEGER size;
+	int64_t voff;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return pi_fail(EBADF);
+	if (GetFileType(h) != FILE_TYPE_DISK)
+		return pi_fail(ENODEV);
+	/* Linux checks the file's offset range: a negative offset is beyond any file. */
+	if (offset < 0 || offset > INT64_MAX - (int64_t)r->len)
+		return pi_fail(EOVERFLOW);
+	r->off = offset;
+	r->lead = (size_t)(offset % (int64_t)GRAN);
+	/* A view's address and offset are both multiples of GRAN. */
+	if (r->fixed && (uintptr_t)r->addr % GRAN != r->lead)
+		return pi_fail(EINVAL);
+	if (!GetFileSizeEx(h, &size))
+		return pi_fail_win32(0);
+	voff = offset - (int64_t)r->lead;
+	if (size.QuadPart <= voff)
+		return check_access(r, h);
+	r->view_bytes = size.QuadPart - voff < (int64_t)(r->lead + r->len)
+				? (size_t)(size.QuadPart - voff) : r->lead + r->len;
+	return file_section(r, h);
+}
+
+static int check_request(struct request *r, void *addr, size_t length, int prot, int flags,
+			 int fd, int64_t offset)
+{
+	memset(r, 0, sizeof *r);
+	if (length == 0 || offset % (int64_t)PAGE != 0)
+		return pi_fail(EINVAL);
+	if (check_flags(flags, prot) < 0)
+		return -1;
+	if (length > SIZE_MAX - PAGE + 1)
+		return pi_fail(ENOMEM);
+	r->addr = addr;
+	r->len = round_page(length);
+	r->prot = prot;
+	r->anon = (flags & MAP_ANONYMOUS) != 0;
+	r->shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+	r->noreplace = (flags & MAP_FIXED_NOREPLACE) != 0;
+	r->fixed = r->noreplace || (flags & MAP_FIXED);
+	r->maxprot = PROT_ALL;
+	if (r->fixed && (uintptr_t)addr % PAGE != 0)
+		return pi_fail(EINVAL);
+	if (r->fixed && (uintptr_t)addr > UINTPTR_MAX - r->len)
+		return pi_fail(ENOMEM);
+	if (!r->anon)
+		return check_file(r, fd, offset);
+	/* The offset means nothing to anonymous memory; the view starts a granule down. */
+	r->lead = r->fixed ? (uintptr_t)addr % GRAN : 0;
+	r->off = (int64_t)r->lead;
+	return r->shared ? anon_section(r) : 0;
+}
+
+PI_EXPORT void *posixipc_mmap64(void *addr, size_t length, int prot, int flags, int fd,
+				int64_t offset)
+{
+	struct request r;
+	char *p;
+
+	if (check_request(&r, addr, length, prot, flags, fd, offset) < 0) {
+		request_free(&r);
+		return MAP_FAILED;
+	}
+	AcquireSRWLockExclusive(&table_lock);
+	if (r.fixed)
+		p = map_fixed(&r);
+	else
+		p = place(&r, (char *)((uintptr_t)addr & ~(uintptr_t)(GRAN - 1)));
+	ReleaseSRWLockExclusive(&table_lock);
+	request_free(&r);
+	return p != NULL ? p : MAP_FAILED;
+}
+
+/* ---------------------------------------------------------------- munmap, mprotect, msync */
+
+/* [addr, addr + len) in whole pages as [*a, *e): EINVAL for an unaligned address, ENOMEM
+ * when the range wraps. */
+static int page_range(void *addr, size_t len, char **a, char **e)
+{
+	*a = *e = addr;
+	if ((uintptr_t)addr % PAGE != 0)
+		return pi_fail(EINVAL);
+	if (len > SIZE_MAX - PAGE + 1 || (uintptr_t)addr > UINTPTR_MAX - round_page(len))
+		return pi_fail(ENOMEM);
+	*e = *a + round_page(len);
+	return 0;
+}
+
+PI_EXPORT int posixipc_munmap(void *addr, size_t length)
+{
+	char *a, *e;
+
+	if (length == 0 || page_range(addr, length, &a, &e) < 0)
+		return pi_fail(EINVAL);
+	AcquireSRWLockExclusive(&table_lock);
+	unmap_range(a, e);
+	ReleaseSRWLockExclusive(&table_lock);
+	return 0;
+}
+
+/* Is every page of [a, e) mapped (by this library, or committed memory of the process when
+ * want is MEM_COMMIT, any memory when 0)?  Sets ENOMEM when not. */
+static int check_mapped(char *a, char *e, DWORD want)
+{
+	struct walk w;
+	struct map *m;
+	char *pa, *pb;
+
+	walk_init(&w, a, e);
+	while (walk_next(&w, &m, &pa, &pb))
+		if (m != NULL ? !all_live(m, pa, pb) : !gap_is(pa, pb, want))
+			return pi_fail(ENOMEM);
+	return 0;
+}
+
+/* Memory the library did not map (heap, stacks, images): region by region, since
+ * VirtualProtect cannot span allocations. */
+static int protect_other(char *a, char *b, DWORD prot)
+{
+	MEMORY_BASIC_INFORMATION mbi;
+	char *end;
+
+	for (; a < b; a = end) {
+		if (VirtualQuery(a, &mbi, sizeof mbi) == 0)
+			return pi_fail(ENOMEM);
+		end = (char *)mbi.BaseAddress + mbi.RegionSize;
+		if (end > b)
+			end = b;
+		if (set_prot(a, (size_t)(end - a), prot) < 0)
+			return pi_fail_win32(0);
+	}
+	return 0;
+}
+
+static int protect_locked(char *a, char *e, int prot)
+{
+	struct walk w;
+	struct map *m;
+	char *pa, *pb;
+
+	if (check_mapped(a, e, MEM_COMMIT) < 0)
+		return -1;
+	walk_init(&w, a, e);
+	while (walk_next(&w, &m, &pa, &pb))
+		if (m != NULL && (prot & ~m->maxprot))
+			return pi_fail(EACCES);
+	walk_init(&w, a, e);
+	while (walk_next(&w, &m, &pa, &pb)) {
+		if (m == NULL ? protect_other(pa, pb, win_prot(prot, 0)) < 0
+			      : map_protect(m, pa, pb, prot) < 0)
+			return m == NULL ? -1 : pi_fail_win32(0);
+	}
+	return 0;
+}
+
+PI_EXPORT int posixipc_mprotect(void *addr, size_t length, int prot)
+{
+	char *a, *e;
+	int r;
+
+	if ((uintptr_t)addr % PAGE != 0 || (prot & ~PROT_ALL))
+		return pi_fail(EINVAL);
+	if (length == 0)
+		return 0;
+	if (page_range(addr, length, &a, &e) < 0)
+		return -1;
+	AcquireSRWLockExclusive(&table_lock);
+	r = protect_locked(a, e, prot);
+	ReleaseSRWLockExclusive(&table_lock);
+	return r;
+}
+
+/* FlushViewOfFile can fail while the pages are being written already; try again. */
+static int flush_view(char *a, size_t len)
+{
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (FlushViewOfFile(a, len))
+			return 0;
+		if (GetLastError() != ERROR_LOCK_VIOLATION)
+			break;
+		Sleep(tries < 10 ? 0 : 1);
+	}
+	return pi_fail_win32(0);
+}
+
+/* FlushFileBuffers needs a HANDLE of the file, which the descriptor mmap was given may no
+ * longer be: open the file the view maps by its NT name (Windows gives \Device\..., Wine
+ * 8.0 gives \??\C:\...; NtOpenFile takes either). */
+static int flush_file(void *view)
+{
+	DWORD size = 32768 + 64, n;
+	wchar_t *name = malloc(size * sizeof *name);
+	UNICODE_STRING us;
+	OBJECT_ATTRIBUTES oa;
+	IO_STATUS_BLOCK io;
+	HANDLE h;
+	NTSTATUS st;
+	int r = 0;
+
+	if (name == NULL)
+		return pi_fail(ENOMEM);
+	/* K32GetMappedFileNameW: kernel32 has it since Windows 7, without psapi.dll. */
+	n = K32GetMappedFileNameW(GetCurrentProcess(), view, name, size);
+	if (n == 0) {
+		free(name);
+		return pi_fail_win32(0);
+	}
+	us.Buffer = name;
+	us.Length = (USHORT)(n * sizeof *name);
+	us.MaximumLength = us.Length;
+	InitializeObjectAttributes(&oa, &us, OBJ_CASE_INSENSITIVE, NULL, NULL);
+	st = NtOpenFile(&h, FILE_WRITE_DATA | SYNCHRONIZE, &oa, &io,
+			FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE);
+	free(name);
+	if (st < 0)
+		return pi_fail_win32(RtlNtStatusToDosError(st));
+	if (!FlushFileBuffers(h))
+		r = pi_fail_win32(0);
+	CloseHandle(h);
+	return r;
+}
+
+/* MS_SYNC: write the pages of shared file views in [a, e) and the file's metadata to disk.
+ * The table lock is held so that no view or HANDLE goes away meanwhile. */
+static int sync_locked(char *a, char *e)
+{
+	struct walk w;
+	struct map *m;
+	char *pa, *pb;
+
+	walk_init(&w, a, e);
+	while (walk_next(&w, &m, &pa, &pb)) {
+		if (m == NULL || m->kind != K_VIEW || !m->sync || pa >= m->view_end)
+			continue;
+		if (pb > m->view_end)
+			pb = m->view_end;
+		if (flush_view(pa, (size_t)(pb - pa)) < 0)
+			return -1;
+		if (flush_file(pa) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+PI_EXPORT int posixipc_msync(void *addr, size_t length, int flags)
+{
+	char *a, *e;
+	int r;
+
+	if ((uintptr_t)addr % PAGE != 0 || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_SYNC) && (flags & MS_ASYNC)))
+		return pi_fail(EINVAL);
+	if (page_range(addr, length, &a, &e) < 0)
+		return -1;
+	AcquireSRWLockExclusive(&table_lock);
+	r = check_mapped(a, e, 0);
+	/* A view's pages are the file's cache pages: read() and other views already see every
+	 * write, and the system writes them back by itself, which is all MS_ASYNC asks for.
+	 * MS_INVALIDATE has nothing to do for the same reason. */
+	if (r == 0 && (flags & MS_SYNC))
+		r = sync_locked(a, e);
+	ReleaseSRWLockExclusive(&table_lock);
+	return r;
+}
+
+/* ---------------------------------------------------------------- mlock */
+
+/* [addr, addr + len) widened to whole pages, as mlock and munlock take it. */
+static int lock_range(const void *addr, size_t len, char **a, size_t *n)
+{
+	uintptr_t p = (uintptr_t)addr & ~(uintptr_t)(PAGE - 1);
+
+	*a = (char *)p;
+	*n = 0;
+	if ((uintptr_t)addr > UINTPTR_MAX - len || len > SIZE_MAX - PAGE)
+		return pi_fail(EINVAL);
+	*a = (char *)p;
+	*n = round_page((uintptr_t)addr + len - p);
+	return 0;
+}
+
+/* VirtualLock is limited by the minimum working set; make room for n more bytes. */
+static int grow_working_set(size_t n)
+{
+	SIZE_T min, max;
+
+	if (!GetProcessWorkingSetSize(GetCurrentProcess(), &min, &max))
+		return -1;
+	if (min > SIZE_MAX - n - 16 * PAGE || max > SIZE_MAX - n - 16 * PAGE)
+		return -1;
+	min += n + 16 * PAGE;
+	if (max < min)
+		max = min;
+	return SetProcessWorkingSetSize(GetCurrentProcess(), min, max) ? 0 : -1;
+}
+
+static int lock_error(DWORD err)
+{
+	return pi_fail(err == ERROR_PRIVILEGE_NOT_HELD ? EPERM : ENOMEM);
+}
+
+PI_EXPORT int posixipc_mlock(const void *addr, size_t length)
+{
+	char *a;
+	size_t n;
+
+	if (lock_range(addr, length, &a, &n) < 0)
+		return -1;
+	if (n == 0 || VirtualLock(a, n))
+		return 0;
+	if (GetLastError() == ERROR_WORKING_SET_QUOTA && grow_working_set(n) == 0 &&
+	    VirtualLock(a, n))
+		return 0;
+	return lock_error(GetLastError());
+}
+
+PI_EXPORT int posixipc_munlock(const void *addr, size_t length)
+{
+	char *a;
+	size_t n;
+
+	if (lock_range(addr, length, &a, &n) < 0)
+		return -1;
+	/* Unlocking pages that are not locked is no error on Linux. */
+	if (n == 0 || VirtualUnlock(a, n) || GetLastError() == ERROR_NOT_LOCKED)
+		return 0;
+	return lock_error(GetLastError());
+}
+
+/* Windows cannot lock pages the process maps later, nor all of them at once. */
+PI_EXPORT int posixipc_mlockall(int flags)
+{
+	if (flags == 0 || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) ||
+	    flags == MCL_ONFAULT)
+		return pi_fail(EINVAL);
+	return pi_fail(ENOSYS);
+}
+
+PI_EXPORT int posixipc_munlockall(void)
+{
+	return pi_fail(ENOSYS);
+}
+
+/* ---------------------------------------------------------------- madvise */
+
+static int valid_advice(int advice)
+{
+	switch (advice) {
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+	case MADV_DONTNEED:
+	case MADV_FREE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* MADV_DONTNEED on private anonymous memory: the pages read back as zeros, as on Linux.
+ * Decommitting does that; MEM_RESET would keep the old contents. */
+static void anon_zero(char *a, char *b, int reset_only)
+{
+	MEMORY_BASIC_INFORMATION mbi;
+	char *end;
+
+	for (; a < b; a = end) {
+		if (VirtualQuery(a, &mbi, sizeof mbi) == 0)
+			return;
+		end = (char *)mbi.BaseAddress + mbi.RegionSize;
+		if (end > b)
+			end = b;
+		if (mbi.State != MEM_COMMIT)
+			continue;
+		if (reset_only) {
+			VirtualAlloc(a, (size_t)(end - a), MEM_RESET, PAGE_NOACCESS);
+		} else {
+			VirtualFree(a, (size_t)(end - a), MEM_DECOMMIT);
+			VirtualAlloc(a, (size_t)(end - a), MEM_COMMIT, mbi.Protect);
+		}
+	}
+}
+
+static int advise_locked(char *a, char *e, int advice, int posix)
+{
+	struct walk w;
+	struct map *m;
+	char *pa, *pb;
+
+	if (check_mapped(a, e, 0) < 0)
+		return -1;
+	walk_init(&w, a, e);
+	while (walk_next(&w, &m, &pa, &pb))
+		if (advice == MADV_FREE && m != NULL && m->kind != K_ANON)
+			return pi_fail(EINVAL);
+	/* posix_madvise's POSIX_MADV_DONTNEED must not lose data: it is only a hint there. */
+	if ((advice != MADV_DONTNEED && advice != MADV_FREE) || posix)
+		return 0;
+	walk_init(&w, a, e);
+	while (walk_next(&w, &m, &pa, &pb))
+		if (m != NULL && m->kind == K_ANON)
+			anon_zero(pa, pb, advice == MADV_FREE);
+	return 0;
+}
+
+static int advise(void *addr, size_t length, int advice, int posix)
+{
+	char *a, *e;
+	int r;
+
+	if ((uintptr_t)addr % PAGE != 0 || !valid_advice(advice))
+		return pi_fail(EINVAL);
+	if (length == 0)
+		return 0;
+	if (page_range(addr, length, &a, &e) < 0)
+		return pi_fail(EINVAL);
+	AcquireSRWLockExclusive(&table_lock);
+	r = advise_locked(a, e, advice, posix);
+	ReleaseSRWLockExclusive(&table_lock);
+	return r;
+}
+
+PI_EXPORT int posixipc_madvise(void *addr, size_t length, int advice)
+{
+	return advise(addr, length, advice, 0);
+}
+
+/* POSIX returns the error number and leaves errno alone. */
+PI_EXPORT int posixipc_posix_madvise(void *addr, size_t length, int advice)
+{
+	int saved = errno, r;
+
+	if (advice == MADV_FREE)
+		return EINVAL;
+	r = advise(addr, length, advice, 1) < 0 ? errno : 0;
+	errno = saved;
+	return r;
+}
