@@ -3,6 +3,8 @@
 #ifndef POSIXIPC_FCNTL_H
 #define POSIXIPC_FCNTL_H
 
+#include <posixipc_api.h>
+
 #include_next <fcntl.h>
 #include <io.h>
 #include <sys/types.h>
@@ -43,8 +45,8 @@ extern "C" {
 #define AT_FDCWD (-100)
 #endif
 
-int posixipc_open(const char *path, int flags, ...);
-int posixipc_fcntl(int fd, int cmd, ...);
+POSIXIPC_API int posixipc_open(const char *path, int flags, ...);
+POSIXIPC_API int posixipc_fcntl(int fd, int cmd, ...);
 
 #define open  posixipc_open
 #define fcntl posixipc_fcntl

@@ -4,6 +4,8 @@
 #ifndef POSIXIPC_SEMAPHORE_H
 #define POSIXIPC_SEMAPHORE_H
 
+#include <posixipc_api.h>
+
 #ifdef WIN_PTHREADS_SEMAPHORE_H
 #error "winpthreads' <semaphore.h> was included before posixipc's: put posixipc's include folder (pkg-config --cflags posixipc) first"
 #endif
@@ -37,17 +39,17 @@ typedef struct {
 #define SEM_NSEMS_MAX 256
 #endif
 
-sem_t *posixipc_sem_open(const char *name, int oflag, ...);
-int posixipc_sem_close(sem_t *sem);
-int posixipc_sem_unlink(const char *name);
-int posixipc_sem_init(sem_t *sem, int pshared, unsigned int value);
-int posixipc_sem_destroy(sem_t *sem);
-int posixipc_sem_wait(sem_t *sem);
-int posixipc_sem_trywait(sem_t *sem);
-int posixipc_sem_timedwait(sem_t *sem, const struct timespec *abstime);
-int posixipc_sem_clockwait(sem_t *sem, clockid_t clock, const struct timespec *abstime);
-int posixipc_sem_post(sem_t *sem);
-int posixipc_sem_getvalue(sem_t *sem, int *value);
+POSIXIPC_API sem_t *posixipc_sem_open(const char *name, int oflag, ...);
+POSIXIPC_API int posixipc_sem_close(sem_t *sem);
+POSIXIPC_API int posixipc_sem_unlink(const char *name);
+POSIXIPC_API int posixipc_sem_init(sem_t *sem, int pshared, unsigned int value);
+POSIXIPC_API int posixipc_sem_destroy(sem_t *sem);
+POSIXIPC_API int posixipc_sem_wait(sem_t *sem);
+POSIXIPC_API int posixipc_sem_trywait(sem_t *sem);
+POSIXIPC_API int posixipc_sem_timedwait(sem_t *sem, const struct timespec *abstime);
+POSIXIPC_API int posixipc_sem_clockwait(sem_t *sem, clockid_t clock, const struct timespec *abstime);
+POSIXIPC_API int posixipc_sem_post(sem_t *sem);
+POSIXIPC_API int posixipc_sem_getvalue(sem_t *sem, int *value);
 
 #define sem_open      posixipc_sem_open
 #define sem_close     posixipc_sem_close

@@ -3,15 +3,17 @@
 #ifndef POSIXIPC_STDIO_H
 #define POSIXIPC_STDIO_H
 
+#include <posixipc_api.h>
+
 #include_next <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-FILE *posixipc_fopen(const char *path, const char *mode);
-FILE *posixipc_freopen(const char *path, const char *mode, FILE *stream);
-int posixipc_fclose(FILE *stream);
+POSIXIPC_API FILE *posixipc_fopen(const char *path, const char *mode);
+POSIXIPC_API FILE *posixipc_freopen(const char *path, const char *mode, FILE *stream);
+POSIXIPC_API int posixipc_fclose(FILE *stream);
 
 #ifndef fopen
 #define fopen posixipc_fopen

@@ -3,6 +3,8 @@
 #ifndef POSIXIPC_UNISTD_H
 #define POSIXIPC_UNISTD_H
 
+#include <posixipc_api.h>
+
 #include_next <unistd.h>
 #include <io.h>
 #include <stddef.h>
@@ -27,13 +29,13 @@ extern "C" {
 #define _SC_PHYS_PAGES       85
 #endif
 
-ssize_t posixipc_read(int fd, void *buf, size_t count);
-ssize_t posixipc_write(int fd, const void *buf, size_t count);
-int posixipc_close(int fd);
-int posixipc_dup(int fd);
-int posixipc_dup2(int fd, int fd2);
-long posixipc_sysconf(int name);
-int posixipc_getpagesize(void);
+POSIXIPC_API ssize_t posixipc_read(int fd, void *buf, size_t count);
+POSIXIPC_API ssize_t posixipc_write(int fd, const void *buf, size_t count);
+POSIXIPC_API int posixipc_close(int fd);
+POSIXIPC_API int posixipc_dup(int fd);
+POSIXIPC_API int posixipc_dup2(int fd, int fd2);
+POSIXIPC_API long posixipc_sysconf(int name);
+POSIXIPC_API int posixipc_getpagesize(void);
 
 #define read        posixipc_read
 #define write       posixipc_write

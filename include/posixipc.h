@@ -6,6 +6,8 @@
 #ifndef POSIXIPC_H
 #define POSIXIPC_H
 
+#include <posixipc_api.h>
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -18,7 +20,7 @@ extern "C" {
 #define POSIXIPC_VERSION_STRING "0.1.0"
 
 /* The version of the library actually linked, as "MAJOR.MINOR.PATCH". */
-const char *posixipc_version(void);
+POSIXIPC_API const char *posixipc_version(void);
 
 /* Each call below writes a NUL-terminated string into buf (size bytes) and returns 0, or
  * returns -1 and sets errno: EINVAL for a NULL or malformed argument, ERANGE when buf is too
@@ -27,21 +29,21 @@ const char *posixipc_version(void);
 
 /* The folder that holds shared memory objects and named semaphores: POSIXIPC_DIR if that
  * environment variable is set, otherwise "posixipc" in the user's temporary folder. */
-int posixipc_objects_dir(char *buf, size_t size);
+POSIXIPC_API int posixipc_objects_dir(char *buf, size_t size);
 
 /* The file behind the shared memory object `name` (as given to shm_open), whether or not it
  * exists.  A native program opens that file with CreateFile and maps it with
  * CreateFileMapping/MapViewOfFile to share the object's memory. */
-int posixipc_shm_win32_path(const char *name, char *buf, size_t size);
+POSIXIPC_API int posixipc_shm_win32_path(const char *name, char *buf, size_t size);
 
 /* The Win32 semaphore name behind the named semaphore `name` (as given to sem_open), for
  * OpenSemaphore.  The semaphore must exist: ENOENT otherwise.  Each sem_open(O_CREAT) after a
  * sem_unlink makes a new object with a new Win32 name. */
-int posixipc_sem_win32_name(const char *name, char *buf, size_t size);
+POSIXIPC_API int posixipc_sem_win32_name(const char *name, char *buf, size_t size);
 
 /* The Win32 pipe name (\\.\pipe\...) behind the FIFO at `path` (made by mkfifo), for
  * CreateFile.  ENOENT if there is no such file, EINVAL if it is not a FIFO. */
-int posixipc_fifo_pipe_name(const char *path, char *buf, size_t size);
+POSIXIPC_API int posixipc_fifo_pipe_name(const char *path, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -13,17 +13,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Only functions marked PI_EXPORT leave the DLL; everything else stays private. */
-#ifdef DLL_EXPORT
-#define PI_EXPORT __declspec(dllexport)
-/* The public headers declare the functions plainly; adding dllexport where they are defined
- * is intended, and clang would otherwise warn about every one. */
-#ifdef __clang__
-#pragma clang diagnostic ignored "-Wdll-attribute-on-redeclaration"
-#endif
-#else
-#define PI_EXPORT
-#endif
+/* Only functions marked PI_EXPORT leave the DLL; everything else stays private.  The public
+ * headers mark their declarations the same way (POSIXIPC_BUILDING is set for the library). */
+#include <posixipc_api.h>
+#define PI_EXPORT POSIXIPC_API
 
 /* error.c: every Win32 error the library can see maps to errno here and nowhere else. */
 int pi_errno_from_win32(DWORD err);

@@ -3,6 +3,8 @@
 #ifndef POSIXIPC_SYS_MMAN_H
 #define POSIXIPC_SYS_MMAN_H
 
+#include <posixipc_api.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -52,18 +54,19 @@ extern "C" {
 
 /* The library takes 64-bit offsets; the inline wrapper below accepts the caller's off_t,
  * 32 or 64 bits depending on _FILE_OFFSET_BITS. */
-void *posixipc_mmap64(void *addr, size_t length, int prot, int flags, int fd, int64_t offset);
-int posixipc_munmap(void *addr, size_t length);
-int posixipc_mprotect(void *addr, size_t length, int prot);
-int posixipc_msync(void *addr, size_t length, int flags);
-int posixipc_mlock(const void *addr, size_t length);
-int posixipc_munlock(const void *addr, size_t length);
-int posixipc_mlockall(int flags);
-int posixipc_munlockall(void);
-int posixipc_madvise(void *addr, size_t length, int advice);
-int posixipc_posix_madvise(void *addr, size_t length, int advice);
-int posixipc_shm_open(const char *name, int oflag, mode_t mode);
-int posixipc_shm_unlink(const char *name);
+POSIXIPC_API void *posixipc_mmap64(void *addr, size_t length, int prot, int flags, int fd,
+				     int64_t offset);
+POSIXIPC_API int posixipc_munmap(void *addr, size_t length);
+POSIXIPC_API int posixipc_mprotect(void *addr, size_t length, int prot);
+POSIXIPC_API int posixipc_msync(void *addr, size_t length, int flags);
+POSIXIPC_API int posixipc_mlock(const void *addr, size_t length);
+POSIXIPC_API int posixipc_munlock(const void *addr, size_t length);
+POSIXIPC_API int posixipc_mlockall(int flags);
+POSIXIPC_API int posixipc_munlockall(void);
+POSIXIPC_API int posixipc_madvise(void *addr, size_t length, int advice);
+POSIXIPC_API int posixipc_posix_madvise(void *addr, size_t length, int advice);
+POSIXIPC_API int posixipc_shm_open(const char *name, int oflag, mode_t mode);
+POSIXIPC_API int posixipc_shm_unlink(const char *name);
 
 static __inline__ void *posixipc_mmap(void *addr, size_t length, int prot, int flags, int fd,
                                       off_t offset)

@@ -3,6 +3,8 @@
 #ifndef POSIXIPC_SYS_STAT_H
 #define POSIXIPC_SYS_STAT_H
 
+#include <posixipc_api.h>
+
 #include_next <sys/stat.h>
 #include <sys/types.h>
 
@@ -10,10 +12,10 @@
 extern "C" {
 #endif
 
-int posixipc_mkfifo(const char *path, mode_t mode);
-int posixipc_mkfifoat(int dirfd, const char *path, mode_t mode);
+POSIXIPC_API int posixipc_mkfifo(const char *path, mode_t mode);
+POSIXIPC_API int posixipc_mkfifoat(int dirfd, const char *path, mode_t mode);
 /* 1 if path names a FIFO made by mkfifo, 0 otherwise (errno untouched). */
-int posixipc_is_fifo(const char *path);
+POSIXIPC_API int posixipc_is_fifo(const char *path);
 
 #define mkfifo   posixipc_mkfifo
 #define mkfifoat posixipc_mkfifoat
