@@ -1,0 +1,347 @@
+/* The posixipc command: what ipcs, ipcrm and ls /dev/shm are for System V and Linux, for the
+ * library's POSIX shared memory objects and named semaphores, plus the Win32 names behind
+ * them.  It only reads and removes; programs create objects. */
+#include <errno.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <posixipc.h>
+
+#include "internal.h"
+
+#include <aclapi.h>
+#include <sddl.h>
+
+enum { OK = 0, FAILURE = 1, USAGE = 2 };
+
+static const char usage_text[] =
+	"usage: posixipc list [shm|sem]\n"
+	"       posixipc rm shm|sem NAME...\n"
+	"       posixipc name shm|sem NAME\n"
+	"       posixipc name fifo PATH\n"
+	"       posixipc dir\n"
+	"       posixipc --help | --version\n";
+
+static const char help_text[] =
+	"\n"
+	"Lists and removes POSIX shared memory objects (shm_open) and named semaphores\n"
+	"(sem_open), and prints the Win32 names behind POSIX objects for native programs.\n"
+	"\n"
+	"  list [shm|sem]      each object's type, size (shm) or value (sem), owner and name\n"
+	"  rm shm NAME...      shm_unlink each NAME\n"
+	"  rm sem NAME...      sem_unlink each NAME\n"
+	"  name shm NAME       the file that holds a shared memory object\n"
+	"  name sem NAME       the Win32 semaphore behind a named semaphore (which must exist)\n"
+	"  name fifo PATH      the Win32 named pipe behind a FIFO made by mkfifo\n"
+	"  dir                 the folder that holds the objects: POSIXIPC_DIR if set,\n"
+	"                      else posixipc in the temporary folder\n"
+	"\n"
+	"Exit status: 0 success, 1 failure (such as no such object), 2 usage error.\n";
+
+static int usage(const char *why)
+{
+	if (why != NULL)
+		fprintf(stderr, "posixipc: %s\n", why);
+	fputs(usage_text, stderr);
+	fputs("Try 'posixipc --help' for more information.\n", stderr);
+	return USAGE;
+}
+
+/* "posixipc: rm shm /name: No such file or directory", from errno. */
+static int failed(const char *cmd, const char *type, const char *name)
+{
+	fprintf(stderr, "posixipc: %s %s%s%s: %s\n", cmd, type, *name ? " " : "", name,
+		strerror(errno));
+	return FAILURE;
+}
+
+/* ---------------------------------------------------------------- list */
+
+struct entry {
+	const char *type;
+	char name[PI_NAME_MAX + 2];
+	char amount[32];
+	char owner[128];
+};
+
+struct listing {
+	struct entry *v;
+	size_t n, cap;
+};
+
+static struct entry *add_entry(struct listing *l)
+{
+	struct entry *v;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		v = realloc(l->v, l->cap * sizeof *v);
+		if (v == NULL) {
+			fputs("posixipc: out of memory\n", stderr);
+			exit(FAILURE);
+		}
+		l->v = v;
+	}
+	memset(&l->v[l->n], 0, sizeof *l->v);
+	return &l->v[l->n++];
+}
+
+/* The account that owns a file, as "name", or its SID string when the name is unknown. */
+static void file_owner(const wchar_t *path, char *buf, size_t size)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+	PSID sid = NULL;
+	char user[256], domain[256], *str;
+	DWORD un = sizeof user, dn = sizeof domain;
+	SID_NAME_USE use;
+
+	snprintf(buf, size, "?");
+	if (GetNamedSecurityInfoW(path, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, &sid, NULL,
+				  NULL, NULL, &sd) != ERROR_SUCCESS)
+		return;
+	if (LookupAccountSidA(NULL, sid, user, &un, domain, &dn, &use))
+		snprintf(buf, size, "%s", user);
+	else if (ConvertSidToStringSidA(sid, &str)) {
+		snprintf(buf, size, "%s", str);
+		LocalFree(str);
+	}
+	LocalFree(sd);
+}
+
+/* A directory entry's POSIX name, or -1 for files the library did not name. */
+static int posix_name(const wchar_t *file, char *out, size_t size)
+{
+	char encoded[PI_ENCODED_MAX + 1];
+	size_t i;
+
+	for (i = 0; file[i] != L'\0'; i++) {
+		/* Encoded names are plain ASCII. */
+		if (file[i] > 0x7e || i == PI_ENCODED_MAX)
+			return -1;
+		encoded[i] = (char)file[i];
+	}
+	encoded[i] = '\0';
+	return pi_name_decode(encoded, out, size);
+}
+
+static void sem_amount(const char *name, char *buf, size_t size)
+{
+	sem_t *sem = sem_open(name, 0);
+	int value;
+
+	snprintf(buf, size, "?");
+	if (sem == SEM_FAILED)
+		return;
+	if (sem_getvalue(sem, &value) == 0)
+		snprintf(buf, size, "%d", value);
+	sem_close(sem);
+}
+
+static void add_file(struct listing *l, const char *type, const wchar_t *dir,
+		     const WIN32_FIND_DATAW *fd)
+{
+	char name[PI_NAME_MAX + 2];
+	struct entry *e;
+	wchar_t *path;
+	size_t n;
+
+	if ((fd->dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ||
+	    posix_name(fd->cFileName, name, sizeof name) < 0)
+		return;
+	e = add_entry(l);
+	e->type = type;
+	memcpy(e->name, name, sizeof name);
+	if (strcmp(type, "shm") == 0)
+		snprintf(e->amount, sizeof e->amount, "%llu",
+			 ((unsigned long long)fd->nFileSizeHigh << 32) | fd->nFileSizeLow);
+	else
+		sem_amount(name, e->amount, sizeof e->amount);
+	n = wcslen(dir) + wcslen(fd->cFileName) + 2;
+	path = malloc(n * sizeof *path);
+	if (path == NULL) {
+		snprintf(e->owner, sizeof e->owner, "?");
+		return;
+	}
+	swprintf(path, n, L"%ls\\%ls", dir, fd->cFileName);
+	file_owner(path, e->owner, sizeof e->owner);
+	free(path);
+}
+
+/* Collect the objects of one type (also the name of their folder).  A missing folder is no
+ * error: nothing has been created yet. */
+static int collect(struct listing *l, const char *type)
+{
+	WIN32_FIND_DATAW fd;
+	wchar_t *root = pi_objects_root(), *dir;
+	size_t n, len;
+	HANDLE h;
+	DWORD err;
+
+	if (root == NULL)
+		return failed("list", type, "");
+	n = wcslen(root) + strlen(type) + 4;
+	dir = malloc(n * sizeof *dir);
+	if (dir == NULL) {
+		free(root);
+		errno = ENOMEM;
+		return failed("list", type, "");
+	}
+	swprintf(dir, n, L"%ls\\%hs\\*", root, type);
+	free(root);
+	h = FindFirstFileW(dir, &fd);
+	/* From here on dir is the folder itself. */
+	len = wcslen(dir);
+	dir[len - 2] = L'\0';
+	if (h == INVALID_HANDLE_VALUE) {
+		err = GetLastError();
+		free(dir);
+		if (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND)
+			return OK;
+		errno = pi_errno_from_win32(err);
+		return failed("list", type, "");
+	}
+	do
+		add_file(l, type, dir, &fd);
+	while (FindNextFileW(h, &fd));
+	FindClose(h);
+	free(dir);
+	return OK;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = strcmp(x->type, y->type);
+
+	return c != 0 ? c : strcmp(x->name, y->name);
+}
+
+/* Names may hold any byte; keep control characters off the terminal. */
+static void print_name(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+	putchar('\n');
+}
+
+static int list(int argc, char **argv)
+{
+	struct listing l = { NULL, 0, 0 };
+	int want_shm = 1, want_sem = 1, status = OK;
+	size_t i;
+
+	if (argc > 1)
+		return usage("list takes at most one type");
+	if (argc == 1) {
+		want_shm = strcmp(argv[0], "shm") == 0;
+		want_sem = strcmp(argv[0], "sem") == 0;
+		if (!want_shm && !want_sem)
+			return usage("list: the type is shm or sem");
+	}
+	if (want_shm)
+		status |= collect(&l, "shm");
+	if (want_sem)
+		status |= collect(&l, "sem");
+	if (l.n > 0)
+		qsort(l.v, l.n, sizeof *l.v, by_name);
+	printf("%-4s %12s  %-16s %s\n", "TYPE", "SIZE/VALUE", "OWNER", "NAME");
+	for (i = 0; i < l.n; i++) {
+		printf("%-4s %12s  %-16s ", l.v[i].type, l.v[i].amount, l.v[i].owner);
+		print_name(l.v[i].name);
+	}
+	free(l.v);
+	return fflush(stdout) == 0 ? status : FAILURE;
+}
+
+/* ---------------------------------------------------------------- rm, name, dir */
+
+static int rm(int argc, char **argv)
+{
+	int (*unlink_fn)(const char *), status = OK, i;
+
+	if (argc < 2)
+		return usage("rm needs a type (shm or sem) and at least one name");
+	if (strcmp(argv[0], "shm") == 0)
+		unlink_fn = shm_unlink;
+	else if (strcmp(argv[0], "sem") == 0)
+		unlink_fn = sem_unlink;
+	else
+		return usage("rm: the type is shm or sem");
+	for (i = 1; i < argc; i++)
+		if (unlink_fn(argv[i]) < 0)
+			status = failed("rm", argv[0], argv[i]);
+	return status;
+}
+
+static int name(int argc, char **argv)
+{
+	int (*lookup)(const char *, char *, size_t);
+	char buf[1024];
+
+	if (argc != 2)
+		return usage("name needs a type (shm, sem or fifo) and one name");
+	if (strcmp(argv[0], "shm") == 0)
+		lookup = posixipc_shm_win32_path;
+	else if (strcmp(argv[0], "sem") == 0)
+		lookup = posixipc_sem_win32_name;
+	else if (strcmp(argv[0], "fifo") == 0)
+		lookup = posixipc_fifo_pipe_name;
+	else
+		return usage("name: the type is shm, sem or fifo");
+	if (lookup(argv[1], buf, sizeof buf) < 0)
+		return failed("name", argv[0], argv[1]);
+	puts(buf);
+	return fflush(stdout) == 0 ? OK : FAILURE;
+}
+
+static int dir(int argc)
+{
+	char buf[1024];
+
+	if (argc != 0)
+		return usage("dir takes no arguments");
+	if (posixipc_objects_dir(buf, sizeof buf) < 0) {
+		fprintf(stderr, "posixipc: dir: %s\n", strerror(errno));
+		return FAILURE;
+	}
+	puts(buf);
+	return fflush(stdout) == 0 ? OK : FAILURE;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (cmd == NULL)
+		return usage(NULL);
+	argc -= 2;
+	argv += 2;
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		fputs(usage_text, stdout);
+		fputs(help_text, stdout);
+		return OK;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("posixipc %s\n", posixipc_version());
+		return OK;
+	}
+	if (strcmp(cmd, "list") == 0)
+		return list(argc, argv);
+	if (strcmp(cmd, "rm") == 0)
+		return rm(argc, argv);
+	if (strcmp(cmd, "name") == 0)
+		return name(argc, argv);
+	if (strcmp(cmd, "dir") == 0)
+		return dir(argc);
+	fprintf(stderr, "posixipc: unknown command '%s'\n", cmd);
+	return usage(NULL);
+}
