@@ -1,18 +1,1076 @@
-/* Placeholder suite until the sem facility lands. */
+/* Semaphores: sem_open/sem_close/sem_unlink lifetime and persistence, values and waits with
+ * their deadlines, unnamed semaphores between threads and (pshared) processes, the Win32
+ * object behind a named semaphore, and open/close under concurrency.  <pthread.h> comes
+ * first on purpose: the two headers must coexist in that order. */
+#include <pthread.h>
+#include <semaphore.h>
+
+#include <aclapi.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <posixipc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "testutil.h"
 
-START_TEST(sem_suite_builds)
+#define MAP_SIZE 4096
+#define HELPER_MS 20000
+
+static char objects[MAX_PATH];
+static char name[64];
+
+/* A fresh objects folder per test: process ids (and so tu_name's names) repeat under Wine,
+ * and a backing file a failed run left behind must not fail this one. */
+static void setup(void)
 {
-	ck_assert_int_eq(1, 1);
+	LARGE_INTEGER now;
+
+	QueryPerformanceCounter(&now);
+	tu_path(objects, sizeof objects, "semobjects");
+	snprintf(objects + strlen(objects), sizeof objects - strlen(objects), "-%llx",
+		 (unsigned long long)now.QuadPart);
+	ck_assert(SetEnvironmentVariableA("POSIXIPC_DIR", objects));
+	tu_name(name, sizeof name, "sem");
+}
+
+static void teardown(void)
+{
+	SetEnvironmentVariableA("POSIXIPC_DIR", NULL);
+}
+
+/* The clocks as winpthreads' clock_gettime reads them.  The tests cannot call clock_gettime
+ * itself: Check's compatibility library, linked into them, brings a stand-in clock_gettime
+ * that always reports 0 on mingw and takes precedence over winpthreads'. */
+static void read_clock(clockid_t clock, struct timespec *ts)
+{
+	LARGE_INTEGER count, freq;
+	ULARGE_INTEGER t;
+	FILETIME ft;
+
+	if (clock == CLOCK_MONOTONIC) {
+		QueryPerformanceCounter(&count);
+		QueryPerformanceFrequency(&freq);
+		ts->tv_sec = (time_t)(count.QuadPart / freq.QuadPart);
+		ts->tv_nsec = (long)(count.QuadPart % freq.QuadPart * 1000000000LL / freq.QuadPart);
+		return;
+	}
+	GetSystemTimePreciseAsFileTime(&ft);
+	t.LowPart = ft.dwLowDateTime;
+	t.HighPart = ft.dwHighDateTime;
+	t.QuadPart -= 116444736000000000ULL; /* 1601 to 1970, in 100 ns */
+	ts->tv_sec = (time_t)(t.QuadPart / 10000000);
+	ts->tv_nsec = (long)(t.QuadPart % 10000000) * 100;
+}
+
+static struct timespec from_now(clockid_t clock, long ms)
+{
+	struct timespec ts;
+
+	read_clock(clock, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+static int64_t ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+static int value_of(sem_t *sem)
+{
+	int v = -1;
+
+	ck_assert_int_eq(sem_getvalue(sem, &v), 0);
+	return v;
+}
+
+/* Entries in the objects folder's sem subfolder. */
+static int count_backing_files(void)
+{
+	char pattern[MAX_PATH + 16];
+	WIN32_FIND_DATAA fd;
+	HANDLE h;
+	int n = 0;
+
+	snprintf(pattern, sizeof pattern, "%s\\sem\\*", objects);
+	h = FindFirstFileA(pattern, &fd);
+	if (h == INVALID_HANDLE_VALUE)
+		return 0;
+	do
+		if (strcmp(fd.cFileName, ".") != 0 && strcmp(fd.cFileName, "..") != 0)
+			n++;
+	while (FindNextFileA(h, &fd));
+	FindClose(h);
+	return n;
+}
+
+static int run_helper(const char *args)
+{
+	return tu_wait(tu_spawn("sem_helper", args), HELPER_MS);
+}
+
+/* ---------------------------------------------------------------- coexistence */
+
+static void *ping(void *arg)
+{
+	sem_t **s = arg;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (sem_wait(s[0]) != 0 || sem_post(s[1]) != 0)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+START_TEST(sem_header_after_pthread_serves_pthread_threads)
+{
+	sem_t unnamed, *named, *pair[2];
+	pthread_t t;
+	void *ret = (void *)2;
+	int i;
+
+	/* winpthreads' sem_t is a pointer; this library's is its own 32-byte type. */
+	ck_assert_uint_eq(sizeof(sem_t), 32);
+	ck_assert_int_eq(sem_init(&unnamed, 0, 0), 0);
+	named = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	ck_assert_ptr_ne(named, SEM_FAILED);
+	pair[0] = &unnamed;
+	pair[1] = named;
+	ck_assert_int_eq(pthread_create(&t, NULL, ping, pair), 0);
+	for (i = 0; i < 100; i++) {
+		ck_assert_int_eq(sem_post(&unnamed), 0);
+		ck_assert_int_eq(sem_wait(named), 0);
+	}
+	ck_assert_int_eq(pthread_join(t, &ret), 0);
+	ck_assert_ptr_null(ret);
+	ck_assert_int_eq(value_of(&unnamed), 0);
+	ck_assert_int_eq(value_of(named), 0);
+	ck_assert_int_eq(sem_destroy(&unnamed), 0);
+	ck_assert_int_eq(sem_close(named), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- sem_open */
+
+START_TEST(sem_open_creates_with_initial_value)
+{
+	sem_t *sem = sem_open(name, O_CREAT, 0600, 3);
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(value_of(sem), 3);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_open_excl_on_existing_fails_eexist)
+{
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 1);
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	errno = 0;
+	ck_assert_ptr_eq(sem_open(name, O_CREAT | O_EXCL, 0600, 1), SEM_FAILED);
+	ck_assert_int_eq(errno, EEXIST);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_open_creat_on_existing_ignores_value)
+{
+	sem_t *a = sem_open(name, O_CREAT, 0600, 2), *b;
+
+	ck_assert_ptr_ne(a, SEM_FAILED);
+	b = sem_open(name, O_CREAT, 0600, 9);
+	ck_assert_ptr_eq(b, a);
+	ck_assert_int_eq(value_of(b), 2);
+	ck_assert_int_eq(sem_close(b), 0);
+	ck_assert_int_eq(sem_close(a), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_open_missing_without_creat_fails_enoent)
+{
+	errno = 0;
+	ck_assert_ptr_eq(sem_open(name, 0), SEM_FAILED);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_ptr_eq(sem_open(name, O_EXCL), SEM_FAILED);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(sem_open_value_above_max_fails_einval)
+{
+	errno = 0;
+	ck_assert_ptr_eq(sem_open(name, O_CREAT, 0600, (unsigned int)SEM_VALUE_MAX + 1u),
+			 SEM_FAILED);
+	ck_assert_int_eq(errno, EINVAL);
+	/* Nothing was created. */
+	errno = 0;
+	ck_assert_ptr_eq(sem_open(name, 0), SEM_FAILED);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(sem_open_rejects_bad_names)
+{
+	static const char *const bad[] = { "", "/", "/a/b", "a/b", "/.", "/.." };
+	char longname[300];
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		errno = 0;
+		ck_assert_ptr_eq(sem_open(bad[i], O_CREAT, 0600, 0), SEM_FAILED);
+		ck_assert_msg(errno == EINVAL, "\"%s\": errno %d", bad[i], errno);
+	}
+	longname[0] = '/';
+	memset(longname + 1, 'x', 256);
+	longname[257] = '\0';
+	errno = 0;
+	ck_assert_ptr_eq(sem_open(longname, O_CREAT, 0600, 0), SEM_FAILED);
+	ck_assert_int_eq(errno, ENAMETOOLONG);
+	errno = 0;
+	ck_assert_int_eq(sem_unlink(longname), -1);
+	ck_assert_int_eq(errno, ENAMETOOLONG);
+}
+END_TEST
+
+START_TEST(sem_open_same_name_returns_same_pointer_until_closed_as_often)
+{
+	sem_t *a = sem_open(name, O_CREAT, 0600, 0), *b, *c;
+	int i;
+
+	ck_assert_ptr_ne(a, SEM_FAILED);
+	b = sem_open(name, 0);
+	ck_assert_ptr_eq(b, a);
+	ck_assert_int_eq(sem_close(a), 0);
+	/* Still open once: same pointer, still usable. */
+	c = sem_open(name, 0);
+	ck_assert_ptr_eq(c, a);
+	ck_assert_int_eq(sem_post(b), 0);
+	ck_assert_int_eq(sem_close(b), 0);
+	ck_assert_int_eq(sem_post(c), 0);
+	ck_assert_int_eq(value_of(c), 2);
+	ck_assert_int_eq(sem_close(c), 0);
+	/* Closed as often as opened: the pointer is gone. */
+	errno = 0;
+	ck_assert_int_eq(sem_close(c), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	for (i = 0; i < 3; i++) {
+		a = sem_open(name, 0);
+		ck_assert_ptr_ne(a, SEM_FAILED);
+		ck_assert_int_eq(value_of(a), 2);
+		ck_assert_int_eq(sem_close(a), 0);
+	}
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_open_mode_0600_gives_everyone_nothing)
+{
+	static const SID_IDENTIFIER_AUTHORITY world = { SECURITY_WORLD_SID_AUTHORITY };
+	char win32[256], name2[64];
+	PSECURITY_DESCRIPTOR sd;
+	PACL dacl;
+	PSID everyone;
+	sem_t *sem;
+	int pass, everyone_aces;
+	DWORD i;
+
+	ck_assert(AllocateAndInitializeSid((PSID_IDENTIFIER_AUTHORITY)&world, 1,
+					   SECURITY_WORLD_RID, 0, 0, 0, 0, 0, 0, 0, &everyone));
+	tu_name(name2, sizeof name2, "semmode");
+	for (pass = 0; pass < 2; pass++) {
+		const char *n = pass == 0 ? name : name2;
+		HANDLE h;
+
+		sem = sem_open(n, O_CREAT | O_EXCL, pass == 0 ? 0600 : 0666, 0);
+		ck_assert_ptr_ne(sem, SEM_FAILED);
+		ck_assert_int_eq(posixipc_sem_win32_name(n, win32, sizeof win32), 0);
+		h = OpenSemaphoreA(READ_CONTROL, FALSE, win32);
+		ck_assert_ptr_nonnull(h);
+		ck_assert_int_eq(GetSecurityInfo(h, SE_KERNEL_OBJECT, DACL_SECURITY_INFORMATION,
+						 NULL, NULL, &dacl, NULL, &sd),
+				 ERROR_SUCCESS);
+		everyone_aces = 0;
+		for (i = 0; dacl != NULL && i < dacl->AceCount; i++) {
+			ACCESS_ALLOWED_ACE *ace;
+
+			ck_assert(GetAce(dacl, i, (void **)&ace));
+			if (ace->Header.AceType == ACCESS_ALLOWED_ACE_TYPE &&
+			    EqualSid((PSID)&ace->SidStart, everyone))
+				everyone_aces++;
+		}
+		LocalFree(sd);
+		CloseHandle(h);
+		ck_assert_int_eq(everyone_aces, pass == 0 ? 0 : 1);
+		ck_assert_int_eq(sem_close(sem), 0);
+		ck_assert_int_eq(sem_unlink(n), 0);
+	}
+	FreeSid(everyone);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- persistence, unlink */
+
+START_TEST(sem_value_persists_after_creator_exits_without_close)
+{
+	char args[128];
+	sem_t *sem;
+
+	snprintf(args, sizeof args, "create-exit %s 5", name);
+	ck_assert_int_eq(run_helper(args), 0);
+	sem = sem_open(name, 0);
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(value_of(sem), 5);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_posts_persist_when_last_holder_exits_without_close)
+{
+	char args[128];
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 1);
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(sem_close(sem), 0);
+	/* No process has it open while the helper posts and exits. */
+	snprintf(args, sizeof args, "post-exit %s 7", name);
+	ck_assert_int_eq(run_helper(args), 0);
+	snprintf(args, sizeof args, "getvalue %s", name);
+	ck_assert_int_eq(run_helper(args), 8);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_value_persists_after_every_process_closed)
+{
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	char args[128];
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(sem_post(sem), 0);
+	ck_assert_int_eq(sem_post(sem), 0);
+	ck_assert_int_eq(sem_post(sem), 0);
+	ck_assert_int_eq(sem_trywait(sem), 0);
+	ck_assert_int_eq(sem_close(sem), 0);
+	snprintf(args, sizeof args, "getvalue %s", name);
+	ck_assert_int_eq(run_helper(args), 2);
+	sem = sem_open(name, 0);
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(value_of(sem), 2);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_posts_of_crashed_peer_stay_with_holders)
+{
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	char args[128];
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	snprintf(args, sizeof args, "post-crash %s 3", name);
+	ck_assert_int_eq(run_helper(args), 0);
+	ck_assert_int_eq(value_of(sem), 3);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_unlink_frees_name_while_holders_keep_semaphore)
+{
+	sem_t *old = sem_open(name, O_CREAT | O_EXCL, 0600, 4), *fresh;
+	char args[128];
+
+	ck_assert_ptr_ne(old, SEM_FAILED);
+	ck_assert_int_eq(count_backing_files(), 1);
+	ck_assert_int_eq(sem_unlink(name), 0);
+	errno = 0;
+	ck_assert_ptr_eq(sem_open(name, 0), SEM_FAILED);
+	ck_assert_int_eq(errno, ENOENT);
+	/* Holders keep the same semaphore. */
+	ck_assert_int_eq(sem_post(old), 0);
+	ck_assert_int_eq(value_of(old), 5);
+	/* O_EXCL succeeds at once: the name is free, and the new semaphore is distinct. */
+	fresh = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	ck_assert_ptr_ne(fresh, SEM_FAILED);
+	ck_assert_ptr_ne(fresh, old);
+	ck_assert_int_eq(value_of(fresh), 0);
+	ck_assert_int_eq(sem_post(fresh), 0);
+	ck_assert_int_eq(value_of(old), 5);
+	ck_assert_int_eq(value_of(fresh), 1);
+	/* Another process opening the name gets the new one. */
+	snprintf(args, sizeof args, "getvalue %s", name);
+	ck_assert_int_eq(run_helper(args), 1);
+	/* Closing the old one saves nothing into the new one. */
+	ck_assert_int_eq(sem_close(old), 0);
+	ck_assert_int_eq(sem_close(fresh), 0);
+	ck_assert_int_eq(run_helper(args), 1);
+	ck_assert_int_eq(sem_unlink(name), 0);
+	/* Unlinked and closed everywhere: nothing is left behind. */
+	ck_assert_int_eq(count_backing_files(), 0);
+}
+END_TEST
+
+START_TEST(sem_unlink_twice_fails_enoent)
+{
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+	errno = 0;
+	ck_assert_int_eq(sem_unlink(name), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- values and waits */
+
+START_TEST(sem_getvalue_reports_exact_count)
+{
+	sem_t s;
+	int i;
+
+	ck_assert_int_eq(sem_init(&s, 0, 0), 0);
+	for (i = 1; i <= 50; i++) {
+		ck_assert_int_eq(sem_post(&s), 0);
+		ck_assert_int_eq(value_of(&s), i);
+	}
+	for (i = 49; i >= 0; i--) {
+		ck_assert_int_eq(sem_trywait(&s), 0);
+		ck_assert_int_eq(value_of(&s), i);
+	}
+	ck_assert_int_eq(sem_destroy(&s), 0);
+}
+END_TEST
+
+START_TEST(sem_post_at_max_fails_eoverflow)
+{
+	sem_t s, *named;
+
+	ck_assert_int_eq(sem_init(&s, 0, SEM_VALUE_MAX), 0);
+	errno = 0;
+	ck_assert_int_eq(sem_post(&s), -1);
+	ck_assert_int_eq(errno, EOVERFLOW);
+	ck_assert_int_eq(value_of(&s), SEM_VALUE_MAX);
+	ck_assert_int_eq(sem_destroy(&s), 0);
+	named = sem_open(name, O_CREAT | O_EXCL, 0600, SEM_VALUE_MAX);
+	ck_assert_ptr_ne(named, SEM_FAILED);
+	errno = 0;
+	ck_assert_int_eq(sem_post(named), -1);
+	ck_assert_int_eq(errno, EOVERFLOW);
+	ck_assert_int_eq(sem_close(named), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_trywait_at_zero_fails_eagain)
+{
+	sem_t s;
+
+	ck_assert_int_eq(sem_init(&s, 0, 1), 0);
+	ck_assert_int_eq(sem_trywait(&s), 0);
+	errno = 0;
+	ck_assert_int_eq(sem_trywait(&s), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_eq(value_of(&s), 0);
+	ck_assert_int_eq(sem_destroy(&s), 0);
+}
+END_TEST
+
+/* ETIMEDOUT no earlier than the deadline by the caller's own clock, and not much later. */
+static void check_deadline(clockid_t clock, int use_clockwait)
+{
+	struct timespec deadline, after;
+	sem_t s;
+	int r;
+
+	ck_assert_int_eq(sem_init(&s, 0, 0), 0);
+	deadline = from_now(clock, 150);
+	errno = 0;
+	r = use_clockwait ? sem_clockwait(&s, clock, &deadline) : sem_timedwait(&s, &deadline);
+	read_clock(clock, &after);
+	ck_assert_int_eq(r, -1);
+	ck_assert_int_eq(errno, ETIMEDOUT);
+	ck_assert_msg(ts_ns(&after) >= ts_ns(&deadline), "returned %ld us early",
+		      (long)((ts_ns(&deadline) - ts_ns(&after)) / 1000));
+	ck_assert_msg(ts_ns(&after) - ts_ns(&deadline) < 1000000000LL, "returned %ld us late",
+		      (long)((ts_ns(&after) - ts_ns(&deadline)) / 1000));
+	/* A deadline already past: ETIMEDOUT at once. */
+	deadline = from_now(clock, 0);
+	deadline.tv_sec -= 5;
+	errno = 0;
+	r = use_clockwait ? sem_clockwait(&s, clock, &deadline) : sem_timedwait(&s, &deadline);
+	ck_assert_int_eq(r, -1);
+	ck_assert_int_eq(errno, ETIMEDOUT);
+	ck_assert_int_eq(sem_destroy(&s), 0);
+}
+
+START_TEST(sem_timedwait_times_out_at_realtime_deadline)
+{
+	check_deadline(CLOCK_REALTIME, 0);
+}
+END_TEST
+
+START_TEST(sem_clockwait_times_out_at_realtime_deadline)
+{
+	check_deadline(CLOCK_REALTIME, 1);
+}
+END_TEST
+
+START_TEST(sem_clockwait_times_out_at_monotonic_deadline)
+{
+	check_deadline(CLOCK_MONOTONIC, 1);
+}
+END_TEST
+
+START_TEST(sem_clockwait_rejects_other_clocks)
+{
+	struct timespec ts = from_now(CLOCK_REALTIME, 100);
+	sem_t s;
+
+	ck_assert_int_eq(sem_init(&s, 0, 1), 0);
+	errno = 0;
+	ck_assert_int_eq(sem_clockwait(&s, CLOCK_PROCESS_CPUTIME_ID, &ts), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(sem_clockwait(&s, CLOCK_THREAD_CPUTIME_ID, &ts), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	/* Nothing was taken. */
+	ck_assert_int_eq(value_of(&s), 1);
+	ck_assert_int_eq(sem_destroy(&s), 0);
+}
+END_TEST
+
+START_TEST(sem_timedwait_bad_nsec_einval_only_when_blocking)
+{
+	struct timespec bad = { 0, 1000000000L }, neg = { 0, -1 };
+	sem_t s;
+
+	ck_assert_int_eq(sem_init(&s, 0, 1), 0);
+	ck_assert_int_eq(sem_timedwait(&s, &bad), 0);
+	errno = 0;
+	ck_assert_int_eq(sem_timedwait(&s, &bad), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(sem_clockwait(&s, CLOCK_MONOTONIC, &neg), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(sem_destroy(&s), 0);
+}
+END_TEST
+
+struct delayed {
+	sem_t *sem;
+	DWORD ms;
+};
+
+static void *post_later(void *arg)
+{
+	struct delayed *d = arg;
+
+	Sleep(d->ms);
+	return (void *)(intptr_t)sem_post(d->sem);
+}
+
+START_TEST(sem_wait_woken_by_post_from_other_thread)
+{
+	struct delayed d;
+	struct timespec ts;
+	pthread_t t;
+	void *ret = (void *)1;
+	sem_t s;
+
+	ck_assert_int_eq(sem_init(&s, 0, 0), 0);
+	d.sem = &s;
+	d.ms = 50;
+	ck_assert_int_eq(pthread_create(&t, NULL, post_later, &d), 0);
+	ck_assert_int_eq(sem_wait(&s), 0);
+	ck_assert_int_eq(pthread_join(t, &ret), 0);
+	ck_assert_ptr_null(ret);
+	ck_assert_int_eq(pthread_create(&t, NULL, post_later, &d), 0);
+	ts = from_now(CLOCK_REALTIME, 10000);
+	ck_assert_int_eq(sem_timedwait(&s, &ts), 0);
+	ck_assert_int_eq(pthread_join(t, &ret), 0);
+	ck_assert_int_eq(value_of(&s), 0);
+	ck_assert_int_eq(sem_destroy(&s), 0);
+}
+END_TEST
+
+START_TEST(sem_wait_woken_by_post_from_other_process)
+{
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	struct timespec ts;
+	char args[128];
+	HANDLE helper;
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	snprintf(args, sizeof args, "post %s", name);
+	helper = tu_spawn("sem_helper", args);
+	ts = from_now(CLOCK_REALTIME, HELPER_MS);
+	ck_assert_int_eq(sem_timedwait(sem, &ts), 0);
+	ck_assert_int_eq(tu_wait(helper, HELPER_MS), 0);
+	/* And the other way round: the helper waits, this process posts. */
+	snprintf(args, sizeof args, "wait %s %d", name, HELPER_MS);
+	helper = tu_spawn("sem_helper", args);
+	ck_assert_int_eq(sem_post(sem), 0);
+	ck_assert_int_eq(tu_wait(helper, HELPER_MS + 5000), 0);
+	ck_assert_int_eq(value_of(sem), 0);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_calls_reject_invalid_sem_t)
+{
+	struct timespec ts = from_now(CLOCK_REALTIME, 10);
+	sem_t zero, s, *named;
+	int v;
+
+	memset(&zero, 0, sizeof zero);
+	ck_assert_int_eq(sem_init(&s, 0, 0), 0);
+	ck_assert_int_eq(sem_destroy(&s), 0);
+#define INVALID(call)                                                       \
+	do {                                                                \
+		errno = 0;                                                  \
+		ck_assert_int_eq(call, -1);                                 \
+		ck_assert_msg(errno == EINVAL, #call ": errno %d", errno);  \
+	} while (0)
+	INVALID(sem_post(NULL));
+	INVALID(sem_wait(NULL));
+	INVALID(sem_trywait(NULL));
+	INVALID(sem_timedwait(NULL, &ts));
+	INVALID(sem_clockwait(NULL, CLOCK_MONOTONIC, &ts));
+	INVALID(sem_getvalue(NULL, &v));
+	INVALID(sem_destroy(NULL));
+	INVALID(sem_close(NULL));
+	INVALID(sem_init(NULL, 0, 0));
+	INVALID(sem_post(&zero));
+	INVALID(sem_wait(&zero));
+	INVALID(sem_timedwait(&zero, &ts));
+	INVALID(sem_getvalue(&zero, &v));
+	INVALID(sem_destroy(&zero));
+	INVALID(sem_close(&zero));
+	INVALID(sem_post(&s));
+	INVALID(sem_wait(&s));
+	INVALID(sem_trywait(&s));
+	INVALID(sem_destroy(&s));
+	/* An unnamed semaphore is not closed, a named one not destroyed. */
+	ck_assert_int_eq(sem_init(&s, 0, 0), 0);
+	INVALID(sem_close(&s));
+	ck_assert_int_eq(sem_destroy(&s), 0);
+	named = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	ck_assert_ptr_ne(named, SEM_FAILED);
+	INVALID(sem_destroy(named));
+	ck_assert_int_eq(sem_close(named), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+#undef INVALID
+}
+END_TEST
+
+/* ---------------------------------------------------------------- unnamed */
+
+static void *count_down(void *arg)
+{
+	sem_t **s = arg;
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		if (sem_wait(s[0]) != 0 || sem_post(s[1]) != 0)
+			return (void *)1;
+	return NULL;
+}
+
+START_TEST(sem_init_private_between_threads)
+{
+	sem_t work, done, *pair[2] = { &work, &done };
+	pthread_t t[4];
+	void *ret;
+	int i;
+
+	ck_assert_int_eq(sem_init(&work, 0, 0), 0);
+	ck_assert_int_eq(sem_init(&done, 0, 0), 0);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, count_down, pair), 0);
+	for (i = 0; i < 4000; i++)
+		ck_assert_int_eq(sem_post(&work), 0);
+	for (i = 0; i < 4000; i++)
+		ck_assert_int_eq(sem_wait(&done), 0);
+	for (i = 0; i < 4; i++) {
+		ret = (void *)1;
+		ck_assert_int_eq(pthread_join(t[i], &ret), 0);
+		ck_assert_ptr_null(ret);
+	}
+	ck_assert_int_eq(value_of(&work), 0);
+	ck_assert_int_eq(value_of(&done), 0);
+	ck_assert_int_eq(sem_destroy(&work), 0);
+	ck_assert_int_eq(sem_destroy(&done), 0);
+}
+END_TEST
+
+START_TEST(sem_init_value_above_max_fails_einval)
+{
+	sem_t s;
+
+	errno = 0;
+	ck_assert_int_eq(sem_init(&s, 0, (unsigned int)SEM_VALUE_MAX + 1u), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(sem_init(&s, 1, (unsigned int)SEM_VALUE_MAX + 1u), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(sem_init(&s, 1, SEM_VALUE_MAX), 0);
+	ck_assert_int_eq(value_of(&s), SEM_VALUE_MAX);
+	ck_assert_int_eq(sem_destroy(&s), 0);
+}
+END_TEST
+
+/* Both directions across processes for a pshared sem_t at the start of the mapping. */
+static void check_shared_across_processes(sem_t *sem, const char *how, const char *map)
+{
+	struct timespec ts;
+	char args[256];
+	HANDLE helper;
+
+	ck_assert_int_eq(sem_init(sem, 1, 0), 0);
+	snprintf(args, sizeof args, "shared-post %s %s", how, map);
+	ck_assert_int_eq(run_helper(args), 0);
+	ck_assert_int_eq(value_of(sem), 1);
+	ts = from_now(CLOCK_REALTIME, 1000);
+	ck_assert_int_eq(sem_timedwait(sem, &ts), 0);
+	snprintf(args, sizeof args, "shared-wait %s %s %d", how, map, HELPER_MS);
+	helper = tu_spawn("sem_helper", args);
+	ck_assert_int_eq(sem_post(sem), 0);
+	ck_assert_int_eq(tu_wait(helper, HELPER_MS + 5000), 0);
+	ck_assert_int_eq(value_of(sem), 0);
+	ck_assert_int_eq(sem_destroy(sem), 0);
+}
+
+START_TEST(sem_init_pshared_in_shm_mapping_works_across_processes)
+{
+	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+	sem_t *sem;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, MAP_SIZE), 0);
+	sem = mmap(NULL, MAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne(sem, MAP_FAILED);
+	ck_assert_int_eq(close(fd), 0);
+	check_shared_across_processes(sem, "shm", name);
+	ck_assert_int_eq(munmap(sem, MAP_SIZE), 0);
+	ck_assert_int_eq(shm_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_init_pshared_in_win32_mapping_works_across_processes)
+{
+	char map_name[128];
+	HANDLE map;
+	sem_t *sem;
+
+	snprintf(map_name, sizeof map_name, "Local\\posixipc-test-sem.%lu.%s",
+		 (unsigned long)GetCurrentProcessId(), name + 1);
+	map = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, MAP_SIZE,
+				 map_name);
+	ck_assert_ptr_nonnull(map);
+	sem = MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, MAP_SIZE);
+	ck_assert_ptr_nonnull(sem);
+	check_shared_across_processes(sem, "win32", map_name);
+	UnmapViewOfFile(sem);
+	CloseHandle(map);
+}
+END_TEST
+
+START_TEST(sem_destroy_releases_what_init_took)
+{
+	DWORD before;
+	sem_t s;
+	int i, pshared;
+
+	for (pshared = 0; pshared < 2; pshared++) {
+		/* Warm up: the pshared table is allocated once. */
+		ck_assert_int_eq(sem_init(&s, pshared, 0), 0);
+		ck_assert_int_eq(sem_destroy(&s), 0);
+		before = tu_handle_count();
+		for (i = 0; i < 500; i++) {
+			ck_assert_int_eq(sem_init(&s, pshared, 1), 0);
+			ck_assert_int_eq(sem_post(&s), 0);
+			ck_assert_int_eq(sem_destroy(&s), 0);
+		}
+		ck_assert_uint_le(tu_handle_count(), before + 3);
+	}
+}
+END_TEST
+
+/* ---------------------------------------------------------------- Win32 interop */
+
+START_TEST(sem_named_is_win32_semaphore_native_code_can_use)
+{
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	char win32[256], args[300], prefix[64];
+	HANDLE h;
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(posixipc_sem_win32_name(name, win32, sizeof win32), 0);
+	snprintf(prefix, sizeof prefix, "%sposixipc.sem.",
+		 getenv("POSIXIPC_GLOBAL") && strcmp(getenv("POSIXIPC_GLOBAL"), "1") == 0
+			 ? "Global\\" : "Local\\");
+	ck_assert_int_eq(strncmp(win32, prefix, strlen(prefix)), 0);
+	h = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE | SYNCHRONIZE, FALSE, win32);
+	ck_assert_ptr_nonnull(h);
+	/* Native posts are seen by sem_getvalue and sem_trywait. */
+	ck_assert(ReleaseSemaphore(h, 2, NULL));
+	ck_assert_int_eq(value_of(sem), 2);
+	ck_assert_int_eq(sem_trywait(sem), 0);
+	ck_assert_int_eq(WaitForSingleObject(h, 0), WAIT_OBJECT_0);
+	ck_assert_int_eq(value_of(sem), 0);
+	ck_assert_int_eq(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+	/* POSIX posts wake native waiters. */
+	ck_assert_int_eq(sem_post(sem), 0);
+	ck_assert_int_eq(WaitForSingleObject(h, 5000), WAIT_OBJECT_0);
+	CloseHandle(h);
+	/* A native program in another process, with nothing but the name. */
+	snprintf(args, sizeof args, "native-post %s 3", win32);
+	ck_assert_int_eq(run_helper(args), 0);
+	ck_assert_int_eq(value_of(sem), 3);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(sem_win32_name_is_new_after_unlink_and_missing_is_enoent)
+{
+	char first[256], second[256], tiny[8];
+	sem_t *sem;
+
+	errno = 0;
+	ck_assert_int_eq(posixipc_sem_win32_name(name, first, sizeof first), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(posixipc_sem_win32_name(name, first, sizeof first), 0);
+	errno = 0;
+	ck_assert_int_eq(posixipc_sem_win32_name(name, tiny, sizeof tiny), -1);
+	ck_assert_int_eq(errno, ERANGE);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+	errno = 0;
+	ck_assert_int_eq(posixipc_sem_win32_name(name, second, sizeof second), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(posixipc_sem_win32_name(name, second, sizeof second), 0);
+	ck_assert_str_ne(first, second);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- concurrency, leaks */
+
+#define RACE_THREADS 4
+#define RACE_ROUNDS 150
+
+static volatile LONG race_failures;
+static volatile LONG race_stop, race_unlinking;
+
+/* Open twice (the same pointer, unless an unlink came between), post, close both. */
+static void *open_post_close(void *arg)
+{
+	const char *n = arg;
+	sem_t *a, *b;
+	int i;
+
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		a = sem_open(n, O_CREAT, 0600, 0);
+		if (a == SEM_FAILED) {
+			InterlockedIncrement(&race_failures);
+			continue;
+		}
+		b = sem_open(n, 0);
+		if (b == SEM_FAILED && !(race_unlinking && errno == ENOENT))
+			InterlockedIncrement(&race_failures);
+		if (b != SEM_FAILED && b != a && !race_unlinking)
+			InterlockedIncrement(&race_failures);
+		if (sem_post(a) != 0 || (b != SEM_FAILED && sem_close(b) != 0) ||
+		    sem_close(a) != 0)
+			InterlockedIncrement(&race_failures);
+	}
+	return NULL;
+}
+
+/* Each thread's last close and another's reopen race; no post may be lost between them. */
+START_TEST(sem_open_close_from_many_threads_keeps_every_post)
+{
+	pthread_t t[RACE_THREADS];
+	sem_t *sem;
+	int i;
+
+	race_failures = 0;
+	race_unlinking = 0;
+	for (i = 0; i < RACE_THREADS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, open_post_close, name), 0);
+	for (i = 0; i < RACE_THREADS; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+	ck_assert_int_eq(race_failures, 0);
+	sem = sem_open(name, 0);
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(value_of(sem), RACE_THREADS * RACE_ROUNDS);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+/* The per-name lock across processes: one process's last close (which saves the value) and
+ * another's reopen (which restores it) never interleave, so no post is lost. */
+START_TEST(sem_open_close_in_two_processes_keeps_every_post)
+{
+	char args[128];
+	HANDLE a, b;
+	sem_t *sem;
+
+	snprintf(args, sizeof args, "cycle %s 150", name);
+	a = tu_spawn("sem_helper", args);
+	b = tu_spawn("sem_helper", args);
+	ck_assert_int_eq(tu_wait(a, 60000), 0);
+	ck_assert_int_eq(tu_wait(b, 60000), 0);
+	sem = sem_open(name, 0);
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(value_of(sem), 300);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+static void *unlink_repeatedly(void *arg)
+{
+	const char *n = arg;
+
+	while (!race_stop)
+		if (sem_unlink(n) != 0 && errno != ENOENT)
+			InterlockedIncrement(&race_failures);
+	return NULL;
+}
+
+START_TEST(sem_open_close_unlink_race_safely)
+{
+	pthread_t t[RACE_THREADS], unlinker;
+	int i;
+
+	race_failures = 0;
+	race_stop = 0;
+	race_unlinking = 1;
+	ck_assert_int_eq(pthread_create(&unlinker, NULL, unlink_repeatedly, name), 0);
+	for (i = 0; i < RACE_THREADS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, open_post_close, name), 0);
+	for (i = 0; i < RACE_THREADS; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+	race_stop = 1;
+	ck_assert_int_eq(pthread_join(unlinker, NULL), 0);
+	ck_assert_int_eq(race_failures, 0);
+	sem_unlink(name);
+}
+END_TEST
+
+START_TEST(sem_open_close_cycles_leak_no_handles)
+{
+	DWORD before;
+	sem_t *sem;
+	int i;
+
+	sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(sem_close(sem), 0);
+	before = tu_handle_count();
+	for (i = 0; i < 1500; i++) {
+		sem = sem_open(name, 0);
+		ck_assert_ptr_ne(sem, SEM_FAILED);
+		ck_assert_int_eq(sem_post(sem), 0);
+		ck_assert_int_eq(sem_close(sem), 0);
+	}
+	ck_assert_uint_le(tu_handle_count(), before + 3);
+	sem = sem_open(name, 0);
+	ck_assert_int_eq(value_of(sem), 1500);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+	/* Nor does the create and unlink path. */
+	before = tu_handle_count();
+	for (i = 0; i < 300; i++) {
+		sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+		ck_assert_ptr_ne(sem, SEM_FAILED);
+		ck_assert_int_eq(sem_unlink(name), 0);
+		ck_assert_int_eq(sem_close(sem), 0);
+	}
+	ck_assert_uint_le(tu_handle_count(), before + 3);
+	ck_assert_int_eq(count_backing_files(), 0);
+	/* Failing calls leak nothing either. */
+	before = tu_handle_count();
+	for (i = 0; i < 300; i++) {
+		ck_assert_ptr_eq(sem_open(name, 0), SEM_FAILED);
+		ck_assert_int_eq(sem_unlink(name), -1);
+	}
+	ck_assert_uint_le(tu_handle_count(), before + 3);
 }
 END_TEST
 
 int main(void)
 {
 	Suite *s = suite_create("sem");
-	TCase *tc = tcase_create("placeholder");
+	TCase *tc = tcase_create("sem");
 
-	tcase_add_test(tc, sem_suite_builds);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, sem_header_after_pthread_serves_pthread_threads);
+	tcase_add_test(tc, sem_open_creates_with_initial_value);
+	tcase_add_test(tc, sem_open_excl_on_existing_fails_eexist);
+	tcase_add_test(tc, sem_open_creat_on_existing_ignores_value);
+	tcase_add_test(tc, sem_open_missing_without_creat_fails_enoent);
+	tcase_add_test(tc, sem_open_value_above_max_fails_einval);
+	tcase_add_test(tc, sem_open_rejects_bad_names);
+	tcase_add_test(tc, sem_open_same_name_returns_same_pointer_until_closed_as_often);
+	tcase_add_test(tc, sem_open_mode_0600_gives_everyone_nothing);
+	tcase_add_test(tc, sem_value_persists_after_creator_exits_without_close);
+	tcase_add_test(tc, sem_posts_persist_when_last_holder_exits_without_close);
+	tcase_add_test(tc, sem_value_persists_after_every_process_closed);
+	tcase_add_test(tc, sem_posts_of_crashed_peer_stay_with_holders);
+	tcase_add_test(tc, sem_unlink_frees_name_while_holders_keep_semaphore);
+	tcase_add_test(tc, sem_unlink_twice_fails_enoent);
+	tcase_add_test(tc, sem_getvalue_reports_exact_count);
+	tcase_add_test(tc, sem_post_at_max_fails_eoverflow);
+	tcase_add_test(tc, sem_trywait_at_zero_fails_eagain);
+	tcase_add_test(tc, sem_timedwait_times_out_at_realtime_deadline);
+	tcase_add_test(tc, sem_clockwait_times_out_at_realtime_deadline);
+	tcase_add_test(tc, sem_clockwait_times_out_at_monotonic_deadline);
+	tcase_add_test(tc, sem_clockwait_rejects_other_clocks);
+	tcase_add_test(tc, sem_timedwait_bad_nsec_einval_only_when_blocking);
+	tcase_add_test(tc, sem_wait_woken_by_post_from_other_thread);
+	tcase_add_test(tc, sem_wait_woken_by_post_from_other_process);
+	tcase_add_test(tc, sem_calls_reject_invalid_sem_t);
+	tcase_add_test(tc, sem_init_private_between_threads);
+	tcase_add_test(tc, sem_init_value_above_max_fails_einval);
+	tcase_add_test(tc, sem_init_pshared_in_shm_mapping_works_across_processes);
+	tcase_add_test(tc, sem_init_pshared_in_win32_mapping_works_across_processes);
+	tcase_add_test(tc, sem_destroy_releases_what_init_took);
+	tcase_add_test(tc, sem_named_is_win32_semaphore_native_code_can_use);
+	tcase_add_test(tc, sem_win32_name_is_new_after_unlink_and_missing_is_enoent);
+	tcase_add_test(tc, sem_open_close_from_many_threads_keeps_every_post);
+	tcase_add_test(tc, sem_open_close_in_two_processes_keeps_every_post);
+	tcase_add_test(tc, sem_open_close_unlink_race_safely);
+	tcase_add_test(tc, sem_open_close_cycles_leak_no_handles);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
