@@ -60,12 +60,15 @@ int pi_display_path(const wchar_t *path, char *buf, size_t size);
 /* security.c: a security descriptor from a POSIX mode.  The owner bits go to the current
  * user, the "other" bits to Everyone; group bits have no Windows counterpart and are not
  * mapped.  read_rights/write_rights are the object-specific rights that r and w grant; the
- * owner always keeps READ_CONTROL, WRITE_DAC and DELETE.  umask is the caller's business. */
+ * owner always keeps READ_CONTROL, WRITE_DAC and DELETE.  Callers apply pi_umask() first, as
+ * open(), mkfifo(), shm_open() and sem_open() do on Linux. */
 struct pi_sa {
 	SECURITY_ATTRIBUTES sa;
 	PSECURITY_DESCRIPTOR sd;
 };
 int pi_sa_from_mode(mode_t mode, DWORD read_rights, DWORD write_rights, struct pi_sa *out);
+/* The process's file mode creation mask, as the C runtime keeps it (_umask). */
+mode_t pi_umask(void);
 void pi_sa_free(struct pi_sa *sa);
 
 /* random.c: unpredictable 64-bit identifiers for object names. */

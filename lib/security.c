@@ -1,5 +1,6 @@
 /* Security descriptors from POSIX modes, for every object the library creates (pipes,
  * semaphores, backing files), so that 0600 keeps other users out and 0666 lets them in. */
+#include <io.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -70,4 +71,18 @@ void pi_sa_free(struct pi_sa *sa)
 		LocalFree(sa->sd);
 		sa->sd = NULL;
 	}
+}
+
+mode_t pi_umask(void)
+{
+	static SRWLOCK lock = SRWLOCK_INIT;
+	int m;
+
+	/* The C runtime reads the mask only by setting it: put it straight back, and keep two
+	 * of the library's own readers from seeing each other's temporary zero. */
+	AcquireSRWLockExclusive(&lock);
+	m = _umask(0);
+	_umask(m);
+	ReleaseSRWLockExclusive(&lock);
+	return (mode_t)m;
 }

@@ -825,15 +825,6 @@ static sem_t *add_named(HANDLE file, struct sem_file *rec)
 	return &n->sem;
 }
 
-static mode_t current_umask(void)
-{
-	/* The C runtime reads the mask only by setting it: put it straight back. */
-	int m = _umask(0);
-
-	_umask(m);
-	return (mode_t)m;
-}
-
 /* Caller holds named_lock. */
 static sem_t *open_named(const char *encoded, int oflag, mode_t mode, unsigned int value)
 {
@@ -872,7 +863,7 @@ PI_EXPORT sem_t *posixipc_sem_open(const char *name, int oflag, ...)
 		mode = (mode_t)(va_arg(ap, int) & 0777);
 		value = va_arg(ap, unsigned int);
 		va_end(ap);
-		mode &= ~current_umask();
+		mode &= ~pi_umask();
 	}
 	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
 		return SEM_FAILED;

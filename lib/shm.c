@@ -78,7 +78,8 @@ static HANDLE open_file(const wchar_t *path, int oflag, mode_t mode, DWORD *gran
 	HANDLE h;
 
 	if ((oflag & O_CREAT) &&
-	    pi_sa_from_mode(mode & 0777, SHM_READ_RIGHTS, SHM_WRITE_RIGHTS, &sa) < 0)
+	    pi_sa_from_mode(mode & 0777 & ~pi_umask(), SHM_READ_RIGHTS, SHM_WRITE_RIGHTS,
+			    &sa) < 0)
 		return INVALID_HANDLE_VALUE;
 	*granted = access | FILE_EXECUTE;
 	h = CreateFileW(path, *granted, SHM_SHARE, &sa.sa, disposition(oflag), SHM_ATTRIBUTES,

@@ -809,6 +809,19 @@ START_TEST(shm_mode_0644_grants_other_users_read_only)
 }
 END_TEST
 
+START_TEST(shm_mode_is_masked_by_umask)
+{
+	int old = _umask(077), fd;
+
+	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0666);
+	_umask(old);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(rights_of_everyone(fd), 0);
+	close(fd);
+	shm_unlink(name);
+}
+END_TEST
+
 START_TEST(shm_rdonly_descriptor_cannot_be_mapped_shared_writable)
 {
 	int fd = create(name), ro;
@@ -1128,6 +1141,7 @@ int main(void)
 	tcase_add_test(names, shm_names_never_reach_outside_the_objects_folder);
 	tcase_add_test(modes, shm_mode_0600_grants_other_users_nothing);
 	tcase_add_test(modes, shm_mode_0644_grants_other_users_read_only);
+	tcase_add_test(modes, shm_mode_is_masked_by_umask);
 	tcase_add_test(modes, shm_rdonly_descriptor_cannot_be_mapped_shared_writable);
 	tcase_add_test(modes, shm_rdonly_handle_cannot_back_a_writable_win32_mapping);
 	tcase_add_test(maps, shm_mappings_and_file_io_see_the_same_memory);
