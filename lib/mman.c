@@ -854,6 +854,10 @@ static int check_request(struct request *r, void *addr, size_t length, int prot,
 	r->maxprot = PROT_ALL;
 	if (r->fixed && (uintptr_t)addr % PAGE != 0)
 		return pi_fail(EINVAL);
+	/* Windows never maps the first 64 KiB; Linux refuses below mmap_min_addr (64 KiB by
+	 * default) with EPERM.  Also keeps a NULL MAP_FIXED address from meaning "anywhere". */
+	if (r->fixed && (uintptr_t)addr < GRAN)
+		return pi_fail(EPERM);
 	if (r->fixed && (uintptr_t)addr > UINTPTR_MAX - r->len)
 		return pi_fail(ENOMEM);
 	if (!r->anon)

@@ -203,8 +203,16 @@ START_TEST(mmap_rejects_bad_arguments)
 	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, -PAGE), MAP_FAILED, EINVAL,
 		    EOVERFLOW);
 	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, 0, fd, 0), MAP_FAILED, EINVAL, EINVAL);
-	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED | MAP_PRIVATE | MAP_FIXED, fd, 0),
+	/* MAP_SHARED|MAP_PRIVATE is MAP_SHARED_VALIDATE on Linux: unknown flags are refused. */
+	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED_VALIDATE | 0x40000000, fd, 0),
+		    MAP_FAILED, EOPNOTSUPP, EINVAL);
+	EXPECT_FAIL(mmap((void *)0x10001000 + 1, PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0),
 		    MAP_FAILED, EINVAL, EINVAL);
+	/* Nothing can be placed at address 0 (Linux: EPERM below mmap_min_addr). */
+	errno = 0;
+	ck_assert_msg(mmap(NULL, PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED,
+		      "MAP_FIXED at address 0 returned another address");
+	ck_assert(errno == EPERM || errno == EINVAL || errno == ENOMEM);
 	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, 9999, 0), MAP_FAILED, EBADF, EBADF);
 	EXPECT_FAIL(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, -1, 0), MAP_FAILED, EBADF, EBADF);
 	EXPECT_FAIL(mmap(NULL, SIZE_MAX, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
