@@ -1,8 +1,1220 @@
-/* FIFOs (placeholder until the FIFO facility lands). */
+/* FIFOs: mkfifo's marker file, opening a FIFO as one end of a Win32 named pipe, and the
+ * descriptor operations (read, write, close, O_NONBLOCK, dup) for FIFO descriptors.
+ * All readers of a FIFO share one end of a single pipe connection and all writers the other,
+ * so end of file and EPIPE come from the kernel's own counting of open handles.  Whoever
+ * opens first creates the pipe; later openers duplicate an end from a process that holds
+ * one (a per-FIFO table in shared memory) or connect to the other side's server end. */
+#include <fcntl.h>
+#include <io.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <wchar.h>
+
 #include "internal.h"
-PI_EXPORT int posixipc_is_fifo(const char *path) { (void)path; return 0; }
-int pi_fifo_open(const char *path, int flags, mode_t mode) { (void)path, (void)flags, (void)mode; return pi_fail(ENOSYS); }
-PI_EXPORT int posixipc_mkfifo(const char *path, mode_t mode) { (void)path, (void)mode; return pi_fail(ENOSYS); }
-PI_EXPORT int posixipc_mkfifoat(int d, const char *path, mode_t mode) { (void)d, (void)path, (void)mode; return pi_fail(ENOSYS); }
-PI_EXPORT int posixipc_fifo_pipe_name(const char *path, char *buf, size_t size) { (void)path, (void)buf, (void)size; return pi_fail(ENOSYS); }
+
+#include <winternl.h>
+
+#undef open
+#undef read
+#undef write
+#undef close
+
+#define MAGIC "posixipc-fifo 1\n"
+#define PIPE_PREFIX "\\\\.\\pipe\\posixipc.fifo."
+#define ID_LEN 16
+/* The marker file is small; anything longer is not one of ours. */
+#define FILE_MAX 128
+#define PIPE_BUFSIZE 65536
+#define FIFO_PIPE_BUF 4096
+#define MAX_HOLDERS 128
+
+/* NamedPipeState values of FILE_PIPE_LOCAL_INFORMATION (WDK ntifs.h). */
+#define STATE_DISCONNECTED 1
+#define STATE_LISTENING 2
+#define STATE_CONNECTED 3
+#define STATE_CLOSING 4
+
+enum side { SIDE_READ = 1, SIDE_WRITE = 2 };
+
+/* A process that holds one end of the pipe, so that later openers of the same side can
+ * duplicate that end from it.  Kept in memory shared by all users of the FIFO.  gen counts
+ * pipe instances: a client end lives only as long as a server end of its generation. */
+struct holder {
+	DWORD pid;
+	DWORD side;
+	DWORD server;
+	DWORD access;
+	uint64_t created;
+	uint64_t handle;
+	uint64_t gen;
+};
+
+struct shared {
+	uint64_t gen;
+	/* How many times each side (index enum side) has been opened: a blocking open whose
+	 * peer came and went between two looks still sees that it came. */
+	volatile LONG opened[3];
+	struct holder holders[MAX_HOLDERS];
+};
+
+/* One end of the pipe as this process holds it. */
+struct end {
+	HANDLE h;
+	int server;
+	uint64_t gen;
+};
+
+/* One open() of a FIFO (an open file description): shared by its dup()s. */
+struct fifo_open {
+	volatile LONG refs;
+	volatile LONG flags;
+	char pipe_name[64];
+	wchar_t wpipe[64];
+	HANDLE mutex;
+	HANDLE map;
+	struct shared *st;
+	/* O_RDWR only: the write end; the descriptor itself wraps the read end. */
+	struct end wend;
+	mode_t mode;
+};
+
+/* One descriptor: its HANDLE is the C runtime's, described by `end`. */
+struct fifo_fd {
+	volatile LONG refs;
+	struct fifo_open *of;
+	struct end end;
+};
+
+/* ------------------------------------------------------------------ the marker file */
+
+static int fifo_path_wide(const char *path, wchar_t **out)
+{
+	*out = NULL;
+	if (path == NULL)
+		return pi_fail(EFAULT);
+	if (path[0] == '\0')
+		return pi_fail(ENOENT);
+	*out = pi_path_to_wide(path);
+	return *out == NULL ? -1 : 0;
+}
+
+/* Paths in the device namespace (\\.\pipe\x, \\.\COM1) are never FIFOs, and opening one to
+ * look inside could connect to a pipe or block. */
+static int is_device_path(const wchar_t *w)
+{
+	return (w[0] == L'\\' || w[0] == L'/') && (w[1] == L'\\' || w[1] == L'/') &&
+	       w[2] == L'.' && (w[3] == L'\\' || w[3] == L'/');
+}
+
+static int parse_hex_id(const char *s)
+{
+	int i;
+
+	for (i = 0; i < ID_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* Read the marker file: 1 and the pipe name (and mode) if it is a FIFO, 0 if it is not,
+ * -1 with errno if it cannot be read. */
+static int read_marker(const wchar_t *wpath, char *pipe_name, size_t size, mode_t *mode)
+{
+	char buf[FILE_MAX + 1], *name, *end;
+	HANDLE h;
+	DWORD n = 0, attrs;
+	BOOL ok;
+	size_t len;
+
+	if (is_device_path(wpath))
+		return 0;
+	attrs = GetFileAttributesW(wpath);
+	if (attrs == INVALID_FILE_ATTRIBUTES)
+		return pi_fail_win32(0);
+	if (attrs & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE))
+		return 0;
+	h = CreateFileW(wpath, FILE_READ_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE |
+			FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		return pi_fail_win32(0);
+	ok = GetFileType(h) == FILE_TYPE_DISK && ReadFile(h, buf, FILE_MAX, &n, NULL);
+	CloseHandle(h);
+	if (!ok || n < sizeof MAGIC - 1 || memcmp(buf, MAGIC, sizeof MAGIC - 1) != 0)
+		return 0;
+	buf[n] = '\0';
+	name = buf + sizeof MAGIC - 1;
+	end = strchr(name, '\n');
+	if (end == NULL)
+		return 0;
+	*end = '\0';
+	len = strlen(name);
+	if (len != sizeof PIPE_PREFIX - 1 + ID_LEN ||
+	    strncmp(name, PIPE_PREFIX, sizeof PIPE_PREFIX - 1) != 0 ||
+	    !parse_hex_id(name + sizeof PIPE_PREFIX - 1))
+		return 0;
+	if (pipe_name != NULL) {
+		if (len >= size)
+			return pi_fail(ERANGE);
+		memcpy(pipe_name, name, len + 1);
+	}
+	if (mode != NULL)
+		*mode = (mode_t)strtoul(end + 1, NULL, 8) & 0777;
+	return 1;
+}
+
+PI_EXPORT int posixipc_is_fifo(const char *path)
+{
+	int e = errno, r = 0;
+	DWORD err = GetLastError();
+	wchar_t *w;
+
+	if (path != NULL && path[0] != '\0' && (w = pi_path_to_wide(path)) != NULL) {
+		r = read_marker(w, NULL, 0, NULL) == 1;
+		free(w);
+	}
+	errno = e;
+	SetLastError(err);
+	return r;
+}
+
+static mode_t current_umask(void)
+{
+	/* The C runtime can only read the mask by setting it: put it straight back. */
+	int m = _umask(0);
+
+	_umask(m);
+	return (mode_t)m;
+}
+
+PI_EXPORT int posixipc_mkfifo(const char *path, mode_t mode)
+{
+	char text[FILE_MAX];
+	struct pi_sa sa;
+	wchar_t *w;
+	HANDLE h;
+	DWORD n, err = 0;
+	int len;
+
+	if (fifo_path_wide(path, &w) < 0)
+		return -1;
+	mode &= 0777 & ~current_umask();
+	len = snprintf(text, sizeof text, MAGIC PIPE_PREFIX "%016llx\n%03o\n",
+		       (unsigned long long)pi_random64(), (unsigned)mode);
+	/* The pipe gets the mode; the marker file stays readable and removable by its owner,
+	 * since opening needs to read it and unlink() must work whatever the mode. */
+	if (pi_sa_from_mode(mode | 0600, FILE_GENERIC_READ, FILE_GENERIC_WRITE, &sa) < 0) {
+		free(w);
+		return -1;
+	}
+	h = CreateFileW(w, GENERIC_WRITE, 0, &sa.sa, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		err = GetLastError();
+		/* An existing folder may be reported as access denied: POSIX says EEXIST. */
+		if (err == ERROR_ACCESS_DENIED && GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES)
+			err = ERROR_FILE_EXISTS;
+	} else {
+		if (!WriteFile(h, text, (DWORD)len, &n, NULL) || n != (DWORD)len)
+			err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
+		CloseHandle(h);
+		if (err)
+			DeleteFileW(w);
+	}
+	pi_sa_free(&sa);
+	free(w);
+	return err ? pi_fail_win32(err) : 0;
+}
+
+static int is_absolute(const char *p)
+{
+	if (p[0] == '/' || p[0] == '\\')
+		return 1;
+	return ((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) && p[1] == ':' &&
+	       (p[2] == '/' || p[2] == '\\');
+}
+
+PI_EXPORT int posixipc_mkfifoat(int dirfd, const char *path, mode_t mode)
+{
+	if (path == NULL)
+		return pi_fail(EFAULT);
+	if (dirfd == AT_FDCWD || is_absolute(path))
+		return posixipc_mkfifo(path, mode);
+	/* The C runtime cannot open a folder as a descriptor, so no valid descriptor names
+	 * one. */
+	if (_get_osfhandle(dirfd) == -1)
+		return pi_fail(EBADF);
+	return pi_fail(ENOTDIR);
+}
+
+PI_EXPORT int posixipc_fifo_pipe_name(const char *path, char *buf, size_t size)
+{
+	wchar_t *w;
+	int r;
+
+	if (path == NULL || buf == NULL || path[0] == '\0')
+		return pi_fail(EINVAL);
+	w = pi_path_to_wide(path);
+	if (w == NULL)
+		return -1;
+	r = read_marker(w, buf, size, NULL);
+	free(w);
+	if (r == 0)
+		return pi_fail(EINVAL);
+	return r < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ pipe ends
+ * Every handle here is synchronous (C runtime descriptors cannot be overlapped), and Windows
+ * serialises all requests on a synchronous file object: a query on an end that another
+ * thread or process is blocked reading would wait for that read.  So ends borrowed from
+ * other holders are only examined through the object manager (NtQueryObject), and whether
+ * an end is a server end is remembered, not asked. */
+
+static int pipe_state(HANDLE h, ULONG *avail)
+{
+	FILE_PIPE_LOCAL_INFORMATION info;
+	IO_STATUS_BLOCK io;
+
+	if (NtQueryInformationFile(h, &io, &info, sizeof info, FilePipeLocalInformation) < 0)
+		return 0;
+	if (avail != NULL)
+		*avail = info.ReadDataAvailable;
+	return (int)info.NamedPipeState;
+}
+
+static int set_wait_mode(HANDLE h, int wait)
+{
+	DWORD mode = PIPE_READMODE_BYTE | (wait ? PIPE_WAIT : PIPE_NOWAIT);
+
+	return SetNamedPipeHandleState(h, &mode, NULL, NULL) ? 0 : -1;
+}
+
+/* Put a server end whose client has gone back into the listening state, so that the next
+ * opener of the other side (or a native program) can connect.  Unread data is dropped, so
+ * callers only do this when there is none or nobody left to read it.  A synchronous handle
+ * would block in ConnectNamedPipe; in non-blocking mode it returns at once, listening. */
+static void relisten(HANDLE server)
+{
+	if (pipe_state(server, NULL) != STATE_DISCONNECTED)
+		DisconnectNamedPipe(server);
+	set_wait_mode(server, 0);
+	ConnectNamedPipe(server, NULL);
+	set_wait_mode(server, 1);
+}
+
+static DWORD granted_access(HANDLE h)
+{
+	PUBLIC_OBJECT_BASIC_INFORMATION basic;
+	ULONG n;
+
+	if (NtQueryObject(h, ObjectBasicInformation, &basic, sizeof basic, &n) < 0)
+		return 0;
+	return basic.GrantedAccess;
+}
+
+static int is_file_object(HANDLE h)
+{
+	union {
+		PUBLIC_OBJECT_TYPE_INFORMATION info;
+		char buf[512];
+	} u;
+	ULONG n;
+
+	if (NtQueryObject(h, ObjectTypeInformation, &u, sizeof u, &n) < 0)
+		return 0;
+	return u.info.TypeName.Length == 4 * sizeof(wchar_t) &&
+	       wcsncmp(u.info.TypeName.Buffer, L"File", 4) == 0;
+}
+
+/* Is h, duplicated from a holder, still the end it recorded?  A descriptor closed behind the
+ * library's back leaves a stale entry whose handle value may since name something else. */
+static int is_holders_end(HANDLE h, const struct holder *ho)
+{
+	return is_file_object(h) && granted_access(h) == ho->access;
+}
+
+/* ------------------------------------------------------------------ shared state */
+
+static uint64_t process_created(HANDLE process)
+{
+	FILETIME c, e, k, u;
+
+	if (!GetProcessTimes(process, &c, &e, &k, &u))
+		return 0;
+	return ((uint64_t)c.dwHighDateTime << 32) | c.dwLowDateTime;
+}
+
+static uint64_t self_created_time(void)
+{
+	static volatile LONG64 cached;
+
+	if (cached == 0)
+		InterlockedExchange64(&cached, (LONG64)process_created(GetCurrentProcess()));
+	return (uint64_t)cached;
+}
+
+/* The holder's process, checked against process id reuse; NULL if it has gone or may not
+ * be opened (*denied says which). */
+static HANDLE holder_process(const struct holder *ho, DWORD access, int *denied)
+{
+	HANDLE process;
+
+	*denied = 0;
+	if (ho->pid == GetCurrentProcessId())
+		return GetCurrentProcess();
+	process = OpenProcess(access | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, ho->pid);
+	if (process == NULL)
+		*denied = GetLastError() == ERROR_ACCESS_DENIED;
+	if (process != NULL && process_created(process) != ho->created) {
+		CloseHandle(process);
+		process = NULL;
+	}
+	return process;
+}
+
+static void close_process(HANDLE process)
+{
+	if (process != NULL && process != GetCurrentProcess())
+		CloseHandle(process);
+}
+
+/* A process we may not open (elevated, or another user's) is taken to be alive. */
+static int holder_alive(const struct holder *ho)
+{
+	int denied;
+	HANDLE process = holder_process(ho, 0, &denied);
+
+	close_process(process);
+	return process != NULL || denied;
+}
+
+static void lock(struct fifo_open *of)
+{
+	/* WAIT_ABANDONED: a holder died inside; entries are checked before use anyway. */
+	WaitForSingleObject(of->mutex, INFINITE);
+}
+
+static void unlock(struct fifo_open *of)
+{
+	ReleaseMutex(of->mutex);
+}
+
+/* Does a live process hold a server end of generation gen?  Dead holders are dropped. */
+static int server_alive(struct fifo_open *of, uint64_t gen)
+{
+	struct holder *ho;
+	int i;
+
+	for (i = 0; i < MAX_HOLDERS; i++) {
+		ho = &of->st->holders[i];
+		if (ho->pid == 0 || !ho->server || ho->gen != gen)
+			continue;
+		if (holder_alive(ho))
+			return 1;
+		ZeroMemory(ho, sizeof *ho);
+	}
+	return 0;
+}
+
+/* Duplicate a holder's handle into this process, or NULL if it is gone or stale. */
+static HANDLE dup_from(const struct holder *ho)
+{
+	int denied;
+	HANDLE process = holder_process(ho, PROCESS_DUP_HANDLE, &denied), h = NULL;
+
+	if (process == NULL)
+		return NULL;
+	if (!DuplicateHandle(process, (HANDLE)(uintptr_t)ho->handle, GetCurrentProcess(), &h, 0,
+			     FALSE, DUPLICATE_SAME_ACCESS))
+		h = NULL;
+	close_process(process);
+	if (h != NULL && !is_holders_end(h, ho)) {
+		CloseHandle(h);
+		h = NULL;
+	}
+	return h;
+}
+
+static int add_holder(struct fifo_open *of, const struct end *e, enum side side)
+{
+	struct holder *ho;
+	int i;
+
+	for (i = 0; i < MAX_HOLDERS; i++) {
+		ho = &of->st->holders[i];
+		if (ho->pid != 0)
+			continue;
+		ho->side = side;
+		ho->server = (DWORD)e->server;
+		ho->access = granted_access(e->h);
+		ho->created = self_created_time();
+		ho->handle = (uint64_t)(uintptr_t)e->h;
+		ho->gen = e->gen;
+		ho->pid = GetCurrentProcessId();
+		return 0;
+	}
+	return pi_fail(ENFILE);
+}
+
+static void remove_holder(struct fifo_open *of, HANDLE h)
+{
+	struct holder *ho;
+	int i;
+
+	for (i = 0; i < MAX_HOLDERS; i++) {
+		ho = &of->st->holders[i];
+		if (ho->pid == GetCurrentProcessId() && ho->handle == (uint64_t)(uintptr_t)h) {
+			ZeroMemory(ho, sizeof *ho);
+			return;
+		}
+	}
+}
+
+/* Does a live process hold an end of the given side (usable or not)? */
+static int has_live_holder(struct fifo_open *of, enum side side)
+{
+	struct holder *ho;
+	int i, found = 0;
+
+	lock(of);
+	for (i = 0; i < MAX_HOLDERS && !found; i++) {
+		ho = &of->st->holders[i];
+		if (ho->pid == 0 || ho->side != (DWORD)side)
+			continue;
+		found = holder_alive(ho);
+		if (!found)
+			ZeroMemory(ho, sizeof *ho);
+	}
+	unlock(of);
+	return found;
+}
+
+/* A usable end of the given side and kind (server 1, client 0, either -1) from some
+ * holder; dead or stale holders found on the way are dropped.  1 if found. */
+static int find_end(struct fifo_open *of, enum side side, int server, struct end *out)
+{
+	struct holder *ho;
+	HANDLE h;
+	int i;
+
+	for (i = 0; i < MAX_HOLDERS; i++) {
+		ho = &of->st->holders[i];
+		if (ho->pid == 0 || ho->side != (DWORD)side ||
+		    (server >= 0 && ho->server != (DWORD)server))
+			continue;
+		/* A client end whose pipe instance has gone is dead for good. */
+		if (!ho->server && !server_alive(of, ho->gen))
+			continue;
+		h = dup_from(ho);
+		if (h == NULL) {
+			if (!holder_alive(ho))
+				ZeroMemory(ho, sizeof *ho);
+			continue;
+		}
+		out->h = h;
+		out->server = (int)ho->server;
+		out->gen = ho->gen;
+		return 1;
+	}
+	return 0;
+}
+
+static HANDLE connect_client(struct fifo_open *of, enum side side)
+{
+	DWORD access = side == SIDE_READ ? GENERIC_READ | FILE_WRITE_ATTRIBUTES :
+					   GENERIC_WRITE | FILE_READ_ATTRIBUTES;
+
+	return CreateFileW(of->wpipe, access, 0, NULL, OPEN_EXISTING, 0, NULL);
+}
+
+/* FILE_FLAG_FIRST_PIPE_INSTANCE already makes Windows refuse a name someone else created
+ * first; Wine 8.0 ignores that flag and joins the existing pipe instead, so check that the
+ * new instance is the pipe's only one as well. */
+static int is_only_instance(HANDLE h)
+{
+	DWORD cur = 0, max = 0;
+
+	return GetNamedPipeHandleStateW(h, NULL, &cur, NULL, NULL, NULL, 0) && cur == 1 &&
+	       GetNamedPipeInfo(h, NULL, NULL, NULL, &max) && max == 1;
+}
+
+static HANDLE create_server(struct fifo_open *of, mode_t mode)
+{
+	struct pi_sa sa;
+	HANDLE h;
+
+	if (pi_sa_from_mode(mode, GENERIC_READ | FILE_WRITE_ATTRIBUTES,
+			    GENERIC_WRITE | FILE_READ_ATTRIBUTES, &sa) < 0)
+		return INVALID_HANDLE_VALUE;
+	h = CreateNamedPipeW(of->wpipe, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE,
+			     PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT |
+				     PIPE_REJECT_REMOTE_CLIENTS,
+			     1, PIPE_BUFSIZE, PIPE_BUFSIZE, 0, &sa.sa);
+	pi_sa_free(&sa);
+	if (h != INVALID_HANDLE_VALUE && !is_only_instance(h)) {
+		CloseHandle(h);
+		SetLastError(ERROR_ACCESS_DENIED);
+		return INVALID_HANDLE_VALUE;
+	}
+	return h;
+}
+
+/* Take the bytes a departed writer left unread out of the server end (up to one buffer). */
+static char *drain(HANDLE server, DWORD *len)
+{
+	char *buf = malloc(PIPE_BUFSIZE);
+	DWORD n;
+
+	*len = 0;
+	if (buf == NULL)
+		return NULL;
+	set_wait_mode(server, 0);
+	while (*len < PIPE_BUFSIZE &&
+	       ReadFile(server, buf + *len, PIPE_BUFSIZE - *len, &n, NULL) && n > 0)
+		*len += n;
+	set_wait_mode(server, 1);
+	return buf;
+}
+
+/* The other side's server end still holds the connection of our side's last, departed
+ * opener: make it listen again and connect.  A new writer carries over the bytes the old
+ * writers left unread, ahead of its own, as they would stay in a Linux pipe; what old
+ * readers left unread is dropped, as on Linux. */
+static HANDLE reconnect(struct fifo_open *of, HANDLE server, enum side side, ULONG avail)
+{
+	char *saved = NULL;
+	DWORD len = 0, n;
+	HANDLE h;
+
+	if (side == SIDE_WRITE && avail > 0) {
+		saved = drain(server, &len);
+		if (saved == NULL) {
+			SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+			return INVALID_HANDLE_VALUE;
+		}
+	}
+	relisten(server);
+	h = connect_client(of, side);
+	/* The new connection's buffer is empty and as large as the old one: this fits. */
+	if (h != INVALID_HANDLE_VALUE && len > 0)
+		WriteFile(h, saved, len, &n, NULL);
+	free(saved);
+	return h;
+}
+
+/* Connect as a client to the server end the other side holds.  0, -1 with errno, or 1 when
+ * the server is busy with a connection that is going away or with a native peer. */
+static int join_server(struct fifo_open *of, const struct end *srv, enum side side,
+		       struct end *out)
+{
+	ULONG avail = 0;
+	HANDLE h;
+	int state;
+
+	h = connect_client(of, side);
+	if (h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_PIPE_BUSY) {
+		state = pipe_state(srv->h, &avail);
+		if (state == STATE_DISCONNECTED || state == STATE_CLOSING)
+			h = reconnect(of, srv->h, side, state == STATE_CLOSING ? avail : 0);
+	}
+	if (h == INVALID_HANDLE_VALUE)
+		return GetLastError() == ERROR_PIPE_BUSY ? 1 : pi_fail_win32(0);
+	out->h = h;
+	out->server = 0;
+	out->gen = srv->gen;
+	return 0;
+}
+
+/* An end of the pipe for a new opener of `side`, with the lock held.  Order: share an end
+ * another opener of the same side holds; else connect to the server the other side holds;
+ * else create the pipe.  0, -1 with errno, or 1: busy, try again shortly. */
+static int get_end(struct fifo_open *of, enum side side, int nonblock, struct end *out)
+{
+	enum side other = side == SIDE_READ ? SIDE_WRITE : SIDE_READ;
+	struct end srv;
+	HANDLE h;
+	int r;
+
+	if (find_end(of, side, -1, out))
+		return 0;
+	if (find_end(of, other, 1, &srv)) {
+		r = join_server(of, &srv, side, out);
+		CloseHandle(srv.h);
+		return r;
+	}
+	if (side == SIDE_WRITE && nonblock)
+		return pi_fail(ENXIO);
+	h = create_server(of, of->mode);
+	if (h == INVALID_HANDLE_VALUE) {
+		/* Nobody we know holds the pipe, yet it exists: another program made it under
+		 * our name, and it must not be trusted with the data. */
+		if (GetLastError() == ERROR_ACCESS_DENIED || GetLastError() == ERROR_PIPE_BUSY)
+			return pi_fail(EACCES);
+		return pi_fail_win32(0);
+	}
+	out->h = h;
+	out->server = 1;
+	out->gen = ++of->st->gen;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ open */
+
+static void open_free(struct fifo_open *of)
+{
+	if (of->wend.h != NULL) {
+		lock(of);
+		remove_holder(of, of->wend.h);
+		unlock(of);
+		CloseHandle(of->wend.h);
+	}
+	if (of->st != NULL)
+		UnmapViewOfFile(of->st);
+	if (of->map != NULL)
+		CloseHandle(of->map);
+	if (of->mutex != NULL)
+		CloseHandle(of->mutex);
+	free(of);
+}
+
+static void open_unref(struct fifo_open *of)
+{
+	if (InterlockedDecrement(&of->refs) == 0)
+		open_free(of);
+}
+
+/* The per-FIFO lock and holder table, named from the FIFO's unique id; the suffix names
+ * the layout of struct shared, so that two library versions never share one table. */
+static int attach_shared(struct fifo_open *of)
+{
+	const char *id = of->pipe_name + sizeof PIPE_PREFIX - 1;
+	wchar_t name[128];
+
+	swprintf(name, 128, L"%lsposixipc.fifo.%hs.lock.v1", pi_object_namespace(), id);
+	of->mutex = CreateMutexW(NULL, FALSE, name);
+	if (of->mutex == NULL)
+		return pi_fail_win32(0);
+	swprintf(name, 128, L"%lsposixipc.fifo.%hs.state.v1", pi_object_namespace(), id);
+	of->map = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+				     sizeof(struct shared), name);
+	if (of->map == NULL)
+		return pi_fail_win32(0);
+	of->st = MapViewOfFile(of->map, FILE_MAP_WRITE, 0, 0, sizeof(struct shared));
+	if (of->st == NULL)
+		return pi_fail_win32(0);
+	return 0;
+}
+
+static struct fifo_open *open_new(const char *path, int flags)
+{
+	struct fifo_open *of;
+	wchar_t *w;
+	int r;
+
+	if (fifo_path_wide(path, &w) < 0)
+		return NULL;
+	of = calloc(1, sizeof *of);
+	if (of == NULL) {
+		free(w);
+		errno = ENOMEM;
+		return NULL;
+	}
+	of->refs = 1;
+	of->flags = flags & (O_ACCMODE | PI_O_NONBLOCK);
+	r = read_marker(w, of->pipe_name, sizeof of->pipe_name, &of->mode);
+	free(w);
+	if (r == 0)
+		errno = EINVAL;
+	if (r <= 0 || attach_shared(of) < 0) {
+		open_free(of);
+		return NULL;
+	}
+	MultiByteToWideChar(CP_ACP, 0, of->pipe_name, -1, of->wpipe, 64);
+	return of;
+}
+
+static void sleep_backoff(DWORD *ms)
+{
+	Sleep(*ms);
+	if (*ms < 8)
+		*ms *= 2;
+}
+
+/* An end for a new opener (lock taken and released here), registered as a holder; *seen is
+ * how often the other side had been opened then.  A busy pipe is waited for, by a
+ * non-blocking opener only briefly. */
+static int take_end(struct fifo_open *of, enum side side, int nonblock, struct end *out,
+		    LONG *seen)
+{
+	DWORD ms = 1, waited = 0;
+	int r;
+
+	for (;;) {
+		lock(of);
+		r = get_end(of, side, nonblock, out);
+		if (r == 0 && add_holder(of, out, side) < 0) {
+			CloseHandle(out->h);
+			r = -1;
+		}
+		if (r == 0) {
+			of->st->opened[side]++;
+			*seen = of->st->opened[side == SIDE_READ ? SIDE_WRITE : SIDE_READ];
+		}
+		unlock(of);
+		if (r <= 0)
+			return r;
+		if (nonblock && waited > 1000)
+			return pi_fail(EAGAIN);
+		waited += ms;
+		sleep_backoff(&ms);
+	}
+}
+
+/* The other side has gone.  A server end goes back to listening once nothing is left to
+ * read, so that new peers can connect as they can on Linux. */
+static void peer_gone(struct fifo_open *of, HANDLE server, enum side side)
+{
+	ULONG avail = 0;
+	int state;
+
+	lock(of);
+	state = pipe_state(server, &avail);
+	if (state == STATE_DISCONNECTED ||
+	    (state == STATE_CLOSING && (side == SIDE_WRITE || avail == 0)))
+		relisten(server);
+	unlock(of);
+}
+
+/* Has the other side opened the pipe whose server end we hold?  A server end that is still
+ * listening, or whose peer left without leaving data, has none. */
+static int peer_present(struct fifo_open *of, HANDLE server, enum side side)
+{
+	ULONG avail = 0;
+	int state = pipe_state(server, &avail);
+
+	if (state == STATE_CONNECTED)
+		return 1;
+	if (state == STATE_CLOSING && side == SIDE_READ && avail > 0)
+		return 1;
+	peer_gone(of, server, side);
+	/* A writer whose end went with an earlier pipe instance is still a writer: it joins
+	 * this instance when it next writes. */
+	return side == SIDE_READ && has_live_holder(of, SIDE_WRITE);
+}
+
+/* POSIX: a blocking open of one side waits until the other side is open.  A client end was
+ * connected to a server the other side holds, so only a server end waits: for a native
+ * peer to connect, or for any open of the other side since ours. */
+static void wait_for_peer(struct fifo_open *of, const struct end *e, enum side side, LONG seen)
+{
+	enum side other = side == SIDE_READ ? SIDE_WRITE : SIDE_READ;
+	DWORD ms = 1;
+
+	if (!e->server)
+		return;
+	while (of->st->opened[other] == seen && !peer_present(of, e->h, side))
+		sleep_backoff(&ms);
+}
+
+static void drop_end(struct fifo_open *of, HANDLE h)
+{
+	lock(of);
+	remove_holder(of, h);
+	unlock(of);
+	CloseHandle(h);
+}
+
+static const struct pi_fd_ops fifo_ops;
+
+static struct fifo_fd *fd_new(struct fifo_open *of, const struct end *e)
+{
+	struct fifo_fd *f = calloc(1, sizeof *f);
+
+	if (f == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	f->refs = 1;
+	f->of = of;
+	f->end = *e;
+	return f;
+}
+
+static int crt_flags(int flags)
+{
+	int crt = (flags & O_ACCMODE) == O_WRONLY ? _O_WRONLY : (flags & O_ACCMODE) == O_RDWR ?
+		  _O_RDWR : _O_RDONLY;
+
+	return crt | (flags & _O_NOINHERIT);
+}
+
+/* Wrap the end in a C runtime descriptor with the library's state attached; on failure the
+ * end is released. */
+static int make_fd(struct fifo_open *of, const struct end *e, int flags)
+{
+	struct fifo_fd *f;
+	int fd, err;
+
+	fd = _open_osfhandle((intptr_t)e->h, crt_flags(flags));
+	if (fd < 0) {
+		err = errno;
+		drop_end(of, e->h);
+		return pi_fail(err);
+	}
+	_setmode(fd, _O_BINARY);
+	f = fd_new(of, e);
+	if (f == NULL || pi_fd_register(fd, e->h, &fifo_ops, f) < 0) {
+		err = errno;
+		free(f);
+		lock(of);
+		remove_holder(of, e->h);
+		unlock(of);
+		_close(fd);
+		return pi_fail(err);
+	}
+	return fd;
+}
+
+int pi_fifo_open(const char *path, int flags, mode_t mode)
+{
+	int acc = flags & O_ACCMODE, nonblock = (flags & PI_O_NONBLOCK) != 0, fd;
+	enum side side = acc == O_WRONLY ? SIDE_WRITE : SIDE_READ;
+	struct fifo_open *of;
+	struct end e;
+	LONG seen;
+
+	(void)mode;
+	if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR)
+		return pi_fail(EINVAL);
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return pi_fail(EEXIST);
+	of = open_new(path, flags);
+	if (of == NULL)
+		return -1;
+	if (take_end(of, side, nonblock, &e, &seen) < 0) {
+		open_unref(of);
+		return -1;
+	}
+	if (acc == O_RDWR) {
+		/* O_RDWR never blocks (as on Linux): this descriptor is itself a writer, and the
+		 * read end it holds gives the write end a server to join. */
+		if (take_end(of, SIDE_WRITE, 1, &of->wend, &seen) < 0) {
+			fd = errno;
+			of->wend.h = NULL;
+			drop_end(of, e.h);
+			open_unref(of);
+			return pi_fail(fd);
+		}
+	} else if (!nonblock) {
+		wait_for_peer(of, &e, side, seen);
+	} else if (side == SIDE_WRITE && e.server && !peer_present(of, e.h, side)) {
+		drop_end(of, e.h);
+		open_unref(of);
+		return pi_fail(ENXIO);
+	}
+	fd = make_fd(of, &e, flags);
+	if (fd < 0)
+		open_unref(of);
+	return fd;
+}
+
+/* ------------------------------------------------------------------ descriptor operations */
+
+static void fifo_ref(void *obj)
+{
+	InterlockedIncrement(&((struct fifo_fd *)obj)->refs);
+}
+
+static void fifo_unref(void *obj)
+{
+	struct fifo_fd *f = obj;
+
+	if (InterlockedDecrement(&f->refs) == 0) {
+		open_unref(f->of);
+		free(f);
+	}
+}
+
+/* Put h in place of the HANDLE under descriptor fd; the descriptor keeps its number. */
+static int swap_handle(struct fifo_fd *f, int fd, HANDLE h)
+{
+	int tmp = _open_osfhandle((intptr_t)h, crt_flags(f->of->flags));
+
+	if (tmp < 0) {
+		CloseHandle(h);
+		return -1;
+	}
+	if (_dup2(tmp, fd) < 0) {
+		_close(tmp);
+		return -1;
+	}
+	_close(tmp);
+	return 0;
+}
+
+/* A client end dies with the pipe instance it was connected to, while a FIFO outlives its
+ * peers: after end of file (or EPIPE) such a descriptor takes a fresh end, as the next
+ * opener of its side would, so that later peers reach it as they would on Linux.  A writer
+ * only joins a pipe a reader holds; a reader may create a new one. */
+static int renew_end(struct fifo_fd *f, int fd, enum side side)
+{
+	struct fifo_open *of = f->of;
+	struct end e, old;
+
+	lock(of);
+	if (get_end(of, side, side == SIDE_WRITE, &e) != 0) {
+		unlock(of);
+		return -1;
+	}
+	if (side == SIDE_WRITE && of->wend.h != NULL) {
+		old = of->wend;
+		remove_holder(of, old.h);
+		of->wend = e;
+		add_holder(of, &e, side);
+		unlock(of);
+		CloseHandle(old.h);
+		return 0;
+	}
+	remove_holder(of, f->end.h);
+	if (swap_handle(f, fd, e.h) < 0) {
+		unlock(of);
+		return -1;
+	}
+	e.h = (HANDLE)_get_osfhandle(fd);
+	f->end = e;
+	add_holder(of, &e, side);
+	unlock(of);
+	/* The table entry must follow the new HANDLE; it drops the reference it held. */
+	fifo_ref(f);
+	pi_fd_register(fd, e.h, &fifo_ops, f);
+	return 0;
+}
+
+/* ReadFile in non-blocking mode.  The mode belongs to the pipe end, which every reader of the
+ * FIFO shares, while O_NONBLOCK belongs to one open file description: so it is switched on
+ * only for this call, under the FIFO's lock.  A blocking reader that meets the switched mode
+ * meanwhile sees ERROR_NO_DATA and retries. */
+static BOOL read_nowait(struct fifo_open *of, HANDLE h, void *buf, DWORD n, DWORD *got)
+{
+	BOOL ok;
+	DWORD err;
+
+	lock(of);
+	set_wait_mode(h, 0);
+	ok = ReadFile(h, buf, n, got, NULL);
+	err = GetLastError();
+	set_wait_mode(h, 1);
+	unlock(of);
+	SetLastError(err);
+	return ok;
+}
+
+static ssize_t fifo_read(void *obj, int fd, void *buf, size_t count)
+{
+	struct fifo_fd *f = obj;
+	struct fifo_open *of = f->of;
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	DWORD n = count > 0x40000000 ? 0x40000000 : (DWORD)count, got = 0, err;
+	BOOL ok;
+
+	if ((of->flags & O_ACCMODE) == O_WRONLY)
+		return pi_fail(EBADF);
+	if (buf == NULL && count > 0)
+		return pi_fail(EFAULT);
+	if (count == 0)
+		return 0;
+	for (;;) {
+		if (of->flags & PI_O_NONBLOCK)
+			ok = read_nowait(of, h, buf, n, &got);
+		else
+			ok = ReadFile(h, buf, n, &got, NULL);
+		if (ok)
+			return (ssize_t)got;
+		err = GetLastError();
+		switch (err) {
+		case ERROR_NO_DATA:
+			if (of->flags & PI_O_NONBLOCK)
+				return pi_fail(EAGAIN);
+			/* Another descriptor's non-blocking call is in progress. */
+			SwitchToThread();
+			continue;
+		case ERROR_BROKEN_PIPE:
+			if (f->end.server)
+				peer_gone(of, h, SIDE_READ);
+			else
+				renew_end(f, fd, SIDE_READ);
+			return 0;
+		case ERROR_PIPE_LISTENING:
+		case ERROR_PIPE_NOT_CONNECTED:
+			/* No writer has the FIFO open. */
+			return 0;
+		default:
+			return pi_fail_win32(err);
+		}
+	}
+}
+
+/* WriteFile in non-blocking mode (see read_nowait).  A non-blocking pipe write either fits
+ * whole or writes nothing (so writes of up to PIPE_BUF are never split); a longer write is
+ * offered in smaller pieces so that POSIX's partial count comes out.  Returns the count, 0
+ * if nothing fitted, or minus the Win32 error. */
+static ssize_t write_nowait(struct fifo_open *of, HANDLE h, const char *buf, size_t count)
+{
+	size_t done = 0, chunk = count > PIPE_BUFSIZE ? PIPE_BUFSIZE : count;
+	DWORD n = 0, err = 0;
+
+	lock(of);
+	set_wait_mode(h, 0);
+	while (done < count) {
+		if (chunk > count - done)
+			chunk = count - done;
+		if (!WriteFile(h, buf + done, (DWORD)chunk, &n, NULL)) {
+			err = GetLastError();
+			break;
+		}
+		done += n;
+		if (n == 0) {
+			if (count <= FIFO_PIPE_BUF || chunk <= FIFO_PIPE_BUF / 4)
+				break;
+			chunk /= 2;
+		}
+	}
+	set_wait_mode(h, 1);
+	unlock(of);
+	if (done > 0)
+		return (ssize_t)done;
+	if (err)
+		return -(ssize_t)err;
+	return 0;
+}
+
+static int is_no_reader(DWORD err)
+{
+	return err == ERROR_NO_DATA || err == ERROR_BROKEN_PIPE ||
+	       err == ERROR_PIPE_NOT_CONNECTED || err == ERROR_PIPE_LISTENING;
+}
+
+/* 1 if the write may be retried on a fresh end, else -1 with errno. */
+static int write_error(struct fifo_fd *f, int fd, const struct end *e, DWORD err)
+{
+	if (!is_no_reader(err))
+		return pi_fail_win32(err);
+	if (e->server)
+		peer_gone(f->of, e->h, SIDE_WRITE);
+	else if (renew_end(f, fd, SIDE_WRITE) == 0)
+		return 1;
+	/* Windows has no SIGPIPE: the error alone tells the writer. */
+	return pi_fail(EPIPE);
+}
+
+static ssize_t fifo_write(void *obj, int fd, const void *buf, size_t count)
+{
+	struct fifo_fd *f = obj;
+	struct fifo_open *of = f->of;
+	struct end e;
+	const char *p = buf;
+	size_t done = 0;
+	ssize_t r;
+	DWORD n, want;
+	int renewed = 0;
+
+	if ((of->flags & O_ACCMODE) == O_RDONLY)
+		return pi_fail(EBADF);
+	if (buf == NULL && count > 0)
+		return pi_fail(EFAULT);
+	/* As on Linux, an empty write succeeds even with no reader. */
+	if (count == 0)
+		return 0;
+	if (count > (size_t)PTRDIFF_MAX)
+		count = (size_t)PTRDIFF_MAX;
+retry:
+	e = of->wend.h != NULL ? of->wend : f->end;
+	if (of->wend.h == NULL)
+		e.h = (HANDLE)_get_osfhandle(fd);
+	if (of->flags & PI_O_NONBLOCK) {
+		r = write_nowait(of, e.h, p, count);
+		if (r > 0)
+			return r;
+		if (r == 0)
+			return pi_fail(EAGAIN);
+		if (write_error(f, fd, &e, (DWORD)-r) < 0)
+			return -1;
+		if (renewed++)
+			return pi_fail(EPIPE);
+		goto retry;
+	}
+	do {
+		want = count - done > 0x40000000 ? 0x40000000 : (DWORD)(count - done);
+		n = 0;
+		if (!WriteFile(e.h, p + done, want, &n, NULL)) {
+			if (done > 0)
+				return (ssize_t)done;
+			if (write_error(f, fd, &e, GetLastError()) < 0)
+				return -1;
+			if (renewed++)
+				return pi_fail(EPIPE);
+			goto retry;
+		}
+		/* A short count only comes from another descriptor's non-blocking call. */
+		if (n == 0)
+			SwitchToThread();
+		done += n;
+	} while (done < count);
+	return (ssize_t)done;
+}
+
+static void fifo_close(void *obj, int fd)
+{
+	struct fifo_fd *f = obj;
+
+	(void)fd;
+	lock(f->of);
+	remove_holder(f->of, f->end.h);
+	unlock(f->of);
+}
+
+static int fifo_getfl(void *obj)
+{
+	return ((struct fifo_fd *)obj)->of->flags;
+}
+
+static int fifo_setfl(void *obj, int fd, int flags)
+{
+	struct fifo_open *of = ((struct fifo_fd *)obj)->of;
+	LONG old, new;
+
+	(void)fd;
+	do {
+		old = of->flags;
+		new = (old & ~PI_O_NONBLOCK) | (flags & PI_O_NONBLOCK);
+	} while (InterlockedCompareExchange(&of->flags, new, old) != old);
+	return 0;
+}
+
+static void *fifo_dup(void *obj, int newfd)
+{
+	struct fifo_fd *f = obj, *copy;
+	struct fifo_open *of = f->of;
+	struct end e = f->end;
+	int r;
+
+	e.h = (HANDLE)_get_osfhandle(newfd);
+	copy = fd_new(of, &e);
+	if (copy == NULL)
+		return NULL;
+	lock(of);
+	r = add_holder(of, &e, (of->flags & O_ACCMODE) == O_WRONLY ? SIDE_WRITE : SIDE_READ);
+	unlock(of);
+	if (r < 0) {
+		free(copy);
+		return NULL;
+	}
+	InterlockedIncrement(&of->refs);
+	return copy;
+}
+
+static const struct pi_fd_ops fifo_ops = {
+	fifo_ref, fifo_unref, fifo_read, fifo_write, fifo_close, fifo_getfl, fifo_setfl,
+	fifo_dup,
+};

@@ -1,18 +1,1215 @@
-/* Placeholder suite until the fifo facility lands. */
+/* FIFOs: mkfifo and stat, the POSIX open rules, data integrity and atomicity, end of file,
+ * EPIPE, non-blocking I/O, C runtime descriptors, crashed peers, native Win32 peers, and
+ * handle hygiene.  Cross-process cases run tests/fifo_helper.exe at the far end. */
+#include <errno.h>
+#include <fcntl.h>
+#include <io.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <posixipc.h>
+
+#include <aclapi.h>
+
 #include "testutil.h"
 
-START_TEST(fifo_suite_builds)
+#define MIB (1024 * 1024)
+
+static unsigned char pattern(size_t i, unsigned seed)
 {
-	ck_assert_int_eq(1, 1);
+	return (unsigned char)((i ^ (i >> 7) ^ (i >> 15)) * 31u + seed);
+}
+
+static unsigned char *make_pattern(size_t n, unsigned seed)
+{
+	unsigned char *p = malloc(n);
+	size_t i;
+
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < n; i++)
+		p[i] = pattern(i, seed);
+	return p;
+}
+
+/* tu_path, made unique across runs too: process ids come round again under Wine, and a
+ * failed run leaves its files behind. */
+static void test_path(char *path, size_t size, const char *base)
+{
+	LARGE_INTEGER t;
+	char b[64];
+
+	QueryPerformanceCounter(&t);
+	snprintf(b, sizeof b, "%s-%08lx", base, (unsigned long)(t.QuadPart ^ GetTickCount()));
+	tu_path(path, size, b);
+}
+
+static void new_fifo(char *path, size_t size)
+{
+	test_path(path, size, "fifo");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+}
+
+/* Read until end of file (or max bytes), checking each byte against the stream. */
+static size_t read_stream(int fd, size_t max, unsigned seed)
+{
+	unsigned char buf[16384], want[sizeof buf];
+	size_t done = 0, i;
+	ssize_t r;
+
+	while (done < max && (r = read(fd, buf, sizeof buf < max - done ? sizeof buf :
+					  max - done)) != 0) {
+		ck_assert_int_gt(r, 0);
+		for (i = 0; i < (size_t)r; i++)
+			want[i] = pattern(done + i, seed);
+		ck_assert_msg(memcmp(buf, want, (size_t)r) == 0, "wrong bytes after offset %lu",
+			      (unsigned long)done);
+		done += (size_t)r;
+	}
+	return done;
+}
+
+static HANDLE helper(const char *fmt, const char *path, unsigned long a, unsigned long b)
+{
+	char args[1024];
+
+	snprintf(args, sizeof args, fmt, path, a, b);
+	return tu_spawn("fifo_helper", args);
+}
+
+/* A thread that opens a FIFO, so that the main thread can watch an open block. */
+struct opener {
+	const char *path;
+	int flags;
+	volatile LONG fd;
+	HANDLE thread;
+};
+
+static DWORD WINAPI opener_main(LPVOID arg)
+{
+	struct opener *o = arg;
+
+	InterlockedExchange(&o->fd, open(o->path, o->flags));
+	return 0;
+}
+
+static void opener_start(struct opener *o, const char *path, int flags)
+{
+	o->path = path;
+	o->flags = flags;
+	o->fd = -100;
+	o->thread = CreateThread(NULL, 0, opener_main, o, 0, NULL);
+	ck_assert_ptr_nonnull(o->thread);
+}
+
+static int opener_join(struct opener *o)
+{
+	ck_assert_int_eq(WaitForSingleObject(o->thread, 10000), WAIT_OBJECT_0);
+	CloseHandle(o->thread);
+	return (int)o->fd;
+}
+
+/* ------------------------------------------------------------------ mkfifo and stat */
+
+START_TEST(fifo_mkfifo_makes_entry_stat_says_fifo_until_unlink)
+{
+	char path[MAX_PATH];
+	struct stat st;
+
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(posixipc_is_fifo(path), 1);
+	ck_assert_int_eq(unlink(path), 0);
+	errno = 0;
+	ck_assert_int_eq(stat(path, &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(posixipc_is_fifo(path), 0);
 }
 END_TEST
+
+START_TEST(fifo_mkfifo_existing_path_is_eexist)
+{
+	char path[MAX_PATH], file[MAX_PATH];
+	FILE *f;
+
+	new_fifo(path, sizeof path);
+	errno = 0;
+	ck_assert_int_eq(mkfifo(path, 0600), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	test_path(file, sizeof file, "plain");
+	f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	errno = 0;
+	ck_assert_int_eq(mkfifo(file, 0600), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	ck_assert_int_eq(posixipc_is_fifo(file), 0);
+	/* A folder is an existing path too. */
+	*strrchr(file, '\\') = '\0';
+	errno = 0;
+	ck_assert_int_eq(mkfifo(file, 0600), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	strcat(file, "\\x");
+	unlink(path);
+	unlink(file);
+}
+END_TEST
+
+START_TEST(fifo_mkfifo_missing_folder_is_enoent)
+{
+	char path[MAX_PATH];
+
+	test_path(path, sizeof path, "nofolder");
+	strcat(path, "\\fifo");
+	errno = 0;
+	ck_assert_int_eq(mkfifo(path, 0600), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_int_eq(mkfifo("", 0600), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(fifo_mkfifo_read_only_mode_still_unlinkable)
+{
+	char path[MAX_PATH];
+	struct stat st;
+
+	test_path(path, sizeof path, "fifo");
+	ck_assert_int_eq(mkfifo(path, 0444), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(unlink(path), 0);
+	errno = 0;
+	ck_assert_int_eq(stat(path, &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(fifo_mkfifoat_fdcwd_works_other_dirfd_refused)
+{
+	char path[MAX_PATH];
+	struct stat st;
+	int fd;
+
+	test_path(path, sizeof path, "fifoat");
+	ck_assert_int_eq(mkfifoat(AT_FDCWD, path, 0600), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	unlink(path);
+	/* An absolute path ignores dirfd, as POSIX says. */
+	ck_assert_int_eq(mkfifoat(12345, path, 0600), 0);
+	unlink(path);
+	errno = 0;
+	ck_assert_int_eq(mkfifoat(12345, "relative-fifo", 0600), -1);
+	ck_assert_int_eq(errno, EBADF);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	errno = 0;
+	ck_assert_int_eq(mkfifoat(fd, "relative-fifo", 0600), -1);
+	ck_assert_int_eq(errno, ENOTDIR);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_is_fifo_false_for_other_paths_errno_untouched)
+{
+	char path[MAX_PATH];
+	FILE *f;
+
+	test_path(path, sizeof path, "notfifo");
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("posixipc-fifo 2\nsomething else\n", f);
+	fclose(f);
+	errno = 1234;
+	ck_assert_int_eq(posixipc_is_fifo(path), 0);
+	ck_assert_int_eq(posixipc_is_fifo("C:\\"), 0);
+	ck_assert_int_eq(posixipc_is_fifo("\\\\.\\pipe\\posixipc.fifo.0000000000000000"), 0);
+	ck_assert_int_eq(posixipc_is_fifo(NULL), 0);
+	ck_assert_int_eq(errno, 1234);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_pipe_name_reports_pipe_and_errors)
+{
+	char path[MAX_PATH], name[256], small[8], plain[MAX_PATH];
+	FILE *f;
+
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, name, sizeof name), 0);
+	ck_assert_int_eq(strncmp(name, "\\\\.\\pipe\\", 9), 0);
+	errno = 0;
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, small, sizeof small), -1);
+	ck_assert_int_eq(errno, ERANGE);
+	test_path(plain, sizeof plain, "plain");
+	f = fopen(plain, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	errno = 0;
+	ck_assert_int_eq(posixipc_fifo_pipe_name(plain, name, sizeof name), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	unlink(plain);
+	unlink(path);
+	errno = 0;
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, name, sizeof name), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(fifo_remade_fifo_gets_new_pipe)
+{
+	char path[MAX_PATH], a[256], b[256];
+
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, a, sizeof a), 0);
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, b, sizeof b), 0);
+	ck_assert_str_ne(a, b);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_fstat_on_descriptor_says_fifo)
+{
+	char path[MAX_PATH];
+	struct stat st;
+	int fd;
+
+	new_fifo(path, sizeof path);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ open rules */
+
+START_TEST(fifo_nonblocking_read_open_returns_at_once)
+{
+	char path[MAX_PATH];
+	char c;
+	int fd;
+
+	new_fifo(path, sizeof path);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	/* No writer: end of file, not EAGAIN. */
+	ck_assert_int_eq(read(fd, &c, 1), 0);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_nonblocking_write_open_without_reader_is_enxio)
+{
+	char path[MAX_PATH];
+
+	new_fifo(path, sizeof path);
+	errno = 0;
+	ck_assert_int_eq(open(path, O_WRONLY | O_NONBLOCK), -1);
+	ck_assert_int_eq(errno, ENXIO);
+	/* Also from another process, and a non-blocking reader does not count as absent. */
+	ck_assert_int_eq(tu_wait(helper("nb-write-open \"%s\"", path, 0, 0), 10000), ENXIO);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_nonblocking_write_open_with_reader_succeeds)
+{
+	char path[MAX_PATH];
+	int r, w;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	w = open(path, O_WRONLY | O_NONBLOCK);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_eq(write(w, "ab", 2), 2);
+	close(w);
+	ck_assert_int_eq(tu_wait(helper("nb-write-open \"%s\"", path, 0, 0), 10000), 0);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_rdwr_open_does_not_block_and_reads_own_writes)
+{
+	char path[MAX_PATH], buf[8];
+	int fd;
+
+	new_fifo(path, sizeof path);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDWR);
+	ck_assert_int_eq(write(fd, "hello", 5), 5);
+	ck_assert_int_eq(read(fd, buf, sizeof buf), 5);
+	ck_assert_int_eq(memcmp(buf, "hello", 5), 0);
+	/* It is its own writer: no end of file while it is open. */
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	errno = 0;
+	ck_assert_int_eq(read(fd, buf, sizeof buf), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_blocking_read_open_waits_for_writer)
+{
+	char path[MAX_PATH];
+	struct opener o;
+	int w, r;
+
+	new_fifo(path, sizeof path);
+	opener_start(&o, path, O_RDONLY);
+	ck_assert_int_eq(WaitForSingleObject(o.thread, 300), WAIT_TIMEOUT);
+	ck_assert_int_eq(o.fd, -100);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	r = opener_join(&o);
+	ck_assert_int_ge(r, 0);
+	ck_assert_int_eq(write(w, "x", 1), 1);
+	close(w);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_blocking_read_open_returns_for_writer_that_left_at_once)
+{
+	char path[MAX_PATH], c;
+	struct opener o;
+	int w, r;
+
+	new_fifo(path, sizeof path);
+	opener_start(&o, path, O_RDONLY);
+	ck_assert_int_eq(WaitForSingleObject(o.thread, 100), WAIT_TIMEOUT);
+	/* The writer opens and closes before the reader may look again: it still counts. */
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_eq(close(w), 0);
+	r = opener_join(&o);
+	ck_assert_int_ge(r, 0);
+	ck_assert_int_eq(read(r, &c, 1), 0);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_empty_write_without_reader_returns_zero)
+{
+	char path[MAX_PATH];
+	int r, w;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(r, 0);
+	ck_assert_int_ge(w, 0);
+	close(r);
+	ck_assert_int_eq(write(w, "", 0), 0);
+	errno = 0;
+	ck_assert_int_eq(write(w, "x", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	close(w);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_blocking_write_open_waits_for_reader)
+{
+	char path[MAX_PATH];
+	struct opener o;
+	int r, w;
+
+	new_fifo(path, sizeof path);
+	opener_start(&o, path, O_WRONLY);
+	ck_assert_int_eq(WaitForSingleObject(o.thread, 300), WAIT_TIMEOUT);
+	ck_assert_int_eq(o.fd, -100);
+	r = open(path, O_RDONLY);
+	ck_assert_int_ge(r, 0);
+	w = opener_join(&o);
+	ck_assert_int_ge(w, 0);
+	close(w);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_invalid_access_mode_is_einval)
+{
+	char path[MAX_PATH];
+
+	new_fifo(path, sizeof path);
+	errno = 0;
+	ck_assert_int_eq(open(path, O_WRONLY | O_RDWR), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(open(path, O_RDWR | O_CREAT | O_EXCL, 0600), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	unlink(path);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ data */
+
+START_TEST(fifo_single_1mib_write_arrives_whole_in_other_process)
+{
+	char path[MAX_PATH];
+	unsigned char *p = make_pattern(MIB, 5);
+	HANDLE h;
+	int fd;
+
+	new_fifo(path, sizeof path);
+	h = helper("read \"%s\" %lu %lu", path, MIB, 5);
+	fd = open(path, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, p, MIB), MIB);
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert_int_eq(tu_wait(h, 20000), 0);
+	free(p);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_bytes_from_other_process_arrive_in_order)
+{
+	char path[MAX_PATH];
+	HANDLE h;
+	int fd;
+
+	new_fifo(path, sizeof path);
+	/* Odd-sized writes so that chunk and buffer boundaries never line up. */
+	h = helper("write \"%s\" %lu 9 %lu", path, 3 * MIB + 17, 12345);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(read_stream(fd, 4 * MIB, 9), 3 * MIB + 17);
+	close(fd);
+	ck_assert_int_eq(tu_wait(h, 20000), 0);
+	unlink(path);
+}
+END_TEST
+
+struct rec_writer {
+	const char *path;
+	int tag, count;
+};
+
+static DWORD WINAPI rec_writer_main(LPVOID arg)
+{
+	struct rec_writer *rw = arg;
+	unsigned char rec[PIPE_BUF];
+	int fd = open(rw->path, O_WRONLY), i, ok = fd >= 0;
+
+	memset(rec, rw->tag, sizeof rec);
+	for (i = 0; ok && i < rw->count; i++)
+		ok = write(fd, rec, sizeof rec) == (ssize_t)sizeof rec;
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : 1;
+}
+
+START_TEST(fifo_pipe_buf_writes_never_interleave_across_writers)
+{
+	enum { PROCS = 3, THREADS = 2, COUNT = 200 };
+	char path[MAX_PATH];
+	unsigned char rec[PIPE_BUF];
+	HANDLE procs[PROCS], threads[THREADS];
+	struct rec_writer rw[THREADS];
+	int seen[8] = { 0 }, fd, i, j;
+	DWORD code;
+	size_t got;
+	ssize_t r;
+
+	ck_assert_int_eq(PIPE_BUF, 4096);
+	new_fifo(path, sizeof path);
+	/* O_RDWR keeps a writer present so that no writer's exit ends the stream early. */
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < PROCS; i++)
+		procs[i] = helper("records \"%s\" %lu %lu", path, (unsigned long)(i + 1), COUNT);
+	for (i = 0; i < THREADS; i++) {
+		rw[i].path = path;
+		rw[i].tag = PROCS + 1 + i;
+		rw[i].count = COUNT;
+		threads[i] = CreateThread(NULL, 0, rec_writer_main, &rw[i], 0, NULL);
+		ck_assert_ptr_nonnull(threads[i]);
+	}
+	for (i = 0; i < (PROCS + THREADS) * COUNT; i++) {
+		for (got = 0; got < sizeof rec; got += (size_t)r) {
+			r = read(fd, rec + got, sizeof rec - got);
+			ck_assert_int_gt(r, 0);
+		}
+		for (j = 1; j < PIPE_BUF && rec[j] == rec[0]; j++)
+			;
+		ck_assert_int_eq(j, PIPE_BUF);
+		ck_assert_int_ge(rec[0], 1);
+		ck_assert_int_le(rec[0], PROCS + THREADS);
+		seen[rec[0]]++;
+	}
+	for (i = 1; i <= PROCS + THREADS; i++)
+		ck_assert_int_eq(seen[i], COUNT);
+	for (i = 0; i < PROCS; i++)
+		ck_assert_int_eq(tu_wait(procs[i], 20000), 0);
+	for (i = 0; i < THREADS; i++) {
+		ck_assert_int_eq(WaitForSingleObject(threads[i], 10000), WAIT_OBJECT_0);
+		GetExitCodeThread(threads[i], &code);
+		CloseHandle(threads[i]);
+		ck_assert_int_eq(code, 0);
+	}
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_eof_after_last_writer_and_not_before)
+{
+	char path[MAX_PATH], buf[16];
+	int r, w1, w2;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	w1 = open(path, O_WRONLY);
+	ck_assert_int_ge(w1, 0);
+	w2 = open(path, O_WRONLY);
+	ck_assert_int_ge(w2, 0);
+	ck_assert_int_eq(write(w1, "one", 3), 3);
+	ck_assert_int_eq(close(w1), 0);
+	ck_assert_int_eq(read(r, buf, sizeof buf), 3);
+	errno = 0;
+	ck_assert_int_eq(read(r, buf, sizeof buf), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_eq(write(w2, "two", 3), 3);
+	ck_assert_int_eq(close(w2), 0);
+	ck_assert_int_eq(read(r, buf, sizeof buf), 3);
+	ck_assert_int_eq(memcmp(buf, "two", 3), 0);
+	ck_assert_int_eq(read(r, buf, sizeof buf), 0);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_new_writer_after_eof_is_read)
+{
+	char path[MAX_PATH], buf[16];
+	int r, w;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_eq(write(w, "first", 5), 5);
+	close(w);
+	ck_assert_int_eq(read(r, buf, sizeof buf), 5);
+	ck_assert_int_eq(read(r, buf, sizeof buf), 0);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_eq(write(w, "second", 6), 6);
+	ck_assert_int_eq(read(r, buf, sizeof buf), 6);
+	ck_assert_int_eq(memcmp(buf, "second", 6), 0);
+	close(w);
+	ck_assert_int_eq(read(r, buf, sizeof buf), 0);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_new_reader_after_epipe_gets_data)
+{
+	char path[MAX_PATH], buf[16];
+	int r, w;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	close(r);
+	errno = 0;
+	ck_assert_int_eq(write(w, "lost", 4), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	r = open(path, O_RDONLY);
+	ck_assert_int_ge(r, 0);
+	ck_assert_int_eq(write(w, "found", 5), 5);
+	ck_assert_int_eq(read(r, buf, sizeof buf), 5);
+	ck_assert_int_eq(memcmp(buf, "found", 5), 0);
+	close(w);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ non-blocking I/O */
+
+START_TEST(fifo_nonblocking_read_eagain_with_writer_zero_without)
+{
+	char path[MAX_PATH], buf[4];
+	int r, w;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	ck_assert_int_eq(read(r, buf, sizeof buf), 0);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	errno = 0;
+	ck_assert_int_eq(read(r, buf, sizeof buf), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	close(w);
+	ck_assert_int_eq(read(r, buf, sizeof buf), 0);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_nonblocking_write_full_pipe_eagain_never_splits_small_writes)
+{
+	char path[MAX_PATH];
+	unsigned char *big = make_pattern(MIB, 3), small[PIPE_BUF];
+	unsigned char *in = malloc(4 * MIB);
+	size_t total = 0, got = 0;
+	ssize_t n;
+	int r, w, i;
+
+	ck_assert_ptr_nonnull(in);
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	w = open(path, O_WRONLY | O_NONBLOCK);
+	ck_assert_int_ge(w, 0);
+	/* A large write may be partial but never blocks. */
+	n = write(w, big, MIB);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_lt(n, MIB);
+	memcpy(in, big, (size_t)n);
+	total = (size_t)n;
+	for (i = 0; i < 1000; i++) {
+		memset(small, 0x40 + i % 50, sizeof small);
+		n = write(w, small, sizeof small);
+		if (n < 0)
+			break;
+		ck_assert_int_eq(n, sizeof small);
+		memcpy(in + total, small, sizeof small);
+		total += sizeof small;
+	}
+	ck_assert_int_eq(n, -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	errno = 0;
+	ck_assert_int_eq(write(w, big, MIB), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	close(w);
+	/* Exactly the accepted bytes come out: nothing split, lost or extra. */
+	while ((n = read(r, big, MIB)) > 0) {
+		ck_assert_uint_le(got + (size_t)n, total);
+		ck_assert_int_eq(memcmp(big, in + got, (size_t)n), 0);
+		got += (size_t)n;
+	}
+	ck_assert_int_eq(n, 0);
+	ck_assert_uint_eq(got, total);
+	close(r);
+	free(big);
+	free(in);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_fcntl_setfl_toggles_nonblock)
+{
+	char path[MAX_PATH], c;
+	int r, w, d;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	ck_assert_int_ne(fcntl(r, F_GETFL) & O_NONBLOCK, 0);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	d = dup(r);
+	ck_assert_int_ge(d, 0);
+	/* A duplicate shares the open file description, and so the flag. */
+	ck_assert_int_ne(fcntl(d, F_GETFL) & O_NONBLOCK, 0);
+	ck_assert_int_eq(fcntl(r, F_SETFL, 0), 0);
+	ck_assert_int_eq(fcntl(d, F_GETFL) & O_NONBLOCK, 0);
+	ck_assert_int_eq(fcntl(r, F_SETFL, O_NONBLOCK), 0);
+	errno = 0;
+	ck_assert_int_eq(read(d, &c, 1), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_eq(fcntl(w, F_GETFL) & O_ACCMODE, O_WRONLY);
+	close(d);
+	close(w);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_write_after_readers_gone_is_epipe)
+{
+	char path[MAX_PATH];
+	int r, w;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_eq(write(w, "a", 1), 1);
+	close(r);
+	errno = 0;
+	ck_assert_int_eq(write(w, "b", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	errno = 0;
+	ck_assert_int_eq(write(w, "c", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	close(w);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_wrong_direction_is_ebadf)
+{
+	char path[MAX_PATH], c = 0;
+	int r, w;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(r, 0);
+	ck_assert_int_ge(w, 0);
+	errno = 0;
+	ck_assert_int_eq(write(r, &c, 1), -1);
+	ck_assert_int_eq(errno, EBADF);
+	errno = 0;
+	ck_assert_int_eq(read(w, &c, 1), -1);
+	ck_assert_int_eq(errno, EBADF);
+	close(w);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ C runtime descriptors */
+
+START_TEST(fifo_descriptor_works_with_stdio_and_dup)
+{
+	char path[MAX_PATH], line[64];
+	FILE *in, *out;
+	int r, w, w2;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	fcntl(r, F_SETFL, 0);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	w2 = dup(w);
+	ck_assert_int_ge(w2, 0);
+	out = fdopen(w, "w");
+	ck_assert_ptr_nonnull(out);
+	fprintf(out, "line %d\n", 42);
+	ck_assert_int_eq(fclose(out), 0);
+	in = fdopen(r, "r");
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, in));
+	ck_assert_str_eq(line, "line 42\n");
+	/* The duplicate still holds the write side open; dup2 over it keeps it so. */
+	ck_assert_int_eq(dup2(w2, 20), 20);
+	close(w2);
+	ck_assert_int_eq(write(20, "dup2\n", 5), 5);
+	close(20);
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, in));
+	ck_assert_str_eq(line, "dup2\n");
+	ck_assert_ptr_null(fgets(line, sizeof line, in));
+	ck_assert(feof(in));
+	fclose(in);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_crt_read_write_close_without_compat_see_data_and_eof)
+{
+	char path[MAX_PATH], buf[16];
+	int r, w;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	fcntl(r, F_SETFL, 0);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_eq(_write(w, "crt", 3), 3);
+	ck_assert_int_eq(_close(w), 0);
+	ck_assert_int_eq(_read(r, buf, sizeof buf), 3);
+	ck_assert_int_eq(memcmp(buf, "crt", 3), 0);
+	ck_assert_int_eq(_read(r, buf, sizeof buf), 0);
+	ck_assert_int_eq(_close(r), 0);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_fopen_opens_fifo_as_pipe)
+{
+	char path[MAX_PATH], line[32];
+	FILE *in, *out;
+	int r;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	out = fopen(path, "w");
+	ck_assert_ptr_nonnull(out);
+	fcntl(r, F_SETFL, 0);
+	in = fdopen(r, "r");
+	ck_assert_ptr_nonnull(in);
+	fputs("via fopen\n", out);
+	fclose(out);
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, in));
+	ck_assert_str_eq(line, "via fopen\n");
+	ck_assert_ptr_null(fgets(line, sizeof line, in));
+	fclose(in);
+	unlink(path);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ crashed peers */
+
+START_TEST(fifo_reader_gets_bytes_then_eof_when_writer_dies)
+{
+	char path[MAX_PATH];
+	HANDLE h;
+	int fd;
+
+	new_fifo(path, sizeof path);
+	h = helper("die-writing \"%s\" %lu %lu", path, 30000, 4);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(read_stream(fd, MIB, 4), 30000);
+	close(fd);
+	ck_assert_int_eq(tu_wait(h, 10000), 0);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_writer_blocked_mid_write_killed_reader_gets_prefix_then_eof)
+{
+	char path[MAX_PATH];
+	unsigned char buf[1000];
+	HANDLE h;
+	size_t got;
+	int fd;
+
+	new_fifo(path, sizeof path);
+	/* The helper's 8 MiB write cannot finish while nobody reads. */
+	h = helper("write \"%s\" %lu 6 %lu", path, 8 * MIB, 8 * MIB);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_gt(read(fd, buf, sizeof buf), 0);
+	ck_assert_int_eq(WaitForSingleObject(h, 200), WAIT_TIMEOUT);
+	TerminateProcess(h, 9);
+	ck_assert_int_eq(tu_wait(h, 10000), 9);
+	/* What follows continues the stream and ends; nothing hangs. */
+	fcntl(fd, F_SETFL, 0);
+	got = read_stream(fd, 8 * MIB, 6);
+	ck_assert_uint_lt(got, 8 * MIB);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_writer_gets_epipe_when_reader_dies)
+{
+	char path[MAX_PATH], buf[PIPE_BUF];
+	HANDLE h;
+	ssize_t n = 0;
+	int fd, i;
+
+	new_fifo(path, sizeof path);
+	h = helper("die-reading \"%s\"", path, 0, 0);
+	fd = open(path, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	memset(buf, 'z', sizeof buf);
+	ck_assert_int_eq(write(fd, buf, 1), 1);
+	ck_assert_int_eq(tu_wait(h, 10000), 0);
+	for (i = 0; i < 100 && (n = write(fd, buf, sizeof buf)) > 0; i++)
+		;
+	ck_assert_int_eq(n, -1);
+	ck_assert_int_eq(errno, EPIPE);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ native peers */
+
+START_TEST(fifo_native_writer_feeds_posix_reader)
+{
+	char path[MAX_PATH], pipe[256];
+	HANDLE h;
+	int nb, fd;
+
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	/* The native side needs the pipe to exist: a non-blocking reader makes it, and a
+	 * blocking open then waits for the native writer like for any other. */
+	nb = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(nb, 0);
+	h = helper("native-write %s %lu %lu", pipe, 200000, 8);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	close(nb);
+	ck_assert_uint_eq(read_stream(fd, MIB, 8), 200000);
+	close(fd);
+	ck_assert_int_eq(tu_wait(h, 10000), 0);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_posix_writer_feeds_native_reader)
+{
+	char path[MAX_PATH], pipe[256];
+	unsigned char *p = make_pattern(300000, 11);
+	HANDLE h;
+	int fd;
+
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	/* The blocking open makes the pipe and waits for the native reader to connect. */
+	h = NULL;
+	{
+		struct opener o;
+
+		opener_start(&o, path, O_WRONLY);
+		ck_assert_int_eq(WaitForSingleObject(o.thread, 200), WAIT_TIMEOUT);
+		h = helper("native-read %s %lu %lu", pipe, 300000, 11);
+		fd = opener_join(&o);
+	}
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, p, 300000), 300000);
+	close(fd);
+	ck_assert_int_eq(tu_wait(h, 10000), 0);
+	free(p);
+	unlink(path);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ security, handles */
+
+START_TEST(fifo_squatted_pipe_name_is_refused)
+{
+	char path[MAX_PATH], pipe[256];
+	HANDLE squat;
+
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	squat = CreateNamedPipeA(pipe, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT,
+				 PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, NULL);
+	ck_assert_ptr_ne(squat, INVALID_HANDLE_VALUE);
+	errno = 0;
+	ck_assert_int_eq(open(path, O_RDONLY | O_NONBLOCK), -1);
+	ck_assert_int_eq(errno, EACCES);
+	CloseHandle(squat);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_pipe_is_local_only_and_single_instance)
+{
+	char path[MAX_PATH], pipe[256];
+	DWORD flags = 0, max = 0;
+	HANDLE h, extra;
+	int fd;
+
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	h = (HANDLE)_get_osfhandle(fd);
+	ck_assert(GetNamedPipeInfo(h, &flags, NULL, NULL, &max));
+	ck_assert_uint_eq(max, 1);
+	/* Nobody can add an instance beside the FIFO's own. */
+	extra = CreateNamedPipeA(pipe, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT,
+				 PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, NULL);
+	ck_assert_ptr_eq(extra, INVALID_HANDLE_VALUE);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+/* Does the pipe's DACL grant anything to Everyone? */
+static int dacl_has_world(HANDLE h)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+	ACCESS_ALLOWED_ACE *ace;
+	SID_IDENTIFIER_AUTHORITY world = { SECURITY_WORLD_SID_AUTHORITY };
+	PSID everyone = NULL;
+	PACL dacl = NULL;
+	int found = 0;
+	DWORD i;
+
+	ck_assert_int_eq(GetSecurityInfo(h, SE_KERNEL_OBJECT, DACL_SECURITY_INFORMATION, NULL,
+					 NULL, &dacl, NULL, &sd), ERROR_SUCCESS);
+	ck_assert(AllocateAndInitializeSid(&world, 1, SECURITY_WORLD_RID, 0, 0, 0, 0, 0, 0, 0,
+					   &everyone));
+	ck_assert_ptr_nonnull(dacl);
+	for (i = 0; i < dacl->AceCount; i++)
+		if (GetAce(dacl, i, (void **)&ace) && ace->Header.AceType == ACCESS_ALLOWED_ACE_TYPE &&
+		    EqualSid((PSID)&ace->SidStart, everyone))
+			found = 1;
+	FreeSid(everyone);
+	LocalFree(sd);
+	return found;
+}
+
+START_TEST(fifo_mode_sets_pipe_security)
+{
+	char path[MAX_PATH];
+	mode_t old = umask(0);
+	int fd;
+
+	new_fifo(path, sizeof path);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(!dacl_has_world((HANDLE)_get_osfhandle(fd)));
+	close(fd);
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0666), 0);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(dacl_has_world((HANDLE)_get_osfhandle(fd)));
+	close(fd);
+	unlink(path);
+	umask(old);
+}
+END_TEST
+
+START_TEST(fifo_two_readers_share_one_stream)
+{
+	char path[MAX_PATH];
+	unsigned char *p = make_pattern(100, 2), buf[100];
+	int r1, r2, w;
+
+	new_fifo(path, sizeof path);
+	r1 = open(path, O_RDONLY | O_NONBLOCK);
+	r2 = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r1, 0);
+	ck_assert_int_ge(r2, 0);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_eq(write(w, p, 100), 100);
+	ck_assert_int_eq(read(r1, buf, 30), 30);
+	ck_assert_int_eq(read(r2, buf + 30, 70), 70);
+	ck_assert_int_eq(memcmp(buf, p, 100), 0);
+	close(w);
+	ck_assert_int_eq(read(r1, buf, 1), 0);
+	ck_assert_int_eq(read(r2, buf, 1), 0);
+	close(r1);
+	close(r2);
+	free(p);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_open_close_cycles_keep_handle_count_flat)
+{
+	char path[MAX_PATH], c = 'x';
+	DWORD before, after;
+	int i, r, w;
+
+	new_fifo(path, sizeof path);
+	/* Warm up once-only state. */
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	close(r);
+	before = tu_handle_count();
+	for (i = 0; i < 500; i++) {
+		r = open(path, O_RDONLY | O_NONBLOCK);
+		ck_assert_int_ge(r, 0);
+		w = open(path, O_WRONLY);
+		ck_assert_int_ge(w, 0);
+		ck_assert_int_eq(write(w, &c, 1), 1);
+		ck_assert_int_eq(read(r, &c, 1), 1);
+		ck_assert_int_eq(close(w), 0);
+		ck_assert_int_eq(close(r), 0);
+	}
+	for (i = 0; i < 200; i++) {
+		r = open(path, O_RDWR);
+		ck_assert_int_ge(r, 0);
+		ck_assert_int_eq(close(r), 0);
+	}
+	after = tu_handle_count();
+	ck_assert_uint_le(after, before + 10);
+	unlink(path);
+}
+END_TEST
+
+/* One case per test, so that CK_RUN_CASE=<test name> runs a single test. */
+static void add(Suite *s, const char *name, const TTest *test)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test);
+	suite_add_tcase(s, tc);
+}
+
+#define ADD(s, t) add((s), #t, (t))
 
 int main(void)
 {
 	Suite *s = suite_create("fifo");
-	TCase *tc = tcase_create("placeholder");
 
-	tcase_add_test(tc, fifo_suite_builds);
-	suite_add_tcase(s, tc);
+	ADD(s, fifo_mkfifo_makes_entry_stat_says_fifo_until_unlink);
+	ADD(s, fifo_mkfifo_existing_path_is_eexist);
+	ADD(s, fifo_mkfifo_missing_folder_is_enoent);
+	ADD(s, fifo_mkfifo_read_only_mode_still_unlinkable);
+	ADD(s, fifo_mkfifoat_fdcwd_works_other_dirfd_refused);
+	ADD(s, fifo_is_fifo_false_for_other_paths_errno_untouched);
+	ADD(s, fifo_pipe_name_reports_pipe_and_errors);
+	ADD(s, fifo_remade_fifo_gets_new_pipe);
+	ADD(s, fifo_fstat_on_descriptor_says_fifo);
+	ADD(s, fifo_nonblocking_read_open_returns_at_once);
+	ADD(s, fifo_nonblocking_write_open_without_reader_is_enxio);
+	ADD(s, fifo_nonblocking_write_open_with_reader_succeeds);
+	ADD(s, fifo_rdwr_open_does_not_block_and_reads_own_writes);
+	ADD(s, fifo_blocking_read_open_waits_for_writer);
+	ADD(s, fifo_blocking_read_open_returns_for_writer_that_left_at_once);
+	ADD(s, fifo_empty_write_without_reader_returns_zero);
+	ADD(s, fifo_blocking_write_open_waits_for_reader);
+	ADD(s, fifo_invalid_access_mode_is_einval);
+	ADD(s, fifo_single_1mib_write_arrives_whole_in_other_process);
+	ADD(s, fifo_bytes_from_other_process_arrive_in_order);
+	ADD(s, fifo_pipe_buf_writes_never_interleave_across_writers);
+	ADD(s, fifo_eof_after_last_writer_and_not_before);
+	ADD(s, fifo_new_writer_after_eof_is_read);
+	ADD(s, fifo_new_reader_after_epipe_gets_data);
+	ADD(s, fifo_nonblocking_read_eagain_with_writer_zero_without);
+	ADD(s, fifo_nonblocking_write_full_pipe_eagain_never_splits_small_writes);
+	ADD(s, fifo_fcntl_setfl_toggles_nonblock);
+	ADD(s, fifo_write_after_readers_gone_is_epipe);
+	ADD(s, fifo_wrong_direction_is_ebadf);
+	ADD(s, fifo_descriptor_works_with_stdio_and_dup);
+	ADD(s, fifo_crt_read_write_close_without_compat_see_data_and_eof);
+	ADD(s, fifo_fopen_opens_fifo_as_pipe);
+	ADD(s, fifo_reader_gets_bytes_then_eof_when_writer_dies);
+	ADD(s, fifo_writer_blocked_mid_write_killed_reader_gets_prefix_then_eof);
+	ADD(s, fifo_writer_gets_epipe_when_reader_dies);
+	ADD(s, fifo_native_writer_feeds_posix_reader);
+	ADD(s, fifo_posix_writer_feeds_native_reader);
+	ADD(s, fifo_squatted_pipe_name_is_refused);
+	ADD(s, fifo_pipe_is_local_only_and_single_instance);
+	ADD(s, fifo_mode_sets_pipe_security);
+	ADD(s, fifo_two_readers_share_one_stream);
+	ADD(s, fifo_open_close_cycles_keep_handle_count_flat);
 	return tu_run(s);
 }
