@@ -179,13 +179,36 @@ PI_EXPORT int posixipc_is_fifo(const char *path)
 	return r;
 }
 
-static mode_t current_umask(void)
+/* Write the marker under a hidden temporary name beside the path, then move it into place
+ * (MoveFileExW without MOVEFILE_REPLACE_EXISTING never replaces): other processes see a whole
+ * FIFO or nothing, and a process killed half-way leaves nothing at the path. */
+static DWORD place_marker(const wchar_t *w, const char *text, DWORD len, struct pi_sa *sa)
 {
-	/* The C runtime can only read the mask by setting it: put it straight back. */
-	int m = _umask(0);
+	size_t n = wcslen(w) + 24;
+	wchar_t *tmp = malloc(n * sizeof *tmp);
+	DWORD written, err = 0;
+	HANDLE h;
 
-	_umask(m);
-	return (mode_t)m;
+	if (tmp == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	swprintf(tmp, n, L"%ls.~%016llx", w, (unsigned long long)pi_random64());
+	h = CreateFileW(tmp, GENERIC_WRITE, 0, &sa->sa, CREATE_NEW, FILE_ATTRIBUTE_HIDDEN, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		err = GetLastError();
+		free(tmp);
+		return err;
+	}
+	if (!WriteFile(h, text, len, &written, NULL) || written != len)
+		err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
+	CloseHandle(h);
+	if (!err && !MoveFileExW(tmp, w, 0))
+		err = GetLastError();
+	if (!err)
+		SetFileAttributesW(w, FILE_ATTRIBUTE_NORMAL);
+	else
+		DeleteFileW(tmp);
+	free(tmp);
+	return err;
 }
 
 PI_EXPORT int posixipc_mkfifo(const char *path, mode_t mode)
@@ -193,13 +216,12 @@ PI_EXPORT int posixipc_mkfifo(const char *path, mode_t mode)
 	char text[FILE_MAX];
 	struct pi_sa sa;
 	wchar_t *w;
-	HANDLE h;
-	DWORD n, err = 0;
+	DWORD err;
 	int len;
 
 	if (fifo_path_wide(path, &w) < 0)
 		return -1;
-	mode &= 0777 & ~current_umask();
+	mode &= 0777 & ~pi_umask();
 	len = snprintf(text, sizeof text, MAGIC PIPE_PREFIX "%016llx\n%03o\n",
 		       (unsigned long long)pi_random64(), (unsigned)mode);
 	/* The pipe gets the mode; the marker file stays readable and removable by its owner,
@@ -208,19 +230,10 @@ PI_EXPORT int posixipc_mkfifo(const char *path, mode_t mode)
 		free(w);
 		return -1;
 	}
-	h = CreateFileW(w, GENERIC_WRITE, 0, &sa.sa, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
-	if (h == INVALID_HANDLE_VALUE) {
-		err = GetLastError();
-		/* An existing folder may be reported as access denied: POSIX says EEXIST. */
-		if (err == ERROR_ACCESS_DENIED && GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES)
-			err = ERROR_FILE_EXISTS;
-	} else {
-		if (!WriteFile(h, text, (DWORD)len, &n, NULL) || n != (DWORD)len)
-			err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
-		CloseHandle(h);
-		if (err)
-			DeleteFileW(w);
-	}
+	err = place_marker(w, text, (DWORD)len, &sa);
+	/* An existing folder may be reported as access denied: POSIX says EEXIST. */
+	if (err == ERROR_ACCESS_DENIED && GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES)
+		err = ERROR_ALREADY_EXISTS;
 	pi_sa_free(&sa);
 	free(w);
 	return err ? pi_fail_win32(err) : 0;
