@@ -37,12 +37,26 @@ int tu_run(Suite *suite)
 	return failed == 0 ? 0 : 1;
 }
 
+/* Process ids come round again quickly (under Wine at once), so names also carry a value
+ * drawn once per run: a failed earlier run's leftovers never collide with this run. */
+static unsigned long run_id(void)
+{
+	static volatile LONG id;
+	LARGE_INTEGER t;
+
+	if (id == 0) {
+		QueryPerformanceCounter(&t);
+		InterlockedCompareExchange(&id, (LONG)((t.LowPart ^ GetTickCount()) | 1), 0);
+	}
+	return (unsigned long)id;
+}
+
 void tu_name(char *buf, size_t size, const char *prefix)
 {
 	static volatile LONG counter;
 
-	snprintf(buf, size, "/%s.%lu.%ld", prefix, (unsigned long)GetCurrentProcessId(),
-		 (long)InterlockedIncrement(&counter));
+	snprintf(buf, size, "/%s.%lu.%lx.%ld", prefix, (unsigned long)GetCurrentProcessId(),
+		 run_id(), (long)InterlockedIncrement(&counter));
 }
 
 void tu_path(char *buf, size_t size, const char *base)
@@ -51,7 +65,8 @@ void tu_path(char *buf, size_t size, const char *base)
 	char tmp[MAX_PATH];
 
 	GetTempPathA(sizeof tmp, tmp);
-	snprintf(buf, size, "%sposixipc-test.%lu", tmp, (unsigned long)GetCurrentProcessId());
+	snprintf(buf, size, "%sposixipc-test.%lu.%lx", tmp, (unsigned long)GetCurrentProcessId(),
+		 run_id());
 	CreateDirectoryA(buf, NULL);
 	snprintf(buf + strlen(buf), size - strlen(buf), "\\%s.%ld", base,
 		 (long)InterlockedIncrement(&counter));

@@ -25,9 +25,9 @@
  * watchdog ends the process with status 124 after POSIXIPC_TEST_TIMEOUT seconds (300). */
 int tu_run(Suite *suite);
 
-/* "/<prefix>.<pid>.<n>": a POSIX IPC name no other test run uses. */
+/* "/<prefix>.<pid>.<run>.<n>": a POSIX IPC name no other test run uses. */
 void tu_name(char *buf, size_t size, const char *prefix);
-/* A path in a fresh per-process temporary folder: "<tmp>\posixipc-test.<pid>\<base>.<n>". */
+/* A path in a fresh per-run temporary folder: "<tmp>\posixipc-test.<pid>.<run>\<base>.<n>". */
 void tu_path(char *buf, size_t size, const char *base);
 
 /* Start tests/<helper>.exe (beside the running test) with a command line of args; returns
