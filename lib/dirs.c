@@ -86,7 +86,7 @@ static int make_dir(const wchar_t *dir)
 	return pi_fail_win32(0);
 }
 
-wchar_t *pi_object_path(const char *sub, const char *encoded)
+static wchar_t *build_path(const char *sub, const char *encoded, int make)
 {
 	wchar_t *root = pi_objects_root(), *path;
 	size_t n;
@@ -101,7 +101,7 @@ wchar_t *pi_object_path(const char *sub, const char *encoded)
 		return NULL;
 	}
 	swprintf(path, n, L"%ls\\%hs", root, sub);
-	if (make_dir(root) < 0 || make_dir(path) < 0) {
+	if (make && (make_dir(root) < 0 || make_dir(path) < 0)) {
 		free(root);
 		free(path);
 		return NULL;
@@ -109,6 +109,42 @@ wchar_t *pi_object_path(const char *sub, const char *encoded)
 	swprintf(path, n, L"%ls\\%hs\\%hs", root, sub, encoded);
 	free(root);
 	return path;
+}
+
+wchar_t *pi_object_path(const char *sub, const char *encoded)
+{
+	return build_path(sub, encoded, 1);
+}
+
+wchar_t *pi_object_path_only(const char *sub, const char *encoded)
+{
+	return build_path(sub, encoded, 0);
+}
+
+/* The same two CreateDirectoryW calls pi_object_path makes, so that a root that cannot hold
+ * folders fails as it always has.  sub and encoded hold no backslash: cutting the last two
+ * components of the path gives back exactly "<root>\<sub>" and "<root>". */
+int pi_object_dirs(const wchar_t *path)
+{
+	wchar_t *dir = _wcsdup(path), *cut;
+	DWORD err = 0;
+
+	if (dir == NULL)
+		return pi_fail(ENOMEM);
+	cut = wcsrchr(dir, L'\\');
+	*cut = L'\0';
+	cut = wcsrchr(dir, L'\\');
+	*cut = L'\0';
+	if (make_dir(dir) < 0)
+		err = GetLastError();
+	*cut = L'\\';
+	if (err == 0 && make_dir(dir) < 0)
+		err = GetLastError();
+	free(dir);
+	if (err == 0)
+		return 0;
+	SetLastError(err);
+	return pi_fail_win32(err);
 }
 
 const wchar_t *pi_object_namespace(void)

@@ -52,6 +52,12 @@ int pi_wide_to_buf(const wchar_t *w, char *buf, size_t size);
  * \\?\ path (malloc'd) after creating the folders; sub is "shm" or "sem". */
 wchar_t *pi_objects_root(void);
 wchar_t *pi_object_path(const char *sub, const char *encoded);
+/* The same path without touching the file system, for callers that open first and call
+ * pi_object_dirs() only when that fails with ERROR_PATH_NOT_FOUND: making the folders on
+ * every call costs two CreateDirectoryW calls.  pi_object_dirs creates the folders of such
+ * a path; on failure both errno and the thread's last Win32 error say why. */
+wchar_t *pi_object_path_only(const char *sub, const char *encoded);
+int pi_object_dirs(const wchar_t *path);
 /* Prefix for Win32 kernel object names: L"Local\\", or L"Global\\" when POSIXIPC_GLOBAL=1. */
 const wchar_t *pi_object_namespace(void);
 /* A \\?\ path as people write it (C:\..., \\server\...), into a caller's buffer. */

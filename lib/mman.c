@@ -806,6 +806,19 @@ static int check_access(const struct request *r, HANDLE h)
 	return 0;
 }
 
+/* Only files on disk can be mapped: pipes and character devices are ENODEV, before any other
+ * error, as on Linux.  GetFileType is asked only on the way to an error, or where no section
+ * would find out (a mapping past the end of the file): under Wine it is a request to the
+ * server, and on the success path it was seen to slow the first touch of a new view. */
+static int file_fail(HANDLE h, int e)
+{
+	DWORD err = GetLastError();
+
+	if (GetFileType(h) != FILE_TYPE_DISK)
+		return pi_fail(ENODEV);
+	return e ? pi_fail(e) : pi_fail_win32(err);
+}
+
 static int check_file(struct request *r, int fd, int64_t offset)
 {
 	HANDLE h = fd < 0 ? INVALID_HANDLE_VALUE : (HANDLE)_get_osfhandle(fd);
@@ -814,24 +827,22 @@ static int check_file(struct request *r, int fd, int64_t offset)
 
 	if (h == INVALID_HANDLE_VALUE)
 		return pi_fail(EBADF);
-	if (GetFileType(h) != FILE_TYPE_DISK)
-		return pi_fail(ENODEV);
 	/* Linux checks the file's offset range: a negative offset is beyond any file. */
 	if (offset < 0 || offset > INT64_MAX - (int64_t)r->len)
-		return pi_fail(EOVERFLOW);
+		return file_fail(h, EOVERFLOW);
 	r->off = offset;
 	r->lead = (size_t)(offset % (int64_t)GRAN);
 	/* A view's address and offset are both multiples of GRAN. */
 	if (r->fixed && (uintptr_t)r->addr % GRAN != r->lead)
-		return pi_fail(EINVAL);
+		return file_fail(h, EINVAL);
 	if (!GetFileSizeEx(h, &size))
-		return pi_fail_win32(0);
+		return file_fail(h, 0);
 	voff = offset - (int64_t)r->lead;
 	if (size.QuadPart <= voff)
-		return check_access(r, h);
+		return GetFileType(h) != FILE_TYPE_DISK ? pi_fail(ENODEV) : check_access(r, h);
 	r->view_bytes = size.QuadPart - voff < (int64_t)(r->lead + r->len)
 				? (size_t)(size.QuadPart - voff) : r->lead + r->len;
-	return file_section(r, h);
+	return file_section(r, h) < 0 ? file_fail(h, errno) : 0;
 }
 
 static int check_request(struct request *r, void *addr, size_t length, int prot, int flags,

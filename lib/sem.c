@@ -47,16 +47,32 @@ ULONG NTAPI RtlNtStatusToDosError(LONG status);
 /* How long the exit handler waits for another process's open or close to finish. */
 #define EXIT_LOCK_MS 2000
 
-/* The backing file of a named semaphore.  value is the count saved by the last process that
- * closed it; while any process has it open the Win32 object's count is the truth. */
-#define FILE_MAGIC 0x31534d50u /* "PMS1" */
+/* The backing file of a named semaphore.  While any process has it open the Win32 object's
+ * count is the truth, and value follows it: each process maps the record, every POSIX post
+ * and successful wait moves value by one with an interlocked operation on the view, and
+ * sem_close and the exit handler store the exact count (which also takes in what native
+ * programs did to the Win32 object).  A write through a view lands in the file's cache
+ * pages at once, so it outlives a process that is killed, and the next process to create
+ * the Win32 object starts from value.  What is still not exact:
+ * - a process killed between ReleaseSemaphore (or a wait) and its update of value loses
+ *   that post (or gives back that unit);
+ * - native programs' ReleaseSemaphore and WaitForSingleObject move only the Win32 count,
+ *   so they are lost if every process is killed before the next POSIX save;
+ * - a save while other processes post or wait can miss or count twice their operations in
+ *   flight, until the next save.
+ * value may be below 0 for a moment while posts and waits race; a restore takes it as 0.
+ * Version 1 saved value only on close, and refused a negative one. */
+#define FILE_MAGIC 0x32534d50u /* "PMS2" */
 struct sem_file {
 	uint32_t magic;
 	uint32_t mode;
 	uint64_t id;
-	int32_t value;
+	LONG value; /* aligned for interlocked operations: views start on a 64 KiB boundary */
 	uint32_t reserved;
 };
+
+_Static_assert(sizeof(LONG) == 4 && offsetof(struct sem_file, value) % 4 == 0,
+	       "the mirrored count must be an aligned 32-bit field");
 
 /* A named semaphore open in this process; users hold &sem. */
 struct named {
@@ -67,6 +83,10 @@ struct named {
 	/* Held so that closing saves the count into this semaphore's own file, even after
 	 * sem_unlink and a new semaphore under the same name. */
 	HANDLE file;
+	/* The file's record, mapped; sem.__priv points at its value. */
+	struct sem_file *view;
+	/* Where the file was opened, to tell on close whether an unlink has renamed it. */
+	wchar_t *path;
 };
 
 static SRWLOCK named_lock = SRWLOCK_INIT;
@@ -375,6 +395,21 @@ static int init_shared(sem_t *sem, unsigned int value)
 
 /* ---------------------------------------------------------------- the hot path */
 
+/* A named semaphore's count follows into its backing file (see struct sem_file): __priv
+ * points at the mapped value, and is NULL for unnamed semaphores. */
+static inline void count_post(sem_t *sem)
+{
+	if (sem->__priv != NULL)
+		InterlockedIncrement(sem->__priv);
+}
+
+static inline int count_wait(sem_t *sem, int r)
+{
+	if (r == 0 && sem->__priv != NULL)
+		InterlockedDecrement(sem->__priv);
+	return r;
+}
+
 /* One check and, for pshared semaphores only, a shared-lock table lookup.  NULL: errno. */
 static inline HANDLE sem_handle(sem_t *sem)
 {
@@ -395,6 +430,7 @@ PI_EXPORT int posixipc_sem_post(sem_t *sem)
 		return -1;
 	if (!ReleaseSemaphore(h, 1, NULL))
 		return sem_error(GetLastError()); /* ERROR_TOO_MANY_POSTS: EOVERFLOW */
+	count_post(sem);
 	return 0;
 }
 
@@ -404,7 +440,7 @@ PI_EXPORT int posixipc_sem_wait(sem_t *sem)
 
 	if (h == NULL)
 		return -1;
-	return wait_result(WaitForSingleObject(h, INFINITE), EAGAIN);
+	return count_wait(sem, wait_result(WaitForSingleObject(h, INFINITE), EAGAIN));
 }
 
 PI_EXPORT int posixipc_sem_trywait(sem_t *sem)
@@ -413,7 +449,7 @@ PI_EXPORT int posixipc_sem_trywait(sem_t *sem)
 
 	if (h == NULL)
 		return -1;
-	return wait_result(WaitForSingleObject(h, 0), EAGAIN);
+	return count_wait(sem, wait_result(WaitForSingleObject(h, 0), EAGAIN));
 }
 
 PI_EXPORT int posixipc_sem_timedwait(sem_t *sem, const struct timespec *abstime)
@@ -422,7 +458,7 @@ PI_EXPORT int posixipc_sem_timedwait(sem_t *sem, const struct timespec *abstime)
 
 	if (h == NULL)
 		return -1;
-	return wait_until(h, CLOCK_REALTIME, abstime);
+	return count_wait(sem, wait_until(h, CLOCK_REALTIME, abstime));
 }
 
 PI_EXPORT int posixipc_sem_clockwait(sem_t *sem, clockid_t clock, const struct timespec *abstime)
@@ -434,7 +470,7 @@ PI_EXPORT int posixipc_sem_clockwait(sem_t *sem, clockid_t clock, const struct t
 	h = sem_handle(sem);
 	if (h == NULL)
 		return -1;
-	return wait_until(h, clock, abstime);
+	return count_wait(sem, wait_until(h, clock, abstime));
 }
 
 PI_EXPORT int posixipc_sem_getvalue(sem_t *sem, int *value)
@@ -514,14 +550,33 @@ static int write_file_at(HANDLE file, DWORD offset, const void *buf, DWORD size)
 	return n == size ? 0 : pi_fail(EIO);
 }
 
-/* A file under the semaphore's name that is not one of ours is not a semaphore. */
+/* A file under the semaphore's name that is not one of ours is not a semaphore.  value is
+ * not checked: it may be below 0 for a moment (see struct sem_file). */
 static int read_record(HANDLE file, struct sem_file *rec)
 {
 	if (read_file_at(file, 0, rec, sizeof *rec) < 0)
 		return -1;
-	if (rec->magic != FILE_MAGIC || rec->value < 0)
+	if (rec->magic != FILE_MAGIC)
 		return pi_fail(EINVAL);
 	return 0;
+}
+
+/* A view of the record at the start of the file.  The view keeps the section, so the
+ * mapping handle goes at once. */
+static struct sem_file *map_record(HANDLE file)
+{
+	HANDLE map = CreateFileMappingW(file, NULL, PAGE_READWRITE, 0, 0, NULL);
+	struct sem_file *view;
+
+	if (map == NULL) {
+		pi_fail_win32(0);
+		return NULL;
+	}
+	view = MapViewOfFile(map, FILE_MAP_WRITE, 0, 0, sizeof *view);
+	if (view == NULL)
+		pi_fail_win32(0);
+	CloseHandle(map);
+	return view;
 }
 
 /* "<folder of path>\~<what>.<16 hex digits>": the '~' keeps it from decoding as a name. */
@@ -599,6 +654,79 @@ static int remove_name(HANDLE h, const wchar_t *path)
 	return 0;
 }
 
+/* Where the file is mapped, which every process holding the semaphore does, remove_name
+ * renames it aside, but Windows without POSIX deletion and Wine 8.0 refuse to mark it for
+ * deletion (STATUS_CANNOT_DELETE).  The last process to unmap it deletes it in sem_close;
+ * after holders that ended without sem_close, the next sem_unlink in the folder does. */
+#define UNLINKED L"~unlinked." /* the aside name remove_name gives */
+
+static int is_unlinked(const wchar_t *name)
+{
+	return wcsncmp(name, UNLINKED, wcslen(UNLINKED)) == 0;
+}
+
+/* Is the file open as file no longer the one under path?  Wine keeps the name a handle was
+ * opened with through renames made by other handles, so the file is compared, not names. */
+static int renamed_away(HANDLE file, const wchar_t *path)
+{
+	BY_HANDLE_FILE_INFORMATION a, b;
+	HANDLE h = CreateFileW(path, 0, SHARE_ALL, NULL, OPEN_EXISTING, 0, NULL);
+	DWORD err;
+	int away;
+
+	if (h == INVALID_HANDLE_VALUE) {
+		err = GetLastError();
+		return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND;
+	}
+	away = GetFileInformationByHandle(file, &a) && GetFileInformationByHandle(h, &b) &&
+	       (a.dwVolumeSerialNumber != b.dwVolumeSerialNumber ||
+		a.nFileIndexHigh != b.nFileIndexHigh || a.nFileIndexLow != b.nFileIndexLow);
+	CloseHandle(h);
+	return away;
+}
+
+/* Delete the files in path's folder that unlinks left behind.  Deleting one that a
+ * process still has open but not mapped is what its unlink meant to do. */
+static void sweep_unlinked(const wchar_t *path)
+{
+	size_t dir = (size_t)(wcsrchr(path, L'\\') - path) + 1;
+	wchar_t *full = malloc((dir + MAX_PATH + 1) * sizeof *full);
+	WIN32_FIND_DATAW data;
+	HANDLE find, h;
+
+	if (full == NULL)
+		return;
+	wmemcpy(full, path, dir);
+	wcscpy(full + dir, UNLINKED L"*");
+	find = FindFirstFileExW(full, FindExInfoBasic, &data, FindExSearchNameMatch, NULL, 0);
+	if (find != INVALID_HANDLE_VALUE) {
+		do {
+			/* The pattern also matches 8.3 short names. */
+			if (!is_unlinked(data.cFileName))
+				continue;
+			wcscpy(full + dir, data.cFileName);
+			h = CreateFileW(full, DELETE, SHARE_ALL, NULL, OPEN_EXISTING,
+					FILE_ATTRIBUTE_NORMAL, NULL);
+			if (h != INVALID_HANDLE_VALUE) {
+				delete_handle(h);
+				CloseHandle(h);
+			}
+		} while (FindNextFileW(find, &data));
+		FindClose(find);
+	}
+	free(full);
+}
+
+/* Called with this process's view unmapped.  An unlink renames before it tries to delete,
+ * so either it finds the view gone or this finds the rename; another holder's view refuses,
+ * and its own close tries again.  The file is deleted through a handle opened under its
+ * new name: Wine deletes the name the handle that asks was opened with. */
+static void delete_if_unlinked(HANDLE file, const wchar_t *path)
+{
+	if (renamed_away(file, path))
+		sweep_unlinked(path);
+}
+
 /* A complete file appears under the name at once (written aside, then renamed without
  * replacing), so a concurrent opener never reads a half-written record.  EEXIST if the
  * name is taken. */
@@ -628,7 +756,7 @@ static HANDLE create_backing(const wchar_t *path, mode_t mode, unsigned int valu
 	rec->magic = FILE_MAGIC;
 	rec->mode = mode & 0777;
 	rec->id = new_id();
-	rec->value = (int32_t)value;
+	rec->value = (LONG)value;
 	if (write_file_at(file, 0, rec, sizeof *rec) < 0 || rename_handle(file, path) < 0) {
 		int e = errno;
 
@@ -721,13 +849,15 @@ static void unlock_id(HANDLE m)
 	CloseHandle(m);
 }
 
-/* Open the Win32 semaphore, creating it with the saved value if no process has it.  The
- * value is re-read under the lock: the last closer may have saved it just now. */
-static HANDLE attach_object(HANDLE file, struct sem_file *rec)
+/* Open the Win32 semaphore, creating it with the file's value if no process has it.  The
+ * value is read under the lock: the last closer may have saved it just now.  A new object
+ * and the file's value start equal, so a value below 0 is taken as 0 in both. */
+static HANDLE attach_object(HANDLE file, struct sem_file *rec, struct sem_file *view)
 {
 	wchar_t name[OBJECT_NAME_MAX];
 	struct pi_sa sa;
 	HANDLE lock, h = NULL;
+	LONG value;
 
 	lock = lock_id(rec->id, rec->mode, INFINITE);
 	if (lock == NULL)
@@ -736,22 +866,27 @@ static HANDLE attach_object(HANDLE file, struct sem_file *rec)
 	    pi_sa_from_mode((mode_t)rec->mode, SEMAPHORE_QUERY_STATE | SYNCHRONIZE,
 			    SEMAPHORE_MODIFY_STATE, &sa) == 0) {
 		object_name(name, rec->id, L"");
-		h = CreateSemaphoreExW(&sa.sa, rec->value, SEM_VALUE_MAX, name, 0, SEM_ACCESS);
+		value = *(volatile LONG *)&view->value;
+		if (value < 0)
+			value = 0;
+		h = CreateSemaphoreExW(&sa.sa, value, SEM_VALUE_MAX, name, 0, SEM_ACCESS);
 		if (h == NULL)
 			pi_fail_win32(0);
+		else if (GetLastError() != ERROR_ALREADY_EXISTS)
+			InterlockedExchange(&view->value, value);
 		pi_sa_free(&sa);
 	}
 	unlock_id(lock);
 	return h;
 }
 
-/* Write the current count into the file; the caller holds the id's lock. */
+/* Store the exact count in the file; the caller holds the id's lock. */
 static void save_value(struct named *n)
 {
 	int value;
 
 	if (query_value(n->sem.__handle, &value) == 0)
-		write_file_at(n->file, offsetof(struct sem_file, value), &value, sizeof value);
+		InterlockedExchange(&n->view->value, value);
 }
 
 /* Save at exit for processes that end without sem_close.  Only if no thread of this
@@ -790,8 +925,20 @@ static struct named *find_named(uint64_t id)
 	return NULL;
 }
 
+/* Free what add_named made; errno is kept. */
+static void drop_named(struct named *n)
+{
+	int e = errno;
+
+	if (n->view != NULL)
+		UnmapViewOfFile(n->view);
+	free(n->path);
+	free(n);
+	errno = e;
+}
+
 /* Caller holds named_lock.  Takes over file on success. */
-static sem_t *add_named(HANDLE file, struct sem_file *rec)
+static sem_t *add_named(HANDLE file, struct sem_file *rec, const wchar_t *path)
 {
 	struct named *n = find_named(rec->id);
 	HANDLE h;
@@ -806,15 +953,22 @@ static sem_t *add_named(HANDLE file, struct sem_file *rec)
 		errno = ENOMEM;
 		return SEM_FAILED;
 	}
-	h = attach_object(file, rec);
-	if (h == NULL) {
+	n->path = _wcsdup(path);
+	if (n->path == NULL) {
 		free(n);
+		errno = ENOMEM;
+		return SEM_FAILED;
+	}
+	n->view = map_record(file);
+	h = n->view != NULL ? attach_object(file, rec, n->view) : NULL;
+	if (h == NULL) {
+		drop_named(n);
 		return SEM_FAILED;
 	}
 	n->sem.__kind = KIND_NAMED;
 	n->sem.__id = rec->id;
 	n->sem.__handle = h;
-	n->sem.__priv = n;
+	n->sem.__priv = &n->view->value;
 	n->sem.__magic = SEM_MAGIC;
 	n->refs = 1;
 	n->mode = rec->mode;
@@ -837,15 +991,16 @@ static sem_t *open_named(const char *encoded, int oflag, mode_t mode, unsigned i
 	if (path == NULL)
 		return SEM_FAILED;
 	file = get_backing(path, oflag, mode, value, &rec);
-	free(path);
-	if (file == INVALID_HANDLE_VALUE)
+	if (file == INVALID_HANDLE_VALUE) {
+		free(path);
 		return SEM_FAILED;
-	sem = add_named(file, &rec);
-	if (sem == SEM_FAILED) {
-		e = errno;
-		CloseHandle(file);
-		errno = e;
 	}
+	sem = add_named(file, &rec, path);
+	e = errno;
+	if (sem == SEM_FAILED)
+		CloseHandle(file);
+	free(path);
+	errno = e;
 	return sem;
 }
 
@@ -907,8 +1062,11 @@ PI_EXPORT int posixipc_sem_close(sem_t *sem)
 	if (lock != NULL)
 		unlock_id(lock);
 	ReleaseSRWLockExclusive(&named_lock);
+	UnmapViewOfFile(n->view);
+	delete_if_unlinked(n->file, n->path);
 	CloseHandle(n->file);
 	n->sem.__magic = 0;
+	free(n->path);
 	free(n);
 	return 0;
 }
@@ -933,6 +1091,8 @@ PI_EXPORT int posixipc_sem_unlink(const char *name)
 	}
 	r = remove_name(file, path);
 	CloseHandle(file);
+	if (r == 0)
+		sweep_unlinked(path);
 	free(path);
 	return r;
 }

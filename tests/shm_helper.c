@@ -1,6 +1,7 @@
 /* Second process for the shm tests: creates objects and exits, crashes with an object mapped,
- * shares a mapping with the test (through mmap or raw Win32 views), and reports whether a
- * descriptor was inherited.  Exit status 0 means the step did what the test expects. */
+ * shares a mapping with the test (through mmap or raw Win32 views), reports whether a
+ * descriptor was inherited, and unlinks objects.  Exit status 0 means the step did what the
+ * test expects. */
 #include <fcntl.h>
 #include <io.h>
 #include <stdio.h>
@@ -116,6 +117,8 @@ static int inherited(const char *fd)
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "unlink") == 0)
+		return shm_unlink(argv[2]) == 0 ? 0 : 1;
 	if (argc == 4 && strcmp(argv[1], "create") == 0)
 		return create(argv[2], argv[3]);
 	if (argc == 5 && strcmp(argv[1], "crash") == 0)
@@ -124,6 +127,6 @@ int main(int argc, char **argv)
 		return share(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "inherited") == 0)
 		return inherited(argv[2]);
-	fprintf(stderr, "usage: shm_helper create|crash|share|inherited ...\n");
+	fprintf(stderr, "usage: shm_helper create|crash|share|inherited|unlink ...\n");
 	return 100;
 }

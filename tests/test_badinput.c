@@ -1,5 +1,6 @@
 /* Bad input to every public function: each call fails with the errno POSIX and Linux give,
  * changes nothing else, and never crashes. */
+#include <errno.h>
 #include <fcntl.h>
 #include <io.h>
 #include <limits.h>

@@ -393,6 +393,43 @@ START_TEST(sem_posts_of_crashed_peer_stay_with_holders)
 }
 END_TEST
 
+/* The count follows into the backing file as the posts happen, not only at close. */
+START_TEST(sem_posts_of_crashed_peer_persist_when_it_was_the_only_holder)
+{
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 1);
+	char args[128];
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(sem_close(sem), 0);
+	snprintf(args, sizeof args, "post-crash %s 7", name);
+	ck_assert_int_eq(run_helper(args), 0);
+	snprintf(args, sizeof args, "getvalue %s", name);
+	ck_assert_int_eq(run_helper(args), 8);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+/* Native posts move only the Win32 count; a POSIX close stores it, and a crash after that
+ * keeps them. */
+START_TEST(sem_native_posts_persist_once_a_holder_closed)
+{
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	char win32[256], args[300];
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(posixipc_sem_win32_name(name, win32, sizeof win32), 0);
+	snprintf(args, sizeof args, "native-post %s 3", win32);
+	ck_assert_int_eq(run_helper(args), 0);
+	ck_assert_int_eq(sem_trywait(sem), 0);
+	ck_assert_int_eq(sem_close(sem), 0);
+	snprintf(args, sizeof args, "post-crash %s 1", name);
+	ck_assert_int_eq(run_helper(args), 0);
+	snprintf(args, sizeof args, "getvalue %s", name);
+	ck_assert_int_eq(run_helper(args), 3);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
 START_TEST(sem_unlink_frees_name_while_holders_keep_semaphore)
 {
 	sem_t *old = sem_open(name, O_CREAT | O_EXCL, 0600, 4), *fresh;
@@ -1047,6 +1084,8 @@ int main(void)
 	tcase_add_test(tc, sem_posts_persist_when_last_holder_exits_without_close);
 	tcase_add_test(tc, sem_value_persists_after_every_process_closed);
 	tcase_add_test(tc, sem_posts_of_crashed_peer_stay_with_holders);
+	tcase_add_test(tc, sem_posts_of_crashed_peer_persist_when_it_was_the_only_holder);
+	tcase_add_test(tc, sem_native_posts_persist_once_a_holder_closed);
 	tcase_add_test(tc, sem_unlink_frees_name_while_holders_keep_semaphore);
 	tcase_add_test(tc, sem_unlink_twice_fails_enoent);
 	tcase_add_test(tc, sem_getvalue_reports_exact_count);

@@ -610,6 +610,62 @@ START_TEST(shm_storage_of_object_unlinked_while_mapped_is_reclaimed)
 }
 END_TEST
 
+/* With every descriptor closed only the view holds the file: the name must still be free at
+ * once, and the view keep the old memory. */
+START_TEST(shm_open_excl_after_unlink_of_object_only_mapped_makes_new_object)
+{
+	int fd = create(name), fresh;
+	char *p;
+
+	ck_assert_int_eq(ftruncate(fd, SIZE), 0);
+	p = posix_view(fd, SIZE);
+	close(fd);
+	strcpy(p, "old object");
+	ck_assert_int_eq(shm_unlink(name), 0);
+	fresh = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+	ck_assert_msg(fresh >= 0, "shm_open after unlink: errno %d", errno);
+	ck_assert_int_eq(size_of(fresh), 0);
+	ck_assert_str_eq(p, "old object");
+	ck_assert_int_eq(munmap(p, SIZE), 0);
+	close(fresh);
+	ck_assert_int_eq(shm_unlink(name), 0);
+}
+END_TEST
+
+/* A file left behind by another process's unlink is reclaimed by this process's next unlink,
+ * though this process has already unlinked in the folder before. */
+START_TEST(shm_storage_left_by_another_process_is_reclaimed)
+{
+	char dir[MAX_PATH], other[64], args[128];
+	int fd, left;
+	char *p;
+
+	use_private_dir(dir, sizeof dir);
+	snprintf(other, sizeof other, "%s.other", name);
+	fd = shm_open(other, O_RDWR | O_CREAT | O_EXCL, 0600);
+	close(fd);
+	shm_unlink(other);
+	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || ftruncate(fd, SIZE) != 0)
+		restore_dir();
+	ck_assert_int_ge(fd, 0);
+	p = win32_view(fd, SIZE);
+	close(fd);
+	snprintf(args, sizeof args, "unlink %s", name);
+	if (tu_wait(tu_spawn("shm_helper", args), 20000) != 0 || exists(name)) {
+		restore_dir();
+		ck_abort_msg("the helper did not unlink the object");
+	}
+	UnmapViewOfFile(p);
+	fd = shm_open(other, O_RDWR | O_CREAT | O_EXCL, 0600);
+	close(fd);
+	ck_assert_int_eq(shm_unlink(other), 0);
+	left = files_in(dir);
+	restore_dir();
+	ck_assert_int_eq(left, 0);
+}
+END_TEST
+
 /* Linux unlinks whatever the object's mode; nothing of the file may stay behind. */
 START_TEST(shm_unlink_removes_read_only_object_completely)
 {
@@ -1091,6 +1147,52 @@ START_TEST(shm_calls_from_several_threads_do_not_interfere)
 }
 END_TEST
 
+/* Opening an existing name while other threads unlink and create it again: the name is
+ * there or not, never refused. */
+static volatile LONG stop_churn;
+
+static DWORD WINAPI churn(LPVOID arg)
+{
+	int fd;
+
+	while (!stop_churn) {
+		fd = shm_open((const char *)arg, O_RDWR | O_CREAT, 0600);
+		if (fd < 0)
+			InterlockedIncrement(&failures);
+		else
+			close(fd);
+		if (shm_unlink((const char *)arg) != 0 && errno != ENOENT)
+			InterlockedIncrement(&failures);
+	}
+	return 0;
+}
+
+START_TEST(shm_open_during_unlink_is_the_object_or_enoent)
+{
+	HANDLE t[2];
+	int i, fd;
+
+	failures = stop_churn = 0;
+	for (i = 0; i < 2; i++) {
+		t[i] = CreateThread(NULL, 0, churn, name, 0, NULL);
+		ck_assert_ptr_nonnull(t[i]);
+	}
+	for (i = 0; i < 2000; i++) {
+		fd = shm_open(name, O_RDWR, 0);
+		if (fd >= 0)
+			close(fd);
+		else if (errno != ENOENT)
+			InterlockedIncrement(&failures);
+	}
+	stop_churn = 1;
+	WaitForMultipleObjects(2, t, TRUE, INFINITE);
+	for (i = 0; i < 2; i++)
+		CloseHandle(t[i]);
+	shm_unlink(name);
+	ck_assert_int_eq(failures, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("shm");
@@ -1134,6 +1236,8 @@ int main(void)
 	tcase_add_test(unl, shm_unlinked_files_never_show_up_as_objects);
 	tcase_add_test(unl, shm_storage_of_object_unlinked_while_mapped_is_reclaimed);
 	tcase_add_test(unl, shm_unlink_removes_read_only_object_completely);
+	tcase_add_test(unl, shm_open_excl_after_unlink_of_object_only_mapped_makes_new_object);
+	tcase_add_test(unl, shm_storage_left_by_another_process_is_reclaimed);
 	tcase_add_test(names, shm_name_with_and_without_slash_is_the_same_object);
 	tcase_add_test(names, shm_names_are_case_sensitive);
 	tcase_add_test(names, shm_malformed_names_are_einval);
@@ -1152,5 +1256,6 @@ int main(void)
 	tcase_add_test(mt, shm_open_close_cycles_leak_no_handles);
 	tcase_add_test(mt, shm_open_excl_race_has_exactly_one_winner);
 	tcase_add_test(mt, shm_calls_from_several_threads_do_not_interfere);
+	tcase_add_test(mt, shm_open_during_unlink_is_the_object_or_enoent);
 	return tu_run(s);
 }
