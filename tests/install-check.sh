@@ -37,10 +37,15 @@ int main(void)
 }
 PROG
 cflags=$(pkg-config --cflags posixipc)
+# clang for mingw finds libgcc only where the mingw gcc keeps it.
+ldflags=
+case $CC in
+*clang*) ldflags=-L$(dirname "$("${host_alias:-x86_64-w64-mingw32}-gcc" -print-libgcc-file-name)") ;;
+esac
 # shellcheck disable=SC2086
-$CC $cflags -Wall -Wextra -Werror "$work/prog.c" -o "$work/prog-dll.exe" $(pkg-config --libs posixipc)
+$CC $cflags -Wall -Wextra -Werror "$work/prog.c" -o "$work/prog-dll.exe" $ldflags $(pkg-config --libs posixipc)
 # shellcheck disable=SC2086
-$CC $cflags -Wall -Wextra -Werror "$work/prog.c" -o "$work/prog-static.exe" -static $(pkg-config --static --libs posixipc)
+$CC $cflags -Wall -Wextra -Werror "$work/prog.c" -o "$work/prog-static.exe" $ldflags -static $(pkg-config --static --libs posixipc)
 "${host_alias:-x86_64-w64-mingw32}-objdump" -p "$work/prog-dll.exe" | grep -qi 'DLL Name: libposixipc' ||
   { echo "the DLL program does not import libposixipc's DLL"; exit 1; }
 if "${host_alias:-x86_64-w64-mingw32}-objdump" -p "$work/prog-static.exe" 2>/dev/null | grep -qi 'libposixipc'; then
