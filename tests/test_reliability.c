@@ -24,33 +24,7 @@
 #include <psapi.h>
 #include <tlhelp32.h>
 
-/* ---- Shared with reliability_helper.c, which keeps an identical copy. */
-
-/* The block a test and its helpers share (a named Win32 file mapping the test creates). */
-struct report {
-	volatile LONG ready;       /* helpers that reached their agreed point */
-	volatile LONG go;          /* set by the test to start the helpers together */
-	volatile LONG connections; /* clients a squatter saw */
-	volatile LONG unused;
-	volatile LONG64 count;     /* bytes written, iterations, counter under test */
-};
-
-#define MAX_THREADS 16
-/* Records of the FIFO stress test: writer id, sequence number, then a payload that both
- * depend on, so that a torn, mixed or repeated record shows. */
-#define REC_SIZE PIPE_BUF
-
-static unsigned char rel_pattern(uint64_t i, unsigned seed)
-{
-	return (unsigned char)((i ^ (i >> 7) ^ (i >> 15)) * 31u + seed);
-}
-
-static unsigned char rec_byte(uint32_t id, uint32_t seq, size_t i)
-{
-	return (unsigned char)(id * 131u + seq * 7u + (unsigned)i);
-}
-
-/* ---- End of the shared part. */
+#include "reliability_shared.h"
 
 /* Exit status the test gives a helper it kills; any other status means the helper had
  * already stopped (failed) before the kill. */
