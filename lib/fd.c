@@ -75,7 +75,8 @@ PI_EXPORT ssize_t posixipc_write(int fd, const void *buf, size_t count)
 	return r;
 }
 
-PI_EXPORT int posixipc_close(int fd)
+/* End fd's library state before the C runtime closes or replaces the descriptor. */
+static void drop_state(int fd)
 {
 	const struct pi_fd_ops *ops;
 	void *obj = pi_fd_unregister(fd, &ops);
@@ -84,6 +85,11 @@ PI_EXPORT int posixipc_close(int fd)
 		ops->close(obj, fd);
 		ops->unref(obj);
 	}
+}
+
+PI_EXPORT int posixipc_close(int fd)
+{
+	drop_state(fd);
 	return _close(fd);
 }
 
@@ -118,18 +124,11 @@ PI_EXPORT int posixipc_dup(int fd)
 
 PI_EXPORT int posixipc_dup2(int fd, int fd2)
 {
-	const struct pi_fd_ops *ops;
-	void *old;
-
 	if (_get_osfhandle(fd) == -1)
 		return pi_fail(EBADF);
 	if (fd == fd2)
 		return fd2;
-	old = pi_fd_unregister(fd2, &ops);
-	if (old != NULL) {
-		ops->close(old, fd2);
-		ops->unref(old);
-	}
+	drop_state(fd2);
 	if (_dup2(fd, fd2) < 0)
 		return -1;
 	return dup_state(fd, fd2);
@@ -286,8 +285,6 @@ PI_EXPORT FILE *posixipc_freopen(const char *path, const char *mode, FILE *strea
 
 PI_EXPORT int posixipc_fclose(FILE *stream)
 {
-	const struct pi_fd_ops *ops;
-	void *obj;
 	int fd;
 
 	if (stream == NULL)
@@ -296,10 +293,6 @@ PI_EXPORT int posixipc_fclose(FILE *stream)
 	/* Flush while the descriptor's state still exists, then drop it before the runtime
 	 * closes the descriptor, so a reused descriptor number is never taken for this one. */
 	fflush(stream);
-	obj = pi_fd_unregister(fd, &ops);
-	if (obj != NULL) {
-		ops->close(obj, fd);
-		ops->unref(obj);
-	}
+	drop_state(fd);
 	return fclose(stream);
 }
