@@ -1095,20 +1095,6 @@ struct usage {
 	SIZE_T mapped_bytes;   /* address space holding views of sections */
 };
 
-/* Wine 8.0 answers 0 from GetProcessHandleCount; then count the handle values that are
- * valid, which sees the same handles. */
-static DWORD handle_count(void)
-{
-	DWORD n = tu_handle_count(), flags;
-	uintptr_t v;
-
-	if (n > 0)
-		return n;
-	for (v = 4; v < 0x10000; v += 4)
-		n += GetHandleInformation((HANDLE)v, &flags) != 0;
-	return n;
-}
-
 static DWORD thread_count(void)
 {
 	HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
@@ -1153,7 +1139,7 @@ static void measure(struct usage *u)
 	pmc.cb = sizeof pmc;
 	ck_assert(GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&pmc,
 				       sizeof pmc));
-	u->handles = handle_count();
+	u->handles = rel_handle_count();
 	u->threads = thread_count();
 	u->private_usage = pmc.PrivateUsage;
 	walk_memory(&u->private_commit, &u->mapped_bytes);
