@@ -87,7 +87,12 @@ struct named {
 	struct sem_file *view;
 	/* Where the file was opened, to tell on close whether an unlink has renamed it. */
 	wchar_t *path;
+	/* Threads of this process blocked in a wait on it, plus NAMED_CLOSED once the last
+	 * sem_close has run: the last of them ends it (see named_leave). */
+	volatile LONG busy;
 };
+
+#define NAMED_CLOSED 0x40000000
 
 static SRWLOCK named_lock = SRWLOCK_INIT;
 static struct named *named_list;
@@ -246,22 +251,6 @@ static int block(HANDLE h, const struct deadline *d, HANDLE *cancel)
 		return expired ? ETIMEDOUT : EAGAIN;
 	return pi_errno_from_win32(GetLastError() == ERROR_INVALID_HANDLE ?
 					   ERROR_INVALID_PARAMETER : GetLastError());
-}
-
-/* A blocking wait on a Win32 semaphore (named semaphores): the unit is taken only when the
- * wait ends on h, so a cancellation has nothing to give back. */
-static int kernel_wait(HANDLE h, const struct deadline *d)
-{
-	HANDLE cancel;
-	int r;
-
-	for (;;) {
-		r = block(h, d, &cancel);
-		if (r == ECANCELED)
-			pi_cancel_woken(cancel);
-		else if (r != EAGAIN)
-			return r;
-	}
 }
 
 /* ---------------------------------------------------------------- unnamed semaphores */
@@ -553,6 +542,32 @@ static inline int valid(sem_t *sem)
 	return sem != NULL && sem->__magic == SEM_MAGIC;
 }
 
+static void named_leave(struct named *n);
+
+/* A blocking wait on a named semaphore's Win32 object: the unit is taken only when the wait
+ * ends on the object, so a cancellation has nothing to give back.  sem_close while a thread
+ * waits here (undefined in POSIX) leaves the semaphore to that thread, which ends it once
+ * its wait is over instead of touching freed memory. */
+static int named_wait(sem_t *sem, const struct deadline *d)
+{
+	struct named *n = (struct named *)(void *)sem; /* sem is its first member */
+	HANDLE cancel;
+	int r;
+
+	InterlockedIncrement(&n->busy);
+	do
+		r = block(sem->__handle, d, &cancel);
+	while (r == EAGAIN);
+	if (r == 0)
+		count_wait(sem, 0);
+	named_leave(n);
+	if (r != ECANCELED)
+		return r;
+	pi_cancel_woken(cancel);
+	/* Cancellation is disabled: wait on. */
+	return valid(sem) ? named_wait(sem, d) : EINVAL;
+}
+
 /* The three waits that may block.  Each is a cancellation point, as POSIX says: a pending
  * cancellation is acted on at entry (no kernel call) and while asleep. */
 static int timed_wait(sem_t *sem, clockid_t clock, const struct timespec *abstime, int timed)
@@ -578,8 +593,8 @@ static int timed_wait(sem_t *sem, clockid_t clock, const struct timespec *abstim
 			return 0;
 		return pi_fail(errno == EAGAIN ? e : errno);
 	}
-	e = kernel_wait(sem->__handle, &d);
-	return e != 0 ? pi_fail(e) : count_wait(sem, 0);
+	e = named_wait(sem, &d);
+	return e != 0 ? pi_fail(e) : 0;
 }
 
 PI_EXPORT int posixipc_sem_post(sem_t *sem)
@@ -1199,10 +1214,29 @@ PI_EXPORT sem_t *posixipc_sem_open(const char *name, int oflag, ...)
 	return sem;
 }
 
+/* What is left of a closed semaphore once its Win32 object's handle is closed. */
+static void end_named(struct named *n)
+{
+	UnmapViewOfFile(n->view);
+	delete_if_unlinked(n->file, n->path);
+	CloseHandle(n->file);
+	free(n->path);
+	free(n);
+}
+
+static void named_leave(struct named *n)
+{
+	if (InterlockedDecrement(&n->busy) == NAMED_CLOSED) {
+		CloseHandle(n->sem.__handle);
+		end_named(n);
+	}
+}
+
 PI_EXPORT int posixipc_sem_close(sem_t *sem)
 {
 	struct named **p, *n;
 	HANDLE lock;
+	int last;
 
 	if (sem == NULL)
 		return pi_fail(EINVAL);
@@ -1221,20 +1255,19 @@ PI_EXPORT int posixipc_sem_close(sem_t *sem)
 		return 0;
 	}
 	*p = n->next;
+	n->sem.__magic = 0;
 	/* Without the lock (out of resources) the count is still saved, with a small risk of
 	 * racing an opener in another process. */
 	lock = lock_id(n->sem.__id, n->mode, INFINITE);
 	save_value(n);
-	CloseHandle(n->sem.__handle);
+	last = InterlockedOr(&n->busy, NAMED_CLOSED) == 0;
+	if (last)
+		CloseHandle(n->sem.__handle);
 	if (lock != NULL)
 		unlock_id(lock);
 	ReleaseSRWLockExclusive(&named_lock);
-	UnmapViewOfFile(n->view);
-	delete_if_unlinked(n->file, n->path);
-	CloseHandle(n->file);
-	n->sem.__magic = 0;
-	free(n->path);
-	free(n);
+	if (last)
+		end_named(n);
 	return 0;
 }
 

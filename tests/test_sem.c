@@ -951,6 +951,29 @@ START_TEST(sem_destroy_while_threads_wait_wakes_them_with_einval)
 }
 END_TEST
 
+/* Also undefined in POSIX: the waiter keeps what it needs and ends it when its wait is
+ * over; a post through a new sem_open of the name reaches it. */
+START_TEST(sem_close_while_a_thread_waits_does_not_crash)
+{
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0), *again;
+	void *ret = (void *)1;
+	pthread_t t;
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(pthread_create(&t, NULL, wait_for_errno, sem), 0);
+	Sleep(100);
+	ck_assert_int_eq(sem_close(sem), 0);
+	again = sem_open(name, 0);
+	ck_assert_ptr_ne(again, SEM_FAILED);
+	ck_assert_int_eq(sem_post(again), 0);
+	ck_assert_int_eq(pthread_join(t, &ret), 0);
+	ck_assert_ptr_null(ret);
+	ck_assert_int_eq(value_of(again), 0);
+	ck_assert_int_eq(sem_close(again), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
 /* Eight threads: p (at 1) guards a counter that is not atomic, q counts the rounds, and r is
  * fed by the test thread; half the threads take r with short deadlines and retry, so sleepers
  * time out and leave while posts arrive. */
@@ -1426,6 +1449,7 @@ int main(void)
 	tcase_add_test(tc, sem_destroy_releases_what_init_took);
 	tcase_add_test(tc, sem_getvalue_is_zero_while_threads_wait);
 	tcase_add_test(tc, sem_destroy_while_threads_wait_wakes_them_with_einval);
+	tcase_add_test(tc, sem_close_while_a_thread_waits_does_not_crash);
 	tcase_add_test(tc, sem_unnamed_stress_8_threads_balances_exactly);
 	tcase_add_test(tc, sem_waits_are_cancellation_points);
 	tcase_add_test(tc, sem_wait_with_cancellation_disabled_keeps_waiting_and_keeps_its_unit);
