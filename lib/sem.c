@@ -1,6 +1,7 @@
-/* POSIX semaphores on Win32 semaphores.  Named ones (sem_open) keep their identity and value
- * in a backing file between users; unnamed ones (sem_init) are private to a process, or
- * shared through memory by a random id that names the Win32 object. */
+/* POSIX semaphores.  Named ones (sem_open) are Win32 semaphores that keep their identity and
+ * value in a backing file between users; unnamed ones (sem_init) count in the sem_t itself and
+ * make a system call only to sleep or to wake a sleeper, on an event that a pshared sem_t
+ * names by a random id. */
 #include <io.h>
 #include <semaphore.h>
 #include <stdarg.h>
