@@ -298,9 +298,12 @@ static inline int take(sem_t *sem, uint64_t gone, uint64_t *after)
 	return 0;
 }
 
-static inline void leave(sem_t *sem)
+/* A sleeper that did not take a unit stops being counted, unless the sem_t was made anew
+ * (gen is the __id it started with; 0 for private semaphores, which sem_destroy waits for). */
+static inline void leave(sem_t *sem, uint64_t gen)
 {
-	InterlockedAdd64(count_word(sem), -(LONG64)SLEEPER);
+	if (sem->__id == gen)
+		InterlockedAdd64(count_word(sem), -(LONG64)SLEEPER);
 }
 
 /* The wake event of a pshared semaphore is a named auto-reset event that any process
@@ -459,15 +462,22 @@ static void wake(sem_t *sem)
  * first leaves the value as it was. */
 static int sleep_wait(sem_t *sem, const struct deadline *d)
 {
+	uint64_t gen = sem->__id, after;
 	struct waker w;
-	int r;
 	HANDLE cancel;
-	uint64_t after;
+	int r;
 
 	if (get_waker(sem, &w) < 0)
 		return errno;
 	InterlockedAdd64(count_word(sem), (LONG64)SLEEPER);
 	for (;;) {
+		/* Destroyed (or, for pshared, destroyed and made anew by another process, which
+		 * also cleared this sleeper from the count): wake the next sleeper and go. */
+		if (sem->__magic != SEM_MAGIC || sem->__id != gen) {
+			SetEvent(w.h);
+			r = EINVAL;
+			break;
+		}
 		if (take(sem, SLEEPER, &after)) {
 			/* Wakes coalesce in the event: pass one on while units and sleepers remain. */
 			if (units(after) > 0 && sleepers(after) > 0)
@@ -475,24 +485,17 @@ static int sleep_wait(sem_t *sem, const struct deadline *d)
 			r = 0;
 			break;
 		}
-		if (sem->__magic != SEM_MAGIC) {
-			/* Destroyed: wake the next sleeper, then never touch the sem_t again. */
-			SetEvent(w.h);
-			leave(sem);
-			r = EINVAL;
-			break;
-		}
 		r = block(w.h, d, &cancel);
 		if (r == 0 || r == EAGAIN)
 			continue;
-		if (r == ETIMEDOUT && take(sem, SLEEPER, &after)) {
+		if (r == ETIMEDOUT && sem->__id == gen && take(sem, SLEEPER, &after)) {
 			r = 0;
 			break;
 		}
-		leave(sem);
 		if (r != ECANCELED)
 			break;
 		/* Counted out and holding nothing the cleanup handlers could miss. */
+		leave(sem, gen);
 		put_waker(&w);
 		pi_cancel_woken(cancel);
 		/* Cancellation is disabled: wait again. */
@@ -500,6 +503,10 @@ static int sleep_wait(sem_t *sem, const struct deadline *d)
 			return errno;
 		InterlockedAdd64(count_word(sem), (LONG64)SLEEPER);
 	}
+	/* Only after leave() may the caller of sem_destroy free the sem_t: nothing here
+	 * touches it afterwards. */
+	if (r != 0)
+		leave(sem, gen);
 	put_waker(&w);
 	return r;
 }

@@ -607,6 +607,33 @@ START_TEST(sem_pshared_joined_after_creator_exited)
 }
 END_TEST
 
+/* Undefined in POSIX, and must not hang or corrupt the new semaphore: sem_destroy here wakes
+ * a sleeper in another process with EINVAL, also when the sem_t is made anew at once. */
+START_TEST(sem_pshared_destroy_and_init_while_another_process_sleeps)
+{
+	static const unsigned zero[1] = { 0 };
+	char name[64];
+	sem_t *s;
+	char *p;
+	HANDLE h;
+
+	p = shared_sems(name, sizeof name, "rel-preinit", 1, zero);
+	s = (sem_t *)p;
+	h = start("shsem-block", "%s", name);
+	await_ready(1);
+	Sleep(100); /* into sem_wait */
+	ck_assert_int_eq(sem_destroy(s), 0);
+	ck_assert_int_eq(sem_init(s, 1, 0), 0);
+	/* shsem-block exits with 3 when its sem_wait fails. */
+	ck_assert_int_eq(finish(h, WAIT_MS), 3);
+	ck_assert_int_eq(rep->count, 0);
+	ck_assert_int_eq(sem_post(s), 0);
+	ck_assert_int_eq(sem_value(s), 1);
+	ck_assert_int_eq(sem_trywait(s), 0);
+	drop_shared_sems(p, name, 1);
+}
+END_TEST
+
 /* On Linux the count lives in shared memory: posts are never lost, however the poster
  * ends.  Here the killed process was the only user when it died. */
 START_TEST(sem_posts_survive_when_killed_poster_was_the_only_user)
@@ -1858,6 +1885,7 @@ int main(void)
 	ADD(s, sem_pshared_killed_waiter_consumes_nothing_and_others_proceed);
 	ADD(s, sem_pshared_posts_of_killed_poster_stay);
 	ADD(s, sem_pshared_joined_after_creator_exited);
+	ADD(s, sem_pshared_destroy_and_init_while_another_process_sleeps);
 	ADD(s, shm_object_and_contents_survive_killed_mapper_until_unlink);
 	ADD(s, sem_open_killed_midway_leaves_nothing_that_blocks_the_name);
 	ADD(s, shm_open_killed_midway_leaves_nothing_that_blocks_the_name);
