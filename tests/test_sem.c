@@ -571,13 +571,13 @@ START_TEST(sem_trywait_at_zero_fails_eagain)
 END_TEST
 
 /* ETIMEDOUT no earlier than the deadline by the caller's own clock, and not much later. */
-static void check_deadline(clockid_t clock, int use_clockwait)
+static void check_deadline_of(clockid_t clock, int use_clockwait, int pshared)
 {
 	struct timespec deadline, after;
 	sem_t s;
 	int r;
 
-	ck_assert_int_eq(sem_init(&s, 0, 0), 0);
+	ck_assert_int_eq(sem_init(&s, pshared, 0), 0);
 	deadline = from_now(clock, 150);
 	errno = 0;
 	r = use_clockwait ? sem_clockwait(&s, clock, &deadline) : sem_timedwait(&s, &deadline);
@@ -595,7 +595,14 @@ static void check_deadline(clockid_t clock, int use_clockwait)
 	r = use_clockwait ? sem_clockwait(&s, clock, &deadline) : sem_timedwait(&s, &deadline);
 	ck_assert_int_eq(r, -1);
 	ck_assert_int_eq(errno, ETIMEDOUT);
+	ck_assert_int_eq(value_of(&s), 0);
 	ck_assert_int_eq(sem_destroy(&s), 0);
+}
+
+static void check_deadline(clockid_t clock, int use_clockwait)
+{
+	check_deadline_of(clock, use_clockwait, 0);
+	check_deadline_of(clock, use_clockwait, 1);
 }
 
 START_TEST(sem_timedwait_times_out_at_realtime_deadline)
