@@ -25,6 +25,7 @@
 #include <windows.h>
 #include <io.h>
 #include <posixipc.h>
+#include "bench_winpthreads.h"
 #define RAW(fn) fn
 #else
 #include <pthread.h>
@@ -531,14 +532,36 @@ static int peer_ready(chan in, chan out, int err)
 	return 0;
 }
 
-/* sem POSIX-BASE RAW-BASE ROUNDS: answer each post on "a" with a post on "b". */
+/* sem POSIX-BASE RAW-BASE ROUNDS: answer each post on "a" with a post on "b" (named
+ * semaphores; 'S': the two pshared sem_t in shm object "s"). */
 static int serve_sem(chan in, chan out, const struct msg *m, char **args)
 {
 	long rounds = atol(args[2]), i;
 	char na[PATHLEN], nb[PATHLEN];
 	int e = 0;
 
-	if (m->op == 'P') {
+	if (m->op == 'S') {
+		sem_t *a = NULL, *b = NULL;
+		char *p = MAP_FAILED;
+		int fd;
+
+		seqname(na, sizeof na, args[0], (unsigned long)m->seq, "s");
+		fd = shm_open(na, O_RDWR, 0);
+		if (fd >= 0) {
+			p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			close(fd);
+		}
+		if (p == MAP_FAILED)
+			e = errno;
+		else
+			a = (sem_t *)p, b = (sem_t *)(p + 64);
+		if (peer_ready(in, out, e) == 0)
+			for (i = 0; i < rounds && !e; i++)
+				if (sem_wait(a) || sem_post(b))
+					e = errno;
+		if (p != MAP_FAILED)
+			munmap(p, PAGE);
+	} else if (m->op == 'P') {
 		sem_t *a, *b = SEM_FAILED;
 
 		seqname(na, sizeof na, args[0], (unsigned long)m->seq, "a");
@@ -734,14 +757,14 @@ static int sem_named_posix(double *out)
 	return e;
 }
 
-static int sem_unnamed_posix(double *out)
+static int unnamed_loop(int pshared, double *out)
 {
 	long n = ops, i;
 	double t0, t1;
 	sem_t s;
 	int e = 0;
 
-	if (sem_init(&s, 0, 0))
+	if (sem_init(&s, pshared, 0))
 		return errno;
 	for (i = 0; i < WARM_ROUNDS && !e; i++)
 		if (sem_post(&s) || sem_wait(&s))
@@ -752,6 +775,88 @@ static int sem_unnamed_posix(double *out)
 			e = errno;
 	t1 = now_ns();
 	sem_destroy(&s);
+	out[0] = (t1 - t0) / (double)n;
+	return e;
+}
+
+static int sem_unnamed_posix(double *out)
+{
+	return unnamed_loop(0, out);
+}
+
+static int sem_pshared_posix(double *out)
+{
+	return unnamed_loop(1, out);
+}
+
+/* Two threads answering each other through two sem_init(0) semaphores. */
+struct pong {
+	sem_t a, b;
+	long rounds;
+	volatile int err;
+};
+
+#ifdef _WIN32
+static DWORD WINAPI answer(void *arg)
+#else
+static void *answer(void *arg)
+#endif
+{
+	struct pong *p = arg;
+	long i;
+
+	for (i = 0; i < p->rounds; i++)
+		if (sem_wait(&p->a) || sem_post(&p->b)) {
+			p->err = errno;
+			break;
+		}
+	return 0;
+}
+
+static int threads_posix(double *out)
+{
+	long n = count(20000), i;
+	struct pong p;
+	double t0 = 0, t1;
+	int e = 0;
+#ifdef _WIN32
+	HANDLE t;
+#else
+	pthread_t t;
+#endif
+
+	if (sem_init(&p.a, 0, 0) || sem_init(&p.b, 0, 0))
+		return errno;
+	p.rounds = WARM_ROUNDS + n;
+	p.err = 0;
+#ifdef _WIN32
+	t = CreateThread(NULL, 0, answer, &p, 0, NULL);
+	if (t == NULL)
+		return EAGAIN;
+#else
+	if (pthread_create(&t, NULL, answer, &p))
+		return EAGAIN;
+#endif
+	for (i = 0; i < WARM_ROUNDS + n && !e; i++) {
+		if (i == WARM_ROUNDS)
+			t0 = now_ns();
+		if (sem_post(&p.a) || sem_wait(&p.b))
+			e = errno;
+	}
+	t1 = now_ns();
+#ifdef _WIN32
+	if (e)
+		TerminateThread(t, 1);
+	WaitForSingleObject(t, INFINITE);
+	CloseHandle(t);
+#else
+	if (!e)
+		pthread_join(t, NULL);
+#endif
+	if (!e && p.err)
+		e = p.err;
+	sem_destroy(&p.b);
+	sem_destroy(&p.a);
 	out[0] = (t1 - t0) / (double)n;
 	return e;
 }
@@ -807,6 +912,55 @@ static int pingpong_posix(double *out)
 	return e;
 }
 
+/* The same through two pshared sem_t in one shm_open object, 64 bytes apart. */
+static int pingpong_shared_posix(double *out)
+{
+	long n = count(2000), i;
+	char name[PATHLEN];
+	double t0 = 0, t1 = 0;
+	char *m = MAP_FAILED;
+	sem_t *a, *b;
+	int fd, e = 0;
+
+	seqname(name, sizeof name, sem_base, ++seq, "s");
+	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return errno;
+	if (ftruncate(fd, PAGE) == 0)
+		m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		e = errno;
+	close(fd);
+	a = (sem_t *)m;
+	b = (sem_t *)(m + 64);
+	if (!e && (sem_init(a, 1, 0) || sem_init(b, 1, 0)))
+		e = errno;
+	if (!e)
+		e = peers_cmd('S', 0);
+	if (!e)
+		e = peers_wait('r');
+	if (!e) {
+		peers_go();
+		for (i = 0; i < WARM_ROUNDS + n && !e; i++) {
+			if (i == WARM_ROUNDS)
+				t0 = now_ns();
+			if (sem_post(a) || sem_wait(b))
+				e = errno;
+		}
+		t1 = now_ns();
+		if (!e)
+			e = peers_wait('d');
+	}
+	if (m != MAP_FAILED) {
+		sem_destroy(b);
+		sem_destroy(a);
+		munmap(m, PAGE);
+	}
+	shm_unlink(name);
+	out[0] = (t1 - t0) / (double)n;
+	return e;
+}
+
 #ifdef _WIN32
 static int sem_named_raw(double *out)
 {
@@ -833,26 +987,35 @@ static int sem_named_raw(double *out)
 	return e;
 }
 
-static int sem_unnamed_raw(double *out)
+/* What a user-space semaphore cannot beat: one atomic increment and one decrement. */
+static int interlocked_raw(double *out)
 {
+	static volatile LONG word;
 	long n = ops, i;
 	double t0, t1;
-	HANDLE s = CreateSemaphoreA(NULL, 0, LONG_MAX, NULL);
-	int e = 0;
 
-	if (s == NULL)
-		return win_fail("CreateSemaphore");
-	for (i = 0; i < WARM_ROUNDS && !e; i++)
-		if (!ReleaseSemaphore(s, 1, NULL) || WaitForSingleObject(s, INFINITE))
-			e = win_fail("semaphore");
+	for (i = 0; i < WARM_ROUNDS; i++) {
+		InterlockedIncrement(&word);
+		InterlockedDecrement(&word);
+	}
 	t0 = now_ns();
-	for (i = 0; i < n && !e; i++)
-		if (!ReleaseSemaphore(s, 1, NULL) || WaitForSingleObject(s, INFINITE))
-			e = win_fail("semaphore");
+	for (i = 0; i < n; i++) {
+		InterlockedIncrement(&word);
+		InterlockedDecrement(&word);
+	}
 	t1 = now_ns();
-	CloseHandle(s);
 	out[0] = (t1 - t0) / (double)n;
-	return e;
+	return 0;
+}
+
+static int sem_unnamed_wp(double *out)
+{
+	return wp_post_wait(ops, WARM_ROUNDS, out);
+}
+
+static int threads_wp(double *out)
+{
+	return wp_pingpong(count(20000), WARM_ROUNDS, out);
 }
 
 static int pingpong_raw(double *out)
@@ -1409,10 +1572,18 @@ static void peers_quit(void)
 static const struct row rows[] = {
 	{ "sem-named", { "sem_post+sem_wait, sem_open" }, 1, TIME, 1.10,
 	  NULL, NULL, sem_named_posix, RAW(sem_named_raw), 1 },
-	{ "sem-unnamed", { "sem_post+sem_wait, sem_init" }, 1, TIME, 1.10,
-	  NULL, NULL, sem_unnamed_posix, RAW(sem_unnamed_raw), 1 },
+	{ "sem-unnamed", { "post+wait, sem_init(0) / winpthreads" }, 1, TIME, 1.50,
+	  NULL, NULL, sem_unnamed_posix, RAW(sem_unnamed_wp), 1 },
+	{ "sem-atomic", { "post+wait, sem_init(0) / 2 Interlocked" }, 1, TIME, 3.00,
+	  NULL, NULL, sem_unnamed_posix, RAW(interlocked_raw), 1 },
+	{ "sem-pshared", { "post+wait, sem_init(1) / winpthreads" }, 1, TIME, 1.50,
+	  NULL, NULL, sem_pshared_posix, RAW(sem_unnamed_wp), 1 },
+	{ "sem-threads", { "2-thread ping-pong / winpthreads" }, 1, RATE, 1.20,
+	  NULL, NULL, threads_posix, RAW(threads_wp), 0 },
 	{ "sem-pingpong", { "2-process ping-pong, named" }, 1, RATE, 1.10,
 	  pingpong_start, peers_quit, pingpong_posix, RAW(pingpong_raw), 0 },
+	{ "sem-shm-pong", { "2-process ping-pong, pshared=1" }, 1, RATE, 1.10,
+	  pingpong_start, peers_quit, pingpong_shared_posix, RAW(pingpong_raw), 0 },
 	{ "fifo-4k", { "1 writer, 4 KiB writes" }, 1, BW, 1 / 0.9,
 	  tput4k_start, fifo_stop, tput_posix, RAW(tput_raw), 0 },
 	{ "fifo-64k", { "1 writer, 64 KiB writes" }, 1, BW, 1 / 0.9,
@@ -1564,10 +1735,11 @@ static void print_header(void)
 	printf("ratio = POSIX time / raw Win32 time (for rt/s and MiB/s rows: raw throughput / "
 	       "POSIX throughput),\n"
 	       "        the median of the per-repetition ratios: 1.00 = same, higher = POSIX "
-	       "slower\n"
+	       "slower;\n"
+	       "        rows whose operation names \"/ X\" compare with X instead of raw Win32\n"
 	       "+-     = half the interquartile range of the repetitions, relative to the "
 	       "median\n\n");
-	printf("%-14s %-34s %-18s %-18s %6s %-11s %3s  %s\n", "row", "operation", "POSIX median",
+	printf("%-14s %-38s %-18s %-18s %6s %-11s %3s  %s\n", "row", "operation", "POSIX median",
 	       "raw Win32 median", "ratio", "ratio IQR", "n", "target");
 	if (csv != NULL)
 		fprintf(csv, "row,operation,unit,posix_median,posix_min,posix_max,posix_p25,"
@@ -1615,7 +1787,7 @@ static void report(const struct row *r, int k, const struct series *px, const st
 	tgt[0] = 0;
 	if (r->target > 0 && !absent)
 		snprintf(tgt, sizeof tgt, "<=%.2f %s", r->target, verdict);
-	printf("%-14s %-34s %-18s %-18s %6s %-11s %3d  %s\n", k == 0 ? r->name : "",
+	printf("%-14s %-38s %-18s %-18s %6s %-11s %3d  %s\n", k == 0 ? r->name : "",
 	       r->what[k], a, b, q, iqr, sp.n > sr.n ? sp.n : sr.n, tgt);
 	fflush(stdout);
 	if (csv == NULL)

@@ -1,4 +1,5 @@
-/* <semaphore.h> for Windows: the whole POSIX semaphore API on Win32 semaphores.
+/* <semaphore.h> for Windows: the whole POSIX semaphore API, without a system call until a
+ * thread must sleep.
  * It replaces winpthreads' header of the same name, so a program sees one sem_t and one
  * implementation whatever else it includes or links. */
 #ifndef POSIXIPC_SEMAPHORE_H
@@ -21,11 +22,14 @@
 extern "C" {
 #endif
 
-/* Opaque.  pshared semaphores keep only process-independent data here, so a sem_t placed in
- * a MAP_SHARED mapping works from every process that maps it. */
+/* Opaque.  An unnamed semaphore's count lives in __count (the value, and in the high half
+ * the number of sleepers), so posts and waits that need not sleep make no system call.
+ * pshared semaphores keep only process-independent data here, so a sem_t placed in a
+ * MAP_SHARED mapping works from every process that maps it. */
 typedef struct {
 	unsigned int __magic;
 	unsigned int __kind;
+	volatile long long __count;
 	unsigned long long __id;
 	void *__handle;
 	void *__priv;

@@ -104,6 +104,16 @@ void pi_fd_release(const struct pi_fd_ops *ops, void *obj);
 /* Remove fd's entry and return its object (NULL if none); the caller disposes of it. */
 void *pi_fd_unregister(int fd, const struct pi_fd_ops **ops);
 
+/* cancel.c: winpthreads cancellation, found at run time so that the library needs no threads
+ * library.  pi_testcancel acts on a pending pthread_cancel of the calling thread (runs its
+ * cleanup handlers and does not return then); it makes no kernel call.  pi_cancel_event is the
+ * event pthread_cancel sets for the calling thread, or NULL without winpthreads: a blocking
+ * call waits on it too, undoes what it began when it fires, then calls pi_cancel_woken, which
+ * returns only if the thread has cancellation disabled. */
+void pi_testcancel(void);
+HANDLE pi_cancel_event(void);
+void pi_cancel_woken(HANDLE event);
+
 /* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
 int pi_fifo_open(const char *path, int flags, mode_t mode);
 

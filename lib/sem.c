@@ -1,6 +1,7 @@
-/* POSIX semaphores on Win32 semaphores.  Named ones (sem_open) keep their identity and value
- * in a backing file between users; unnamed ones (sem_init) are private to a process, or
- * shared through memory by a random id that names the Win32 object. */
+/* POSIX semaphores.  Named ones (sem_open) are Win32 semaphores that keep their identity and
+ * value in a backing file between users; unnamed ones (sem_init) count in the sem_t itself and
+ * make a system call only to sleep or to wake a sleeper, on an event that a pshared sem_t
+ * names by a random id. */
 #include <io.h>
 #include <semaphore.h>
 #include <stdarg.h>
@@ -87,7 +88,12 @@ struct named {
 	struct sem_file *view;
 	/* Where the file was opened, to tell on close whether an unlink has renamed it. */
 	wchar_t *path;
+	/* Threads of this process blocked in a wait on it, plus NAMED_CLOSED once the last
+	 * sem_close has run: the last of them ends it (see named_leave). */
+	volatile LONG busy;
 };
+
+#define NAMED_CLOSED 0x40000000
 
 static SRWLOCK named_lock = SRWLOCK_INIT;
 static struct named *named_list;
@@ -184,251 +190,428 @@ static int64_t clock_now(clockid_t clock)
 	return ((int64_t)t.QuadPart - EPOCH_DIFF) * 100;
 }
 
-/* The deadline in ns, saturated: seconds beyond what 64 bits of ns hold wait forever. */
-static int64_t deadline_ns(const struct timespec *ts)
+/* A wait's deadline in ns, saturated (seconds beyond what 64 bits of ns hold wait forever);
+ * none for sem_wait. */
+struct deadline {
+	clockid_t clock;
+	int64_t ns;
+	int forever;
+};
+
+/* EINVAL for a timed wait without a valid deadline; POSIX reports it only when the call
+ * would block, so callers try to take a unit first. */
+static int deadline_of(struct deadline *d, clockid_t clock, const struct timespec *ts, int timed)
 {
+	d->clock = clock;
+	d->forever = !timed;
+	d->ns = 0;
+	if (!timed)
+		return 0;
+	if (ts == NULL || ts->tv_nsec < 0 || ts->tv_nsec >= NSEC)
+		return EINVAL;
 	if ((int64_t)ts->tv_sec >= INT64_MAX / NSEC - 1)
-		return INT64_MAX;
-	if ((int64_t)ts->tv_sec <= INT64_MIN / NSEC + 1)
-		return INT64_MIN;
-	return (int64_t)ts->tv_sec * NSEC + ts->tv_nsec;
+		d->forever = 1;
+	else if ((int64_t)ts->tv_sec <= INT64_MIN / NSEC + 1)
+		d->ns = INT64_MIN;
+	else
+		d->ns = (int64_t)ts->tv_sec * NSEC + ts->tv_nsec;
+	return 0;
 }
 
-/* Wait until the clock has really passed the deadline: Win32 timeouts are in milliseconds
- * and may end a little before a finer clock reaches the deadline. */
-static int wait_until(HANDLE h, clockid_t clock, const struct timespec *abstime)
+/* Sleep until h is signalled (0), the deadline has really passed (ETIMEDOUT: Win32 timeouts
+ * are in milliseconds and may end before a finer clock reaches the deadline, so a timeout
+ * only means "look again", EAGAIN), or a winpthreads cancellation arrives (ECANCELED, with
+ * *cancel the event to hand to pi_cancel_woken).  Nothing else wakes it: Windows has no
+ * signals, so never EINTR. */
+static int block(HANDLE h, const struct deadline *d, HANDLE *cancel)
 {
-	int64_t deadline, now, left;
-	DWORD r, ms;
+	HANDLE objs[2];
+	int64_t now, left;
+	DWORD ms = INFINITE, r;
+	int expired = 0;
 
-	r = WaitForSingleObject(h, 0);
-	if (r != WAIT_TIMEOUT)
-		return wait_result(r, EAGAIN);
-	/* POSIX checks the timeout only when the call would block. */
-	if (abstime == NULL || abstime->tv_nsec < 0 || abstime->tv_nsec >= NSEC)
-		return pi_fail(EINVAL);
-	deadline = deadline_ns(abstime);
-	for (;;) {
-		now = clock_now(clock);
-		if (now >= deadline)
-			return pi_fail(ETIMEDOUT);
-		left = deadline - now;
-		if (left >= (int64_t)(INFINITE - 1) * 1000000)
+	if (!d->forever) {
+		now = clock_now(d->clock);
+		left = d->ns - now;
+		/* Past: one last look, so a deadline in the past still takes a unit that is there. */
+		if (now >= d->ns)
+			ms = 0, expired = 1;
+		else if (left >= (int64_t)(INFINITE - 1) * 1000000)
 			ms = INFINITE - 1;
 		else
 			ms = (DWORD)((left + 999999) / 1000000);
-		r = WaitForSingleObject(h, ms);
-		if (r != WAIT_TIMEOUT)
-			return wait_result(r, ETIMEDOUT);
 	}
+	objs[0] = h;
+	objs[1] = *cancel = pi_cancel_event();
+	r = WaitForMultipleObjects(objs[1] != NULL ? 2 : 1, objs, FALSE, ms);
+	if (r == WAIT_OBJECT_0)
+		return 0;
+	if (r == WAIT_OBJECT_0 + 1)
+		return ECANCELED;
+	if (r == WAIT_TIMEOUT)
+		return expired ? ETIMEDOUT : EAGAIN;
+	return pi_errno_from_win32(GetLastError() == ERROR_INVALID_HANDLE ?
+					   ERROR_INVALID_PARAMETER : GetLastError());
 }
 
-/* ---------------------------------------------------------------- pshared semaphores */
+/* ---------------------------------------------------------------- unnamed semaphores */
 
-/* Each process opens a pshared semaphore's Win32 object on first use and keeps the handle
- * here, by id.  Open addressing; ids are random, so the low bits are the hash. */
-struct slot {
-	uint64_t id; /* 0: empty, ~0: removed */
-	HANDLE h;
-};
+/* __count holds the value in its low 32 bits and the number of threads that may sleep in
+ * its high 32 bits (glibc's layout).  The value is the whole truth: a post adds to it and
+ * wakes a sleeper only if one is recorded; a sleeper takes a unit only from the value, with
+ * the same compare-and-swap as everyone else.  The wake object is an auto-reset event,
+ * so wakes do not pile up: the sleeper that takes a unit wakes the next one while units and
+ * sleepers remain.  A sleeper that dies (a killed process) stays counted, which costs later
+ * posts a needless SetEvent but never a unit. */
+#define SLEEPER ((uint64_t)1 << 32)
 
-#define SLOT_REMOVED (~(uint64_t)0)
-
-static SRWLOCK shared_lock = SRWLOCK_INIT;
-static struct slot *slots;
-static size_t slot_count, slots_used;
-
-static struct slot *find_slot(uint64_t id)
+static inline volatile LONG64 *count_word(sem_t *sem)
 {
-	size_t i, mask = slot_count - 1;
-
-	if (slot_count == 0)
-		return NULL;
-	for (i = (size_t)id & mask; slots[i].id != 0; i = (i + 1) & mask)
-		if (slots[i].id == id)
-			return &slots[i];
-	return NULL;
+	return (volatile LONG64 *)&sem->__count;
 }
 
-static void put_slot(struct slot *table, size_t count, uint64_t id, HANDLE h)
+static inline uint32_t units(uint64_t w)
 {
-	size_t i, mask = count - 1;
-
-	for (i = (size_t)id & mask; table[i].id != 0 && table[i].id != SLOT_REMOVED;
-	     i = (i + 1) & mask)
-		;
-	table[i].id = id;
-	table[i].h = h;
+	return (uint32_t)w;
 }
 
-/* Keep the table at most half full (removed slots count as full until a rehash). */
-static int grow_slots(void)
+static inline uint32_t sleepers(uint64_t w)
 {
-	size_t count = slot_count ? slot_count : 16, i, live = 0;
-	struct slot *table;
-
-	for (i = 0; i < slot_count; i++)
-		if (slots[i].id != 0 && slots[i].id != SLOT_REMOVED)
-			live++;
-	while ((live + 1) * 2 > count)
-		count *= 2;
-	table = calloc(count, sizeof *table);
-	if (table == NULL)
-		return pi_fail(ENOMEM);
-	for (i = 0; i < slot_count; i++)
-		if (slots[i].id != 0 && slots[i].id != SLOT_REMOVED)
-			put_slot(table, count, slots[i].id, slots[i].h);
-	free(slots);
-	slots = table;
-	slot_count = count;
-	slots_used = live;
-	return 0;
+	return (uint32_t)(w >> 32);
 }
 
-/* Caller holds shared_lock exclusively. */
-static int add_slot(uint64_t id, HANDLE h)
+/* Take a unit if there is one; a sleeper leaves the count of sleepers at the same time
+ * (gone = SLEEPER).  *after is the word it left. */
+static inline int take(sem_t *sem, uint64_t gone, uint64_t *after)
 {
-	if ((slots_used + 1) * 2 > slot_count && grow_slots() < 0)
-		return -1;
-	put_slot(slots, slot_count, id, h);
-	slots_used++;
-	return 0;
-}
+	volatile LONG64 *c = count_word(sem);
+	uint64_t w = (uint64_t)*c, prev;
 
-static HANDLE open_shared(uint64_t id)
-{
-	wchar_t name[OBJECT_NAME_MAX];
-	HANDLE h;
-
-	object_name(name, id, L"");
-	h = OpenSemaphoreW(SEM_ACCESS, FALSE, name);
-	if (h == NULL) {
-		/* Gone: destroyed, or every process that used it has ended. */
-		if (GetLastError() == ERROR_FILE_NOT_FOUND)
-			pi_fail(EINVAL);
-		else
-			pi_fail_win32(0);
-	}
-	return h;
-}
-
-static HANDLE shared_handle(uint64_t id)
-{
-	struct slot *s;
-	HANDLE h = NULL;
-
-	AcquireSRWLockShared(&shared_lock);
-	s = find_slot(id);
-	if (s != NULL)
-		h = s->h;
-	ReleaseSRWLockShared(&shared_lock);
-	if (h != NULL)
-		return h;
-	AcquireSRWLockExclusive(&shared_lock);
-	s = find_slot(id);
-	if (s != NULL) {
-		h = s->h;
-	} else {
-		h = open_shared(id);
-		if (h != NULL && add_slot(id, h) < 0) {
-			CloseHandle(h);
-			h = NULL;
+	while (units(w) > 0) {
+		prev = (uint64_t)InterlockedCompareExchange64(c, (LONG64)(w - 1 - gone), (LONG64)w);
+		if (prev == w) {
+			*after = w - 1 - gone;
+			return 1;
 		}
+		w = prev;
 	}
-	ReleaseSRWLockExclusive(&shared_lock);
-	return h;
+	return 0;
 }
 
-static HANDLE take_shared(uint64_t id)
+/* A sleeper that did not take a unit stops being counted, unless the sem_t was made anew
+ * (gen is the __id it started with; 0 for private semaphores, which sem_destroy waits for). */
+static inline void leave(sem_t *sem, uint64_t gen)
 {
-	struct slot *s;
-	HANDLE h = NULL;
-
-	AcquireSRWLockExclusive(&shared_lock);
-	s = find_slot(id);
-	if (s != NULL) {
-		h = s->h;
-		s->id = SLOT_REMOVED;
-		s->h = NULL;
-	}
-	ReleaseSRWLockExclusive(&shared_lock);
-	return h;
+	if (sem->__id == gen)
+		InterlockedAdd64(count_word(sem), -(LONG64)SLEEPER);
 }
 
-/* A new Win32 semaphore under a fresh id.  Default security: the user's own processes (and
- * SYSTEM) may open it, as they may map the memory the sem_t lives in. */
-static int init_shared(sem_t *sem, unsigned int value)
-{
-	wchar_t name[OBJECT_NAME_MAX];
+/* The wake event of a pshared semaphore is a named auto-reset event that any process
+ * creates when it first needs it and that lives while some process holds it; a process
+ * that maps the sem_t late, or after the creator ended, simply makes it again.  Each
+ * process keeps a few handles in a small table by id, so that a sleeper and a poster do not
+ * open the event on every call; a slot is reused (its handle closed) when another id needs
+ * it and no thread is using it, so init/destroy cycles done elsewhere cost this process at
+ * most SLOTS handles.  A slot in use when another id needs it: that call opens a handle of
+ * its own and closes it when done. */
+#define SLOTS 16
+
+struct slot {
 	uint64_t id;
 	HANDLE h;
-	int tries;
+	LONG users;
+};
 
-	for (tries = 0; tries < 8; tries++) {
-		id = new_id();
-		object_name(name, id, L"");
-		h = CreateSemaphoreExW(NULL, (LONG)value, SEM_VALUE_MAX, name, 0, SEM_ACCESS);
-		if (h == NULL)
-			return pi_fail_win32(0);
-		if (GetLastError() != ERROR_ALREADY_EXISTS)
-			break;
-		CloseHandle(h);
-		h = NULL;
-	}
+static SRWLOCK slot_lock = SRWLOCK_INIT;
+static struct slot slots[SLOTS];
+
+/* The wake object a caller holds while it sleeps on it or signals it. */
+struct waker {
+	HANDLE h;
+	struct slot *slot; /* the table slot holding h, or NULL */
+	int own;           /* h is the caller's to close */
+};
+
+static HANDLE open_wake_event(uint64_t id)
+{
+	wchar_t name[OBJECT_NAME_MAX];
+	HANDLE h;
+
+	object_name(name, id, L".wake");
+	/* Default security: the user's own processes may open it, as they may map the memory
+	 * the sem_t lives in. */
+	h = CreateEventExW(NULL, name, 0, SYNCHRONIZE | EVENT_MODIFY_STATE);
 	if (h == NULL)
-		return pi_fail(EAGAIN);
-	AcquireSRWLockExclusive(&shared_lock);
-	if (add_slot(id, h) < 0) {
-		ReleaseSRWLockExclusive(&shared_lock);
-		CloseHandle(h);
-		return -1;
+		pi_fail_win32(0);
+	return h;
+}
+
+static int shared_waker(uint64_t id, struct waker *w)
+{
+	struct slot *s = &slots[id % SLOTS];
+	HANDLE h;
+
+	AcquireSRWLockExclusive(&slot_lock);
+	if (s->h != NULL && s->id == id) {
+		s->users++;
+		w->h = s->h;
+		w->slot = s;
+		w->own = 0;
+		ReleaseSRWLockExclusive(&slot_lock);
+		return 0;
 	}
-	ReleaseSRWLockExclusive(&shared_lock);
-	sem->__kind = KIND_SHARED;
-	sem->__id = id;
-	sem->__handle = NULL;
-	sem->__priv = NULL;
-	MemoryBarrier();
-	sem->__magic = SEM_MAGIC;
+	if (s->users == 0) {
+		h = open_wake_event(id);
+		if (h != NULL) {
+			if (s->h != NULL)
+				CloseHandle(s->h);
+			s->id = id;
+			s->h = h;
+			s->users = 1;
+		}
+		ReleaseSRWLockExclusive(&slot_lock);
+		w->h = h;
+		w->slot = s;
+		w->own = 0;
+		return h != NULL ? 0 : -1;
+	}
+	ReleaseSRWLockExclusive(&slot_lock);
+	w->h = open_wake_event(id);
+	w->slot = NULL;
+	w->own = 1;
+	return w->h != NULL ? 0 : -1;
+}
+
+/* A sem_destroy here closes this process's handle at once if no thread of it uses it. */
+static void forget_shared(uint64_t id)
+{
+	struct slot *s = &slots[id % SLOTS];
+	HANDLE h = NULL;
+
+	AcquireSRWLockExclusive(&slot_lock);
+	if (s->h != NULL && s->id == id && s->users == 0) {
+		h = s->h;
+		s->h = NULL;
+		s->id = 0;
+	}
+	ReleaseSRWLockExclusive(&slot_lock);
+	if (h != NULL)
+		CloseHandle(h);
+}
+
+/* A private semaphore's event is made by its first sleeper: sem_init makes no system call
+ * and a semaphore nobody sleeps on holds no handle. */
+static int private_waker(sem_t *sem, struct waker *w)
+{
+	HANDLE h = sem->__handle, made;
+
+	w->slot = NULL;
+	w->own = 0;
+	if (h == NULL) {
+		made = CreateEventW(NULL, FALSE, FALSE, NULL);
+		if (made == NULL)
+			return pi_fail_win32(0);
+		h = InterlockedCompareExchangePointer(&sem->__handle, made, NULL);
+		if (h != NULL)
+			CloseHandle(made);
+		else
+			h = made;
+	}
+	w->h = h;
+	return 0;
+}
+
+static int get_waker(sem_t *sem, struct waker *w)
+{
+	if (sem->__kind == KIND_SHARED)
+		return shared_waker(sem->__id, w);
+	return private_waker(sem, w);
+}
+
+/* Touches only this process's table, never the sem_t. */
+static void put_waker(struct waker *w)
+{
+	if (w->slot != NULL) {
+		AcquireSRWLockExclusive(&slot_lock);
+		w->slot->users--;
+		ReleaseSRWLockExclusive(&slot_lock);
+	} else if (w->own) {
+		CloseHandle(w->h);
+	}
+}
+
+/* A poster that saw a sleeper.  A private semaphore's event exists: the sleeper made it
+ * before it counted itself. */
+static void wake(sem_t *sem)
+{
+	struct waker w;
+
+	if (sem->__kind != KIND_SHARED) {
+		SetEvent(sem->__handle);
+		return;
+	}
+	if (shared_waker(sem->__id, &w) == 0) {
+		SetEvent(w.h);
+		put_waker(&w);
+	}
+}
+
+/* The slow path of every unnamed wait.  The wake object is held before the sleeper counts
+ * itself, so a poster that sees the sleeper always finds the object.  The unit is taken
+ * only by the compare-and-swap in take(): a timeout, a cancellation or a destroy that comes
+ * first leaves the value as it was. */
+static int sleep_wait(sem_t *sem, const struct deadline *d)
+{
+	uint64_t gen = sem->__id, after;
+	struct waker w;
+	HANDLE cancel;
+	int r;
+
+	if (get_waker(sem, &w) < 0)
+		return errno;
+	InterlockedAdd64(count_word(sem), (LONG64)SLEEPER);
+	for (;;) {
+		/* Destroyed (or, for pshared, destroyed and made anew by another process, which
+		 * also cleared this sleeper from the count): wake the next sleeper and go. */
+		if (sem->__magic != SEM_MAGIC || sem->__id != gen) {
+			SetEvent(w.h);
+			r = EINVAL;
+			break;
+		}
+		if (take(sem, SLEEPER, &after)) {
+			/* Wakes coalesce in the event: pass one on while units and sleepers remain. */
+			if (units(after) > 0 && sleepers(after) > 0)
+				SetEvent(w.h);
+			r = 0;
+			break;
+		}
+		r = block(w.h, d, &cancel);
+		if (r == 0 || r == EAGAIN)
+			continue;
+		if (r == ETIMEDOUT && sem->__id == gen && take(sem, SLEEPER, &after)) {
+			r = 0;
+			break;
+		}
+		if (r != ECANCELED)
+			break;
+		/* Counted out and holding nothing the cleanup handlers could miss. */
+		leave(sem, gen);
+		put_waker(&w);
+		pi_cancel_woken(cancel);
+		/* Cancellation is disabled: wait again. */
+		if (get_waker(sem, &w) < 0)
+			return errno;
+		InterlockedAdd64(count_word(sem), (LONG64)SLEEPER);
+	}
+	/* Only after leave() may the caller of sem_destroy free the sem_t: nothing here
+	 * touches it afterwards. */
+	if (r != 0)
+		leave(sem, gen);
+	put_waker(&w);
+	return r;
+}
+
+static int unnamed_post(sem_t *sem)
+{
+	volatile LONG64 *c = count_word(sem);
+	uint64_t w = (uint64_t)*c, prev;
+
+	for (;;) {
+		if (units(w) >= SEM_VALUE_MAX)
+			return pi_fail(EOVERFLOW);
+		prev = (uint64_t)InterlockedCompareExchange64(c, (LONG64)(w + 1), (LONG64)w);
+		if (prev == w)
+			break;
+		w = prev;
+	}
+	if (sleepers(w) > 0)
+		wake(sem);
 	return 0;
 }
 
 /* ---------------------------------------------------------------- the hot path */
 
 /* A named semaphore's count follows into its backing file (see struct sem_file): __priv
- * points at the mapped value, and is NULL for unnamed semaphores. */
+ * points at the mapped value. */
 static inline void count_post(sem_t *sem)
 {
-	if (sem->__priv != NULL)
-		InterlockedIncrement(sem->__priv);
+	InterlockedIncrement(sem->__priv);
 }
 
 static inline int count_wait(sem_t *sem, int r)
 {
-	if (r == 0 && sem->__priv != NULL)
+	if (r == 0)
 		InterlockedDecrement(sem->__priv);
 	return r;
 }
 
-/* One check and, for pshared semaphores only, a shared-lock table lookup.  NULL: errno. */
-static inline HANDLE sem_handle(sem_t *sem)
+static inline int valid(sem_t *sem)
 {
-	if (sem == NULL || sem->__magic != SEM_MAGIC) {
-		errno = EINVAL;
-		return NULL;
+	return sem != NULL && sem->__magic == SEM_MAGIC;
+}
+
+static void named_leave(struct named *n);
+
+/* A blocking wait on a named semaphore's Win32 object: the unit is taken only when the wait
+ * ends on the object, so a cancellation has nothing to give back.  sem_close while a thread
+ * waits here (undefined in POSIX) leaves the semaphore to that thread, which ends it once
+ * its wait is over instead of touching freed memory. */
+static int named_wait(sem_t *sem, const struct deadline *d)
+{
+	struct named *n = (struct named *)(void *)sem; /* sem is its first member */
+	HANDLE cancel;
+	int r;
+
+	InterlockedIncrement(&n->busy);
+	do
+		r = block(sem->__handle, d, &cancel);
+	while (r == EAGAIN);
+	if (r == 0)
+		count_wait(sem, 0);
+	named_leave(n);
+	if (r != ECANCELED)
+		return r;
+	pi_cancel_woken(cancel);
+	/* Cancellation is disabled: wait on. */
+	return valid(sem) ? named_wait(sem, d) : EINVAL;
+}
+
+/* The three waits that may block.  Each is a cancellation point, as POSIX says: a pending
+ * cancellation is acted on at entry (no kernel call) and while asleep. */
+static int timed_wait(sem_t *sem, clockid_t clock, const struct timespec *abstime, int timed)
+{
+	struct deadline d;
+	uint64_t after;
+	int e;
+
+	pi_testcancel();
+	if (!valid(sem))
+		return pi_fail(EINVAL);
+	e = deadline_of(&d, clock, abstime, timed);
+	if (sem->__kind != KIND_NAMED) {
+		if (take(sem, 0, &after))
+			return 0;
+		if (e == 0)
+			e = sleep_wait(sem, &d);
+		return e != 0 ? pi_fail(e) : 0;
 	}
-	if (sem->__kind == KIND_SHARED)
-		return shared_handle(sem->__id);
-	return sem->__handle;
+	/* Named: one kernel call whether or not the wait blocks, except for a bad deadline. */
+	if (e != 0) {
+		if (posixipc_sem_trywait(sem) == 0)
+			return 0;
+		return pi_fail(errno == EAGAIN ? e : errno);
+	}
+	e = named_wait(sem, &d);
+	return e != 0 ? pi_fail(e) : 0;
 }
 
 PI_EXPORT int posixipc_sem_post(sem_t *sem)
 {
-	HANDLE h = sem_handle(sem);
-
-	if (h == NULL)
-		return -1;
-	if (!ReleaseSemaphore(h, 1, NULL))
+	if (!valid(sem))
+		return pi_fail(EINVAL);
+	if (sem->__kind != KIND_NAMED)
+		return unnamed_post(sem);
+	if (!ReleaseSemaphore(sem->__handle, 1, NULL))
 		return sem_error(GetLastError()); /* ERROR_TOO_MANY_POSTS: EOVERFLOW */
 	count_post(sem);
 	return 0;
@@ -436,89 +619,96 @@ PI_EXPORT int posixipc_sem_post(sem_t *sem)
 
 PI_EXPORT int posixipc_sem_wait(sem_t *sem)
 {
-	HANDLE h = sem_handle(sem);
+	uint64_t after;
 
-	if (h == NULL)
-		return -1;
-	return count_wait(sem, wait_result(WaitForSingleObject(h, INFINITE), EAGAIN));
+	/* The common case first: a unit is there and no cancellation is pending. */
+	if (valid(sem) && sem->__kind != KIND_NAMED) {
+		pi_testcancel();
+		if (take(sem, 0, &after))
+			return 0;
+	}
+	return timed_wait(sem, CLOCK_REALTIME, NULL, 0);
 }
 
 PI_EXPORT int posixipc_sem_trywait(sem_t *sem)
 {
-	HANDLE h = sem_handle(sem);
+	uint64_t after;
 
-	if (h == NULL)
-		return -1;
-	return count_wait(sem, wait_result(WaitForSingleObject(h, 0), EAGAIN));
+	if (!valid(sem))
+		return pi_fail(EINVAL);
+	if (sem->__kind != KIND_NAMED)
+		return take(sem, 0, &after) ? 0 : pi_fail(EAGAIN);
+	return count_wait(sem, wait_result(WaitForSingleObject(sem->__handle, 0), EAGAIN));
 }
 
 PI_EXPORT int posixipc_sem_timedwait(sem_t *sem, const struct timespec *abstime)
 {
-	HANDLE h = sem_handle(sem);
-
-	if (h == NULL)
-		return -1;
-	return count_wait(sem, wait_until(h, CLOCK_REALTIME, abstime));
+	return timed_wait(sem, CLOCK_REALTIME, abstime, 1);
 }
 
 PI_EXPORT int posixipc_sem_clockwait(sem_t *sem, clockid_t clock, const struct timespec *abstime)
 {
-	HANDLE h;
-
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
 		return pi_fail(EINVAL);
-	h = sem_handle(sem);
-	if (h == NULL)
-		return -1;
-	return count_wait(sem, wait_until(h, clock, abstime));
+	return timed_wait(sem, clock, abstime, 1);
 }
 
+/* An unnamed semaphore's value is exact at every moment; while threads sleep on it, it is 0
+ * (as glibc reports), never the negated number of sleepers. */
 PI_EXPORT int posixipc_sem_getvalue(sem_t *sem, int *value)
 {
-	HANDLE h = sem_handle(sem);
-
-	if (h == NULL)
-		return -1;
-	if (value == NULL)
+	if (!valid(sem) || value == NULL)
 		return pi_fail(EINVAL);
-	return query_value(h, value);
+	if (sem->__kind != KIND_NAMED) {
+		*value = (int)units((uint64_t)*count_word(sem));
+		return 0;
+	}
+	return query_value(sem->__handle, value);
 }
 
-/* ---------------------------------------------------------------- unnamed semaphores */
+/* ---------------------------------------------------------------- sem_init, sem_destroy */
+
+/* How long sem_destroy waits for this process's sleepers it woke to leave the sem_t. */
+#define DESTROY_MS 5000
 
 PI_EXPORT int posixipc_sem_init(sem_t *sem, int pshared, unsigned int value)
 {
-	HANDLE h;
-
 	if (sem == NULL || value > SEM_VALUE_MAX)
 		return pi_fail(EINVAL);
-	if (pshared)
-		return init_shared(sem, value);
-	h = CreateSemaphoreW(NULL, (LONG)value, SEM_VALUE_MAX, NULL);
-	if (h == NULL)
-		return pi_fail_win32(0);
-	sem->__kind = KIND_PRIVATE;
-	sem->__id = 0;
-	sem->__handle = h;
+	sem->__kind = pshared ? KIND_SHARED : KIND_PRIVATE;
+	sem->__count = (long long)value;
+	sem->__id = pshared ? new_id() : 0;
+	sem->__handle = NULL;
 	sem->__priv = NULL;
+	MemoryBarrier();
 	sem->__magic = SEM_MAGIC;
 	return 0;
 }
 
+/* POSIX leaves destroying a semaphore that threads wait on undefined; here the sleepers
+ * wake and fail with EINVAL, and a private semaphore's destroy returns only once its
+ * sleepers have left the sem_t, so that the caller may free it. */
 PI_EXPORT int posixipc_sem_destroy(sem_t *sem)
 {
 	HANDLE h;
+	int waited;
 
 	if (sem == NULL || sem->__magic != SEM_MAGIC || sem->__kind == KIND_NAMED)
 		return pi_fail(EINVAL);
+	InterlockedExchange((volatile LONG *)&sem->__magic, 0);
+	if (sleepers((uint64_t)*count_word(sem)) > 0)
+		wake(sem);
 	if (sem->__kind == KIND_SHARED) {
-		/* Other processes may still hold the object; they see the cleared magic. */
-		h = take_shared(sem->__id);
-	} else {
-		h = sem->__handle;
-		sem->__handle = NULL;
+		/* Sleepers in other processes hold handles of their own. */
+		forget_shared(sem->__id);
+		return 0;
 	}
-	sem->__magic = 0;
+	for (waited = 0; sleepers((uint64_t)*count_word(sem)) > 0; waited++) {
+		if (waited >= DESTROY_MS)
+			return 0; /* a sleeper that cannot run: keep its handle rather than pull it away */
+		Sleep(1);
+	}
+	h = InterlockedExchangePointer(&sem->__handle, NULL);
 	if (h != NULL)
 		CloseHandle(h);
 	return 0;
@@ -1032,10 +1222,29 @@ PI_EXPORT sem_t *posixipc_sem_open(const char *name, int oflag, ...)
 	return sem;
 }
 
+/* What is left of a closed semaphore once its Win32 object's handle is closed. */
+static void end_named(struct named *n)
+{
+	UnmapViewOfFile(n->view);
+	delete_if_unlinked(n->file, n->path);
+	CloseHandle(n->file);
+	free(n->path);
+	free(n);
+}
+
+static void named_leave(struct named *n)
+{
+	if (InterlockedDecrement(&n->busy) == NAMED_CLOSED) {
+		CloseHandle(n->sem.__handle);
+		end_named(n);
+	}
+}
+
 PI_EXPORT int posixipc_sem_close(sem_t *sem)
 {
 	struct named **p, *n;
 	HANDLE lock;
+	int last;
 
 	if (sem == NULL)
 		return pi_fail(EINVAL);
@@ -1054,20 +1263,19 @@ PI_EXPORT int posixipc_sem_close(sem_t *sem)
 		return 0;
 	}
 	*p = n->next;
+	n->sem.__magic = 0;
 	/* Without the lock (out of resources) the count is still saved, with a small risk of
 	 * racing an opener in another process. */
 	lock = lock_id(n->sem.__id, n->mode, INFINITE);
 	save_value(n);
-	CloseHandle(n->sem.__handle);
+	last = InterlockedOr(&n->busy, NAMED_CLOSED) == 0;
+	if (last)
+		CloseHandle(n->sem.__handle);
 	if (lock != NULL)
 		unlock_id(lock);
 	ReleaseSRWLockExclusive(&named_lock);
-	UnmapViewOfFile(n->view);
-	delete_if_unlinked(n->file, n->path);
-	CloseHandle(n->file);
-	n->sem.__magic = 0;
-	free(n->path);
-	free(n);
+	if (last)
+		end_named(n);
 	return 0;
 }
 

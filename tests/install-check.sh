@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the library into a temporary prefix and builds a program with nothing but
-# pkg-config's flags, once against the DLL and once statically, then runs both.
+# pkg-config's flags, once against the DLL and once statically, then runs both; the same for a
+# program that cancels a thread blocked in sem_wait.
 set -eu
 : "${top_builddir:?}" "${top_srcdir:?}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/posixipc-install.XXXXXX")
@@ -55,4 +56,47 @@ cp "$prefix"/bin/libposixipc*.dll "$work/"
 run=$top_srcdir/build-aux/wine-run
 sh "$run" "$work/prog-dll.exe"
 sh "$run" "$work/prog-static.exe"
-echo "PASS: pkg-config flags build and link against the DLL and the static library"
+
+# A thread blocked in sem_wait is cancelled by winpthreads' pthread_cancel however the two
+# libraries are linked: the DLL finds libwinpthread-1.dll at run time, the static library
+# gets the statically linked winpthreads.
+cat >"$work/cancel.c" <<'PROG'
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdint.h>
+#include <windows.h>
+static volatile LONG cleaned;
+static void cleanup(void *arg) { (void)arg; InterlockedIncrement(&cleaned); }
+static void *waiter(void *arg)
+{
+	int r;
+	pthread_cleanup_push(cleanup, NULL);
+	r = sem_wait(arg);
+	pthread_cleanup_pop(0);
+	return (void *)(intptr_t)r;
+}
+int main(void)
+{
+	void *ret = NULL;
+	pthread_t t;
+	sem_t s;
+	int i, v = -1;
+	if (sem_init(&s, 0, 0) || pthread_create(&t, NULL, waiter, &s)) return 1;
+	Sleep(100);
+	pthread_cancel(t);
+	for (i = 0; i < 5000 && !cleaned; i++) Sleep(1);
+	if (!cleaned) sem_post(&s);
+	pthread_join(t, &ret);
+	if (ret != PTHREAD_CANCELED || cleaned != 1) return 2;
+	if (sem_getvalue(&s, &v) || v != 0 || sem_post(&s) || sem_getvalue(&s, &v) || v != 1) return 3;
+	return 0;
+}
+PROG
+# shellcheck disable=SC2086
+$CC $cflags -Wall -Wextra -Werror "$work/cancel.c" -o "$work/cancel-dll.exe" $ldflags $(pkg-config --libs posixipc) -lpthread
+# shellcheck disable=SC2086
+$CC $cflags -Wall -Wextra -Werror "$work/cancel.c" -o "$work/cancel-static.exe" $ldflags -static $(pkg-config --static --libs posixipc) -lpthread
+cp "$($CC -print-file-name=libwinpthread-1.dll)" "$work/"
+sh "$run" "$work/cancel-dll.exe" || { echo "sem_wait not cancelled with the DLLs"; exit 1; }
+sh "$run" "$work/cancel-static.exe" || { echo "sem_wait not cancelled, static"; exit 1; }
+echo "PASS: pkg-config flags build and link against the DLL and the static library; sem_wait is a cancellation point in both"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef WIN32_LEAN_AND_MEAN
@@ -254,15 +255,34 @@ fail:
 	return 1;
 }
 
-static int sem_stress(const char *prefix, int threads, uint32_t iterations)
+static int run_stress(struct stresser *sp, int threads, uint32_t iterations)
 {
-	char name[256];
-	struct stresser s;
 	HANDLE t[MAX_THREADS];
 	int i;
 
 	if (threads > MAX_THREADS)
 		return 2;
+	sp->iterations = iterations;
+	sp->failed = 0;
+	InterlockedIncrement(&rep->ready);
+	wait_for_go();
+	for (i = 0; i < threads; i++) {
+		t[i] = CreateThread(NULL, 0, stress_thread, sp, 0, NULL);
+		if (t[i] == NULL)
+			return 4;
+	}
+	WaitForMultipleObjects((DWORD)threads, t, TRUE, INFINITE);
+	for (i = 0; i < threads; i++)
+		CloseHandle(t[i]);
+	return sp->failed ? 5 : 0;
+}
+
+static int sem_stress(const char *prefix, int threads, uint32_t iterations)
+{
+	char name[256];
+	struct stresser s;
+	int r;
+
 	snprintf(name, sizeof name, "%s.p", prefix);
 	s.p = sem_open(name, 0);
 	snprintf(name, sizeof name, "%s.q", prefix);
@@ -271,21 +291,121 @@ static int sem_stress(const char *prefix, int threads, uint32_t iterations)
 	s.r = sem_open(name, 0);
 	if (s.p == SEM_FAILED || s.q == SEM_FAILED || s.r == SEM_FAILED)
 		return 3;
-	s.iterations = iterations;
-	s.failed = 0;
-	InterlockedIncrement(&rep->ready);
-	wait_for_go();
-	for (i = 0; i < threads; i++) {
-		t[i] = CreateThread(NULL, 0, stress_thread, &s, 0, NULL);
-		if (t[i] == NULL)
-			return 4;
-	}
-	WaitForMultipleObjects((DWORD)threads, t, TRUE, INFINITE);
-	for (i = 0; i < threads; i++)
-		CloseHandle(t[i]);
-	if (s.failed)
-		return 5;
+	r = run_stress(&s, threads, iterations);
+	if (r != 0)
+		return r;
 	return sem_close(s.p) == 0 && sem_close(s.q) == 0 && sem_close(s.r) == 0 ? 0 : 6;
+}
+
+/* ------------------------------------------------------------------ pshared semaphore peers */
+
+/* The pshared sem_t number i (64 bytes apart) in the shm object the test made. */
+static sem_t *shared_sem(const char *shm, int i)
+{
+	char *p;
+	int fd = shm_open(shm, O_RDWR, 0);
+
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : (sem_t *)(p + 64 * i);
+}
+
+/* shsem-block <shm>: wait on sem_t 0; rep->count says whether the wait ended. */
+static int shsem_block(const char *shm)
+{
+	sem_t *s = shared_sem(shm, 0);
+
+	if (s == NULL)
+		return 2;
+	InterlockedIncrement(&rep->ready);
+	if (sem_wait(s) != 0)
+		return 3;
+	InterlockedExchange64(&rep->count, 1);
+	for (;;)
+		Sleep(1000);
+}
+
+/* shsem-post-hold <shm> <n>: post sem_t 0 n times, wait to be killed. */
+static int shsem_post_hold(const char *shm, int n)
+{
+	sem_t *s = shared_sem(shm, 0);
+	int i;
+
+	if (s == NULL)
+		return 2;
+	for (i = 0; i < n; i++)
+		if (sem_post(s) != 0)
+			return 3;
+	return ready_then_hang();
+}
+
+/* shsem-create <shm> <value>: create the object, sem_init(pshared) sem_t 0, end without
+ * sem_destroy or shm_unlink. */
+static int shsem_create(const char *shm, unsigned value)
+{
+	char *p;
+	int fd = shm_open(shm, O_RDWR | O_CREAT | O_EXCL, 0600);
+
+	if (fd < 0 || ftruncate(fd, 4096) != 0)
+		return 2;
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return 3;
+	return sem_init((sem_t *)p, 1, value) == 0 ? 0 : 4;
+}
+
+/* shsem-stress <shm> <threads> <iterations>: sem-stress on sem_t 0, 1 and 2 of the object. */
+static int shsem_stress(const char *shm, int threads, uint32_t iterations)
+{
+	struct stresser s;
+
+	s.p = shared_sem(shm, 0);
+	if (s.p == NULL)
+		return 3;
+	s.q = (sem_t *)((char *)s.p + 64);
+	s.r = (sem_t *)((char *)s.p + 128);
+	return run_stress(&s, threads, iterations);
+}
+
+/* shsem-peer <shm> <cycles>: per cycle, wait for sem_t 0 (go), sleep briefly on sem_t 2 (a
+ * semaphore the test makes anew each cycle, so this process opens its wake object), post
+ * sem_t 1 (done).  Fails with 5 if its handle count grew beyond a bound over the cycles. */
+static int shsem_peer(const char *shm, int cycles)
+{
+	sem_t *go = shared_sem(shm, 0), *done, *target;
+	DWORD before = 0, after = 0;
+	struct timespec ts;
+	FILETIME ft;
+	ULARGE_INTEGER t;
+	int i;
+
+	if (go == NULL)
+		return 2;
+	done = (sem_t *)((char *)go + 64);
+	target = (sem_t *)((char *)go + 128);
+	InterlockedIncrement(&rep->ready);
+	for (i = 0; i < cycles; i++) {
+		if (i == 10)
+			before = rel_handle_count();
+		if (sem_wait(go) != 0)
+			return 3;
+		GetSystemTimePreciseAsFileTime(&ft);
+		t.LowPart = ft.dwLowDateTime;
+		t.HighPart = ft.dwHighDateTime;
+		t.QuadPart -= 116444736000000000ULL - 20000; /* 2 ms from now */
+		ts.tv_sec = (time_t)(t.QuadPart / 10000000);
+		ts.tv_nsec = (long)(t.QuadPart % 10000000) * 100;
+		if (sem_timedwait(target, &ts) == 0 || errno != ETIMEDOUT)
+			return 4;
+		if (sem_post(done) != 0)
+			return 3;
+	}
+	after = rel_handle_count();
+	InterlockedExchange64(&rep->count, (LONG64)after - (LONG64)before);
+	/* The library keeps at most 16 such handles per process (see sem.c). */
+	return after <= before + 16 + 3 ? 0 : 5;
 }
 
 /* ------------------------------------------------------------------ shared memory peers */
@@ -415,6 +535,17 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "sem-stress") == 0)
 		return sem_stress(a, (int)arg_num(argc, argv, 4),
 				  (uint32_t)arg_num(argc, argv, 5));
+	if (strcmp(cmd, "shsem-block") == 0)
+		return shsem_block(a);
+	if (strcmp(cmd, "shsem-post-hold") == 0)
+		return shsem_post_hold(a, (int)arg_num(argc, argv, 4));
+	if (strcmp(cmd, "shsem-create") == 0)
+		return shsem_create(a, (unsigned)arg_num(argc, argv, 4));
+	if (strcmp(cmd, "shsem-stress") == 0)
+		return shsem_stress(a, (int)arg_num(argc, argv, 4),
+				    (uint32_t)arg_num(argc, argv, 5));
+	if (strcmp(cmd, "shsem-peer") == 0)
+		return shsem_peer(a, (int)arg_num(argc, argv, 4));
 	if (strcmp(cmd, "shm-map-hold") == 0)
 		return shm_map_hold(a, arg_num(argc, argv, 4));
 	if (strcmp(cmd, "create-loop") == 0)

@@ -1,5 +1,5 @@
-/* What the reliability suite and its helper program agree on: the shared report block and the
- * layout of the FIFO stress records. */
+/* What the reliability suite and its helper program agree on: the shared report block, the
+ * layout of the FIFO stress records, and how a process counts its handles. */
 #ifndef POSIXIPC_RELIABILITY_SHARED_H
 #define POSIXIPC_RELIABILITY_SHARED_H
 
@@ -20,6 +20,20 @@ struct report {
 	volatile LONG unused;
 	volatile LONG64 count;     /* bytes written, iterations, counter under test */
 };
+
+/* The process's open handles.  Wine 8.0 answers 0 from GetProcessHandleCount; then count
+ * the handle values that are valid, which sees the same handles. */
+static inline DWORD rel_handle_count(void)
+{
+	DWORD n = 0, flags;
+	uintptr_t v;
+
+	if (GetProcessHandleCount(GetCurrentProcess(), &n) && n > 0)
+		return n;
+	for (n = 0, v = 4; v < 0x10000; v += 4)
+		n += GetHandleInformation((HANDLE)v, &flags) != 0;
+	return n;
+}
 
 #define MAX_THREADS 16
 /* Records of the FIFO stress test: writer id, sequence number, then a payload that both

@@ -278,6 +278,36 @@ static int sem_value(sem_t *s)
 	return v;
 }
 
+/* A fresh shm object with n pshared sem_t, 64 bytes apart, at the given values; mapped
+ * here (4096 bytes). */
+static char *shared_sems(char *name, size_t size, const char *prefix, int n,
+			 const unsigned *values)
+{
+	char *p;
+	int fd, i;
+
+	fresh_name(name, size, prefix);
+	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 4096), 0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	ck_assert_int_eq(close(fd), 0);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(sem_init((sem_t *)(p + 64 * i), 1, values[i]), 0);
+	return p;
+}
+
+static void drop_shared_sems(char *p, const char *name, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(sem_destroy((sem_t *)(p + 64 * i)), 0);
+	ck_assert_int_eq(munmap(p, 4096), 0);
+	ck_assert_int_eq(shm_unlink(name), 0);
+}
+
 /* ================================================================== faults: FIFOs */
 
 START_TEST(fifo_reader_gets_all_bytes_then_eof_when_idle_writer_killed)
@@ -475,6 +505,132 @@ START_TEST(sem_killed_waiter_consumes_nothing_and_others_proceed)
 	ck_assert_int_eq(sem_value(s), 0);
 	ck_assert_int_eq(sem_close(s), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+/* A pshared sem_t: the killed sleeper stays counted as one, which must cost no unit. */
+START_TEST(sem_pshared_killed_waiter_consumes_nothing_and_others_proceed)
+{
+	static const unsigned zero[1] = { 0 };
+	char name[64];
+	sem_t *s;
+	char *p;
+	HANDLE h;
+	int i;
+
+	p = shared_sems(name, sizeof name, "rel-pwait", 1, zero);
+	s = (sem_t *)p;
+	h = start("shsem-block", "%s", name);
+	await_ready(1);
+	Sleep(100); /* into sem_wait */
+	kill_helper(h);
+	ck_assert_int_eq(rep->count, 0);
+	for (i = 1; i <= 3; i++) {
+		ck_assert_int_eq(sem_post(s), 0);
+		ck_assert_int_eq(sem_value(s), i);
+	}
+	for (i = 2; i >= 0; i--) {
+		ck_assert_int_eq(sem_trywait(s), 0);
+		ck_assert_int_eq(sem_value(s), i);
+	}
+	/* A new sleeper in another process is still woken. */
+	h = start("shsem-block", "%s", name);
+	await_ready(2);
+	Sleep(100);
+	ck_assert_int_eq(sem_post(s), 0);
+	for (i = 0; i < 2000 && rep->count == 0; i++)
+		Sleep(5);
+	ck_assert_int_eq(rep->count, 1);
+	ck_assert_int_eq(sem_value(s), 0);
+	kill_helper(h);
+	drop_shared_sems(p, name, 1);
+}
+END_TEST
+
+START_TEST(sem_pshared_posts_of_killed_poster_stay)
+{
+	static const unsigned zero[1] = { 0 };
+	char name[64];
+	char *p;
+	HANDLE h;
+
+	p = shared_sems(name, sizeof name, "rel-ppost", 1, zero);
+	h = start("shsem-post-hold", "%s 3", name);
+	await_ready(1);
+	kill_helper(h);
+	ck_assert_int_eq(sem_value((sem_t *)p), 3);
+	ck_assert_int_eq(sem_trywait((sem_t *)p), 0);
+	ck_assert_int_eq(sem_value((sem_t *)p), 2);
+	drop_shared_sems(p, name, 1);
+}
+END_TEST
+
+/* The creator ended long before this process maps the sem_t, and no process held its wake
+ * object in between. */
+START_TEST(sem_pshared_joined_after_creator_exited)
+{
+	char name[64];
+	sem_t *s;
+	char *p;
+	HANDLE h;
+	int fd, i;
+
+	fresh_name(name, sizeof name, "rel-plate");
+	h = start("shsem-create", "%s 2", name);
+	ck_assert_int_eq(finish(h, WAIT_MS), 0);
+	fd = shm_open(name, O_RDWR, 0);
+	ck_assert_int_ge(fd, 0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	ck_assert_int_eq(close(fd), 0);
+	s = (sem_t *)p;
+	ck_assert_int_eq(sem_value(s), 2);
+	ck_assert_int_eq(sem_trywait(s), 0);
+	ck_assert_int_eq(sem_wait(s), 0);
+	/* Sleep here, woken by a late process's post, and the other way round. */
+	h = start("shsem-block", "%s", name);
+	await_ready(1);
+	Sleep(100);
+	ck_assert_int_eq(sem_post(s), 0);
+	for (i = 0; i < 2000 && rep->count == 0; i++)
+		Sleep(5);
+	ck_assert_int_eq(rep->count, 1);
+	kill_helper(h);
+	h = start("shsem-post-hold", "%s 1", name);
+	ck_assert_int_eq(sem_wait(s), 0);
+	await_ready(2);
+	kill_helper(h);
+	ck_assert_int_eq(sem_value(s), 0);
+	ck_assert_int_eq(sem_destroy(s), 0);
+	ck_assert_int_eq(munmap(p, 4096), 0);
+	ck_assert_int_eq(shm_unlink(name), 0);
+}
+END_TEST
+
+/* Undefined in POSIX, and must not hang or corrupt the new semaphore: sem_destroy here wakes
+ * a sleeper in another process with EINVAL, also when the sem_t is made anew at once. */
+START_TEST(sem_pshared_destroy_and_init_while_another_process_sleeps)
+{
+	static const unsigned zero[1] = { 0 };
+	char name[64];
+	sem_t *s;
+	char *p;
+	HANDLE h;
+
+	p = shared_sems(name, sizeof name, "rel-preinit", 1, zero);
+	s = (sem_t *)p;
+	h = start("shsem-block", "%s", name);
+	await_ready(1);
+	Sleep(100); /* into sem_wait */
+	ck_assert_int_eq(sem_destroy(s), 0);
+	ck_assert_int_eq(sem_init(s, 1, 0), 0);
+	/* shsem-block exits with 3 when its sem_wait fails. */
+	ck_assert_int_eq(finish(h, WAIT_MS), 3);
+	ck_assert_int_eq(rep->count, 0);
+	ck_assert_int_eq(sem_post(s), 0);
+	ck_assert_int_eq(sem_value(s), 1);
+	ck_assert_int_eq(sem_trywait(s), 0);
+	drop_shared_sems(p, name, 1);
 }
 END_TEST
 
@@ -756,6 +912,67 @@ END_TEST
 
 /* ================================================================== load */
 
+/* The same load on pshared sem_t in one shm object: the user-space paths of four processes
+ * race on the same words, and sleepers in different processes wake each other. */
+START_TEST(sem_pshared_stress_8_threads_x_4_processes_balances_exactly)
+{
+	const int procs = 4, threads = 8;
+	const long iterations = long_run() ? 20000 : 1000;
+	const long total = procs * threads * iterations;
+	unsigned values[3] = { 1, 0, 0 };
+	char name[64];
+	HANDLE h[4];
+	char *p;
+	int i;
+
+	values[2] = (unsigned)total;
+	p = shared_sems(name, sizeof name, "rel-pstress", 3, values);
+	for (i = 0; i < procs; i++)
+		h[i] = start("shsem-stress", "%s %d %ld", name, threads, iterations);
+	await_ready(procs);
+	rep->go = 1;
+	for (i = 0; i < procs; i++)
+		ck_assert_int_eq(finish(h[i], long_run() ? 1200000 : 120000), 0);
+	ck_assert_int_eq(rep->count, total);
+	ck_assert_int_eq(sem_value((sem_t *)p), 1);
+	ck_assert_int_eq(sem_value((sem_t *)(p + 64)), total);
+	ck_assert_int_eq(sem_value((sem_t *)(p + 128)), 0);
+	drop_shared_sems(p, name, 3);
+}
+END_TEST
+
+/* A peer process that sleeps on a pshared sem_t which this process destroys and makes anew
+ * each cycle keeps a bounded number of handles (it reports the growth in rep->count). */
+START_TEST(leak_sem_pshared_init_destroy_cycles_elsewhere_keep_peer_handles_flat)
+{
+	static const unsigned zero[3] = { 0, 0, 0 };
+	const int cycles = 200;
+	char name[64];
+	sem_t *go, *done, *target;
+	HANDLE h;
+	char *p;
+	int i;
+
+	p = shared_sems(name, sizeof name, "rel-ppeer", 3, zero);
+	go = (sem_t *)p;
+	done = (sem_t *)(p + 64);
+	target = (sem_t *)(p + 128);
+	ck_assert_int_eq(sem_destroy(target), 0);
+	h = start("shsem-peer", "%s %d", name, cycles);
+	await_ready(1);
+	for (i = 0; i < cycles; i++) {
+		ck_assert_int_eq(sem_init(target, 1, 0), 0);
+		ck_assert_int_eq(sem_post(go), 0);
+		ck_assert_int_eq(sem_wait(done), 0);
+		ck_assert_int_eq(sem_destroy(target), 0);
+	}
+	ck_assert_msg(finish(h, WAIT_MS) == 0, "peer's handles grew by %ld over %d cycles",
+		      (long)rep->count, cycles);
+	ck_assert_int_eq(sem_init(target, 1, 0), 0);
+	drop_shared_sems(p, name, 3);
+}
+END_TEST
+
 START_TEST(sem_stress_8_threads_x_4_processes_balances_exactly)
 {
 	const int procs = 4, threads = 8;
@@ -905,20 +1122,6 @@ struct usage {
 	SIZE_T mapped_bytes;   /* address space holding views of sections */
 };
 
-/* Wine 8.0 answers 0 from GetProcessHandleCount; then count the handle values that are
- * valid, which sees the same handles. */
-static DWORD handle_count(void)
-{
-	DWORD n = tu_handle_count(), flags;
-	uintptr_t v;
-
-	if (n > 0)
-		return n;
-	for (v = 4; v < 0x10000; v += 4)
-		n += GetHandleInformation((HANDLE)v, &flags) != 0;
-	return n;
-}
-
 static DWORD thread_count(void)
 {
 	HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
@@ -963,7 +1166,7 @@ static void measure(struct usage *u)
 	pmc.cb = sizeof pmc;
 	ck_assert(GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&pmc,
 				       sizeof pmc));
-	u->handles = handle_count();
+	u->handles = rel_handle_count();
 	u->threads = thread_count();
 	u->private_usage = pmc.PrivateUsage;
 	walk_memory(&u->private_commit, &u->mapped_bytes);
@@ -1679,6 +1882,10 @@ int main(void)
 	ADD(s, sem_value_stays_right_and_others_proceed_when_holder_killed);
 	ADD(s, sem_killed_waiter_consumes_nothing_and_others_proceed);
 	ADD(s, sem_posts_survive_when_killed_poster_was_the_only_user);
+	ADD(s, sem_pshared_killed_waiter_consumes_nothing_and_others_proceed);
+	ADD(s, sem_pshared_posts_of_killed_poster_stay);
+	ADD(s, sem_pshared_joined_after_creator_exited);
+	ADD(s, sem_pshared_destroy_and_init_while_another_process_sleeps);
 	ADD(s, shm_object_and_contents_survive_killed_mapper_until_unlink);
 	ADD(s, sem_open_killed_midway_leaves_nothing_that_blocks_the_name);
 	ADD(s, shm_open_killed_midway_leaves_nothing_that_blocks_the_name);
@@ -1686,6 +1893,8 @@ int main(void)
 	ADD(s, mkfifo_frozen_at_any_moment_shows_a_whole_fifo_or_nothing);
 	ADD(s, fifo_open_killed_midway_leaves_the_fifo_usable);
 	ADD(s, sem_stress_8_threads_x_4_processes_balances_exactly);
+	ADD(s, sem_pshared_stress_8_threads_x_4_processes_balances_exactly);
+	ADD(s, leak_sem_pshared_init_destroy_cycles_elsewhere_keep_peer_handles_flat);
 	ADD(s, fifo_records_from_3_processes_x_4_threads_arrive_once_whole_in_order);
 	ADD(s, leak_meters_see_one_handle_and_256_bytes_per_cycle);
 	ADD(s, leak_sem_open_post_wait_close_cycles_keep_usage_flat);

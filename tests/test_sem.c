@@ -140,8 +140,8 @@ START_TEST(sem_header_after_pthread_serves_pthread_threads)
 	void *ret = (void *)2;
 	int i;
 
-	/* winpthreads' sem_t is a pointer; this library's is its own 32-byte type. */
-	ck_assert_uint_eq(sizeof(sem_t), 32);
+	/* winpthreads' sem_t is a pointer; this library's is its own 40-byte type. */
+	ck_assert_uint_eq(sizeof(sem_t), 40);
 	ck_assert_int_eq(sem_init(&unnamed, 0, 0), 0);
 	named = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
 	ck_assert_ptr_ne(named, SEM_FAILED);
@@ -515,6 +515,44 @@ START_TEST(sem_post_at_max_fails_eoverflow)
 	ck_assert_int_eq(errno, EOVERFLOW);
 	ck_assert_int_eq(sem_close(named), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
+	ck_assert_int_eq(sem_init(&s, 1, SEM_VALUE_MAX), 0);
+	errno = 0;
+	ck_assert_int_eq(sem_post(&s), -1);
+	ck_assert_int_eq(errno, EOVERFLOW);
+	ck_assert_int_eq(value_of(&s), SEM_VALUE_MAX);
+	ck_assert_int_eq(sem_trywait(&s), 0);
+	ck_assert_int_eq(sem_post(&s), 0);
+	ck_assert_int_eq(sem_destroy(&s), 0);
+}
+END_TEST
+
+/* POSIX: the timeout is not checked when the semaphore can be taken at once. */
+START_TEST(sem_timedwait_takes_a_unit_even_past_the_deadline)
+{
+	struct timespec past = from_now(CLOCK_REALTIME, 0), mono = from_now(CLOCK_MONOTONIC, 0);
+	sem_t s, *named;
+	int pshared;
+
+	past.tv_sec -= 5;
+	mono.tv_sec -= 5;
+	for (pshared = 0; pshared < 2; pshared++) {
+		ck_assert_int_eq(sem_init(&s, pshared, 2), 0);
+		ck_assert_int_eq(sem_timedwait(&s, &past), 0);
+		ck_assert_int_eq(sem_clockwait(&s, CLOCK_MONOTONIC, &mono), 0);
+		errno = 0;
+		ck_assert_int_eq(sem_timedwait(&s, &past), -1);
+		ck_assert_int_eq(errno, ETIMEDOUT);
+		ck_assert_int_eq(value_of(&s), 0);
+		ck_assert_int_eq(sem_destroy(&s), 0);
+	}
+	named = sem_open(name, O_CREAT | O_EXCL, 0600, 1);
+	ck_assert_ptr_ne(named, SEM_FAILED);
+	ck_assert_int_eq(sem_timedwait(named, &past), 0);
+	errno = 0;
+	ck_assert_int_eq(sem_timedwait(named, &past), -1);
+	ck_assert_int_eq(errno, ETIMEDOUT);
+	ck_assert_int_eq(sem_close(named), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
 }
 END_TEST
 
@@ -533,13 +571,13 @@ START_TEST(sem_trywait_at_zero_fails_eagain)
 END_TEST
 
 /* ETIMEDOUT no earlier than the deadline by the caller's own clock, and not much later. */
-static void check_deadline(clockid_t clock, int use_clockwait)
+static void check_deadline_of(clockid_t clock, int use_clockwait, int pshared)
 {
 	struct timespec deadline, after;
 	sem_t s;
 	int r;
 
-	ck_assert_int_eq(sem_init(&s, 0, 0), 0);
+	ck_assert_int_eq(sem_init(&s, pshared, 0), 0);
 	deadline = from_now(clock, 150);
 	errno = 0;
 	r = use_clockwait ? sem_clockwait(&s, clock, &deadline) : sem_timedwait(&s, &deadline);
@@ -557,7 +595,14 @@ static void check_deadline(clockid_t clock, int use_clockwait)
 	r = use_clockwait ? sem_clockwait(&s, clock, &deadline) : sem_timedwait(&s, &deadline);
 	ck_assert_int_eq(r, -1);
 	ck_assert_int_eq(errno, ETIMEDOUT);
+	ck_assert_int_eq(value_of(&s), 0);
 	ck_assert_int_eq(sem_destroy(&s), 0);
+}
+
+static void check_deadline(clockid_t clock, int use_clockwait)
+{
+	check_deadline_of(clock, use_clockwait, 0);
+	check_deadline_of(clock, use_clockwait, 1);
 }
 
 START_TEST(sem_timedwait_times_out_at_realtime_deadline)
@@ -854,6 +899,310 @@ START_TEST(sem_destroy_releases_what_init_took)
 }
 END_TEST
 
+static void *wait_for_errno(void *arg)
+{
+	return (void *)(intptr_t)(sem_wait(arg) == 0 ? 0 : errno);
+}
+
+/* While a thread sleeps the value reads 0 (not the negated number of sleepers), and the
+ * post that wakes it leaves 0 again. */
+START_TEST(sem_getvalue_is_zero_while_threads_wait)
+{
+	pthread_t t[2];
+	void *ret;
+	sem_t s;
+	int pshared, i;
+
+	for (pshared = 0; pshared < 2; pshared++) {
+		ck_assert_int_eq(sem_init(&s, pshared, 0), 0);
+		for (i = 0; i < 2; i++)
+			ck_assert_int_eq(pthread_create(&t[i], NULL, wait_for_errno, &s), 0);
+		Sleep(100);
+		ck_assert_int_eq(value_of(&s), 0);
+		ck_assert_int_eq(sem_post(&s), 0);
+		ck_assert_int_eq(sem_post(&s), 0);
+		for (i = 0; i < 2; i++) {
+			ret = (void *)1;
+			ck_assert_int_eq(pthread_join(t[i], &ret), 0);
+			ck_assert_ptr_null(ret);
+		}
+		ck_assert_int_eq(value_of(&s), 0);
+		ck_assert_int_eq(sem_destroy(&s), 0);
+	}
+}
+END_TEST
+
+/* POSIX leaves it undefined; here the sleepers wake with EINVAL and nothing crashes. */
+START_TEST(sem_destroy_while_threads_wait_wakes_them_with_einval)
+{
+	pthread_t t[3];
+	void *ret;
+	sem_t s;
+	int pshared, i;
+
+	for (pshared = 0; pshared < 2; pshared++) {
+		ck_assert_int_eq(sem_init(&s, pshared, 0), 0);
+		for (i = 0; i < 3; i++)
+			ck_assert_int_eq(pthread_create(&t[i], NULL, wait_for_errno, &s), 0);
+		Sleep(100);
+		ck_assert_int_eq(sem_destroy(&s), 0);
+		for (i = 0; i < 3; i++) {
+			ret = NULL;
+			ck_assert_int_eq(pthread_join(t[i], &ret), 0);
+			ck_assert_int_eq((int)(intptr_t)ret, EINVAL);
+		}
+		errno = 0;
+		ck_assert_int_eq(sem_post(&s), -1);
+		ck_assert_int_eq(errno, EINVAL);
+	}
+}
+END_TEST
+
+/* Also undefined in POSIX: the waiter keeps what it needs and ends it when its wait is
+ * over; a post through a new sem_open of the name reaches it. */
+START_TEST(sem_close_while_a_thread_waits_does_not_crash)
+{
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0), *again;
+	void *ret = (void *)1;
+	pthread_t t;
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(pthread_create(&t, NULL, wait_for_errno, sem), 0);
+	Sleep(100);
+	ck_assert_int_eq(sem_close(sem), 0);
+	again = sem_open(name, 0);
+	ck_assert_ptr_ne(again, SEM_FAILED);
+	ck_assert_int_eq(sem_post(again), 0);
+	ck_assert_int_eq(pthread_join(t, &ret), 0);
+	ck_assert_ptr_null(ret);
+	ck_assert_int_eq(value_of(again), 0);
+	ck_assert_int_eq(sem_close(again), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+/* Eight threads: p (at 1) guards a counter that is not atomic, q counts the rounds, and r is
+ * fed by the test thread; half the threads take r with short deadlines and retry, so sleepers
+ * time out and leave while posts arrive. */
+#define STRESS_THREADS 8
+#define STRESS_ROUNDS 2000
+
+struct stress {
+	sem_t p, q, r;
+	long counter;
+	volatile LONG failed;
+};
+
+static void *stress_worker(void *arg)
+{
+	struct stress *st = arg;
+	struct timespec ts;
+	int i, timed = (int)(GetCurrentThreadId() & 1), r;
+	long c;
+
+	for (i = 0; i < STRESS_ROUNDS; i++) {
+		if (sem_wait(&st->p) != 0)
+			goto fail;
+		c = st->counter;
+		if ((i & 15) == 0)
+			SwitchToThread();
+		st->counter = c + 1;
+		if (sem_post(&st->p) != 0 || sem_post(&st->q) != 0)
+			goto fail;
+		do {
+			ts = from_now(CLOCK_MONOTONIC, 1);
+			r = timed ? sem_clockwait(&st->r, CLOCK_MONOTONIC, &ts) : sem_wait(&st->r);
+		} while (r != 0 && errno == ETIMEDOUT);
+		if (r != 0)
+			goto fail;
+	}
+	return NULL;
+fail:
+	InterlockedIncrement(&st->failed);
+	return NULL;
+}
+
+START_TEST(sem_unnamed_stress_8_threads_balances_exactly)
+{
+	const int total = STRESS_THREADS * STRESS_ROUNDS;
+	pthread_t t[STRESS_THREADS];
+	struct stress *st = calloc(1, sizeof *st);
+	int pshared, i;
+
+	ck_assert_ptr_nonnull(st);
+	for (pshared = 0; pshared < 2; pshared++) {
+		st->counter = 0;
+		st->failed = 0;
+		ck_assert_int_eq(sem_init(&st->p, pshared, 1), 0);
+		ck_assert_int_eq(sem_init(&st->q, pshared, 0), 0);
+		ck_assert_int_eq(sem_init(&st->r, pshared, 0), 0);
+		for (i = 0; i < STRESS_THREADS; i++)
+			ck_assert_int_eq(pthread_create(&t[i], NULL, stress_worker, st), 0);
+		for (i = 0; i < total; i++) {
+			ck_assert_int_eq(sem_post(&st->r), 0);
+			if ((i & 63) == 0)
+				Sleep(0);
+		}
+		for (i = 0; i < STRESS_THREADS; i++)
+			ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+		ck_assert_int_eq(st->failed, 0);
+		ck_assert_int_eq(st->counter, total);
+		ck_assert_int_eq(value_of(&st->p), 1);
+		ck_assert_int_eq(value_of(&st->q), total);
+		ck_assert_int_eq(value_of(&st->r), 0);
+		ck_assert_int_eq(sem_destroy(&st->p), 0);
+		ck_assert_int_eq(sem_destroy(&st->q), 0);
+		ck_assert_int_eq(sem_destroy(&st->r), 0);
+	}
+	free(st);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- cancellation */
+
+/* sem_wait, sem_timedwait and sem_clockwait are cancellation points: a thread blocked in one
+ * acts on pthread_cancel, runs its cleanup handlers, and takes nothing. */
+struct cancel_case {
+	sem_t *sem;
+	int how; /* 0 sem_wait, 1 sem_timedwait, 2 sem_clockwait, 3 cancel itself first */
+	volatile LONG started, cleaned, returned;
+};
+
+static void cleanup(void *arg)
+{
+	InterlockedIncrement(&((struct cancel_case *)arg)->cleaned);
+}
+
+static void *cancellable_wait(void *arg)
+{
+	struct cancel_case *c = arg;
+	struct timespec ts;
+	int r = -1;
+
+	pthread_cleanup_push(cleanup, c);
+	InterlockedExchange(&c->started, 1);
+	if (c->how == 3)
+		pthread_cancel(pthread_self());
+	if (c->how == 0 || c->how == 3) {
+		r = sem_wait(c->sem);
+	} else if (c->how == 1) {
+		ts = from_now(CLOCK_REALTIME, 60000);
+		r = sem_timedwait(c->sem, &ts);
+	} else {
+		ts = from_now(CLOCK_MONOTONIC, 60000);
+		r = sem_clockwait(c->sem, CLOCK_MONOTONIC, &ts);
+	}
+	InterlockedExchange(&c->returned, 1);
+	pthread_cleanup_pop(0);
+	return (void *)(intptr_t)r;
+}
+
+static void check_cancel(sem_t *sem, int how)
+{
+	struct cancel_case c = { sem, how, 0, 0, 0 };
+	void *ret = NULL;
+	pthread_t t;
+	int i;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, cancellable_wait, &c), 0);
+	if (how != 3) {
+		while (!c.started)
+			Sleep(1);
+		Sleep(50); /* into the wait */
+		ck_assert_int_eq(pthread_cancel(t), 0);
+	}
+	/* A wait that ignores the cancellation is released by a post, and the test fails. */
+	for (i = 0; i < 5000 && !c.cleaned && !c.returned; i++)
+		Sleep(1);
+	if (!c.cleaned && !c.returned)
+		sem_post(sem);
+	ck_assert_int_eq(pthread_join(t, &ret), 0);
+	ck_assert_msg(ret == PTHREAD_CANCELED, "wait %d was not cancelled", how);
+	ck_assert_int_eq(c.cleaned, 1);
+	ck_assert_int_eq(c.returned, 0);
+}
+
+static void check_cancel_points(sem_t *sem)
+{
+	int how;
+
+	for (how = 0; how < 3; how++) {
+		check_cancel(sem, how);
+		/* Nothing taken, and no sleeper left behind to swallow a post. */
+		ck_assert_int_eq(sem_post(sem), 0);
+		ck_assert_int_eq(value_of(sem), 1);
+		ck_assert_int_eq(sem_trywait(sem), 0);
+	}
+	/* A pending cancellation is acted on even when a unit is there. */
+	ck_assert_int_eq(sem_post(sem), 0);
+	check_cancel(sem, 3);
+	ck_assert_int_eq(value_of(sem), 1);
+	ck_assert_int_eq(sem_trywait(sem), 0);
+}
+
+START_TEST(sem_waits_are_cancellation_points)
+{
+	sem_t s, *named;
+	int pshared;
+
+	for (pshared = 0; pshared < 2; pshared++) {
+		ck_assert_int_eq(sem_init(&s, pshared, 0), 0);
+		check_cancel_points(&s);
+		ck_assert_int_eq(sem_destroy(&s), 0);
+	}
+	named = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	ck_assert_ptr_ne(named, SEM_FAILED);
+	check_cancel_points(named);
+	ck_assert_int_eq(sem_close(named), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
+/* With cancellation disabled the wait sleeps on; the unit it then takes stays taken, and
+ * the cancellation is acted on at the next cancellation point. */
+static void *wait_cancel_disabled(void *arg)
+{
+	struct cancel_case *c = arg;
+	int old, r;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	InterlockedExchange(&c->started, 1);
+	r = sem_wait(c->sem);
+	InterlockedExchange(&c->returned, r == 0 ? 1 : 2);
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+	pthread_testcancel();
+	return NULL;
+}
+
+START_TEST(sem_wait_with_cancellation_disabled_keeps_waiting_and_keeps_its_unit)
+{
+	struct cancel_case c = { NULL, 0, 0, 0, 0 };
+	void *ret = NULL;
+	pthread_t t;
+	sem_t s;
+	int pshared;
+
+	for (pshared = 0; pshared < 2; pshared++) {
+		ck_assert_int_eq(sem_init(&s, pshared, 0), 0);
+		c.sem = &s;
+		c.started = c.returned = 0;
+		ck_assert_int_eq(pthread_create(&t, NULL, wait_cancel_disabled, &c), 0);
+		while (!c.started)
+			Sleep(1);
+		Sleep(50);
+		ck_assert_int_eq(pthread_cancel(t), 0);
+		Sleep(100);
+		ck_assert_int_eq(c.returned, 0);
+		ck_assert_int_eq(sem_post(&s), 0);
+		ck_assert_int_eq(pthread_join(t, &ret), 0);
+		ck_assert_int_eq(c.returned, 1);
+		ck_assert(ret == PTHREAD_CANCELED);
+		ck_assert_int_eq(value_of(&s), 0);
+		ck_assert_int_eq(sem_destroy(&s), 0);
+	}
+}
+END_TEST
+
 /* ---------------------------------------------------------------- Win32 interop */
 
 START_TEST(sem_named_is_win32_semaphore_native_code_can_use)
@@ -1090,6 +1439,7 @@ int main(void)
 	tcase_add_test(tc, sem_unlink_twice_fails_enoent);
 	tcase_add_test(tc, sem_getvalue_reports_exact_count);
 	tcase_add_test(tc, sem_post_at_max_fails_eoverflow);
+	tcase_add_test(tc, sem_timedwait_takes_a_unit_even_past_the_deadline);
 	tcase_add_test(tc, sem_trywait_at_zero_fails_eagain);
 	tcase_add_test(tc, sem_timedwait_times_out_at_realtime_deadline);
 	tcase_add_test(tc, sem_clockwait_times_out_at_realtime_deadline);
@@ -1104,6 +1454,12 @@ int main(void)
 	tcase_add_test(tc, sem_init_pshared_in_shm_mapping_works_across_processes);
 	tcase_add_test(tc, sem_init_pshared_in_win32_mapping_works_across_processes);
 	tcase_add_test(tc, sem_destroy_releases_what_init_took);
+	tcase_add_test(tc, sem_getvalue_is_zero_while_threads_wait);
+	tcase_add_test(tc, sem_destroy_while_threads_wait_wakes_them_with_einval);
+	tcase_add_test(tc, sem_close_while_a_thread_waits_does_not_crash);
+	tcase_add_test(tc, sem_unnamed_stress_8_threads_balances_exactly);
+	tcase_add_test(tc, sem_waits_are_cancellation_points);
+	tcase_add_test(tc, sem_wait_with_cancellation_disabled_keeps_waiting_and_keeps_its_unit);
 	tcase_add_test(tc, sem_named_is_win32_semaphore_native_code_can_use);
 	tcase_add_test(tc, sem_win32_name_is_new_after_unlink_and_missing_is_enoent);
 	tcase_add_test(tc, sem_open_close_from_many_threads_keeps_every_post);

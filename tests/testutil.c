@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "reliability_shared.h"
 
 static DWORD WINAPI watchdog(LPVOID arg)
 {
@@ -115,8 +116,5 @@ int tu_under_wine(void)
 
 DWORD tu_handle_count(void)
 {
-	DWORD n = 0;
-
-	GetProcessHandleCount(GetCurrentProcess(), &n);
-	return n;
+	return rel_handle_count();
 }
