@@ -40,8 +40,9 @@ pc=$(find "$root" -name posixipc.pc | head -n 1)
 [ -n "$pc" ] || { echo "FAIL: posixipc.pc was not installed"; exit 1; }
 libdir=$(dirname "$(dirname "$pc")")
 prefix=$(dirname "$libdir")
-# The files sit under DESTDIR; the sysroot variable maps the .pc's paths there.
-export PKG_CONFIG_LIBDIR="$libdir/pkgconfig" PKG_CONFIG_PATH='' PKG_CONFIG_SYSROOT_DIR="$root"
+# The files sit under DESTDIR; posixipc.pc finds them from its own folder.
+export PKG_CONFIG_LIBDIR="$libdir/pkgconfig" PKG_CONFIG_PATH=''
+unset PKG_CONFIG_SYSROOT_DIR
 
 step "autoreconf -fi in a copy of tests/consumer"
 cp -R "$top_srcdir/tests/consumer" "$work/src"

@@ -12,9 +12,12 @@ pc=$(find "$root" -name posixipc.pc | head -n 1)
 [ -n "$pc" ] || { echo "posixipc.pc was not installed"; exit 1; }
 libdir=$(dirname "$(dirname "$pc")")
 prefix=$(dirname "$libdir")
-# The files sit under DESTDIR; the sysroot variable maps the .pc's paths there.
+# The files sit under DESTDIR, not where configure put them: posixipc.pc finds them from its
+# own folder, with no sysroot to map the paths.
 export PKG_CONFIG_LIBDIR="$libdir/pkgconfig" PKG_CONFIG_PATH=
-export PKG_CONFIG_SYSROOT_DIR="$root"
+unset PKG_CONFIG_SYSROOT_DIR
+[ "$(cd "$(pkg-config --variable=prefix posixipc)" && pwd -P)" = "$(cd "$prefix" && pwd -P)" ] ||
+  { echo "posixipc.pc does not find its prefix: $(pkg-config --variable=prefix posixipc)"; exit 1; }
 for h in sys/mman.h semaphore.h sys/stat.h fcntl.h unistd.h; do
   [ -f "$prefix/include/posixipc/$h" ] || { echo "not installed: include/posixipc/$h"; exit 1; }
 done
