@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the release bundle (make dist-win), checks its checksum and contents, unpacks it
 # into one folder and moves it to another, then builds a program against the moved copy with
-# pkg-config's flags and with CMake, each linked to the DLL and statically, and runs them.
+# pkg-config's flags, with Meson and with CMake, each linked to the DLL and statically, and
+# runs them.
 set -eu
 . "$top_srcdir/tests/consumer-lib.sh"
 needs unzip sha256sum
@@ -49,6 +50,9 @@ step "pkg-config: PKG_CONFIG_PATH=<bundle>/lib/pkgconfig, the DLL on the DLL pat
 dll_path "$b/bin"
 pc_consumer "$b/lib/pkgconfig" "$work/pc"
 
+step "Meson: the cross file, pkg-config in <bundle>/lib/pkgconfig"
+meson_consumer "$b/lib/pkgconfig" "$work/meson"
+
 step "CMake: CMAKE_PREFIX_PATH=<bundle>"
 cmake_consumer "$b" "$work/cmake"
-echo "PASS: the release bundle works from wherever it is unpacked, with pkg-config and CMake"
+echo "PASS: the release bundle works from wherever it is unpacked, with pkg-config, Meson and CMake"

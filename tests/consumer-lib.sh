@@ -87,6 +87,42 @@ pc_consumer() {
 	check_programs "$2/consumer-dll.exe" "$2/consumer-static.exe"
 }
 
+# all_found CONFIG-H WHO: the header says every header and function was found.
+all_found() {
+	missing=
+	for h in SYS_MMAN_H SEMAPHORE_H MKFIFO SEM_OPEN SEM_TIMEDWAIT SHM_OPEN SHM_UNLINK MMAP \
+		MUNMAP MPROTECT MSYNC; do
+		grep -q "^#define HAVE_$h 1" "$1" || missing="$missing HAVE_$h"
+	done
+	[ -z "$missing" ] || fail "$2 did not find:$missing"
+}
+
+# meson_consumer PKGCONFIGDIR OUT: tests/meson built in OUT with the mingw-w64 cross file and
+# pkg-config looking in PKGCONFIGDIR only; its checks must find every header and function.
+# Runs both programs, the DLL found on the DLL path.
+meson_consumer() {
+	needs meson ninja
+	# The compiler this build uses, and where pkg-config looks, over the cross file's.
+	{
+		echo '[binaries]'
+		printf "c = ['%s'" "${CC%% *}"
+		for w in ${CC#"${CC%% *}"}; do printf ", '%s'" "$w"; done
+		echo ']'
+		echo '[built-in options]'
+		printf 'c_link_args = ['
+		for w in $ldflags; do printf "'%s', " "$w"; done
+		echo ']'
+		echo '[properties]'
+		echo "pkg_config_libdir = ['$1']"
+	} >"$work/meson-local.ini"
+	quiet env PKG_CONFIG_PATH='' PKG_CONFIG_SYSROOT_DIR='' meson setup \
+		--cross-file "$top_srcdir/tests/meson/mingw-w64.ini" --cross-file "$work/meson-local.ini" \
+		-Dwerror=true -Dwarning_level=2 "$2" "$top_srcdir/tests/meson"
+	all_found "$2/config.h" "Meson's checks"
+	quiet ninja -C "$2"
+	check_programs "$2/consumer_dll.exe" "$2/consumer_static.exe"
+}
+
 # cmake_consumer PREFIX OUT: tests/cmake built in OUT with the mingw-w64 toolchain file and
 # CMAKE_PREFIX_PATH=PREFIX, which must hold the package of this version; its checks must find
 # every header and function, and its definitions must be pkg-config's.  Runs both programs.
@@ -105,12 +141,7 @@ cmake_consumer() {
 		-DMINGW_TRIPLE="$host" $compiler -DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
 		-DCMAKE_PREFIX_PATH="$1" -DPOSIXIPC_EXPECT_PREFIX="$1" \
 		-DPOSIXIPC_EXPECT_VERSION="$version" -DCMAKE_C_FLAGS="-Wall -Wextra -Werror"
-	missing=
-	for h in SYS_MMAN_H SEMAPHORE_H MKFIFO SEM_OPEN SEM_TIMEDWAIT SHM_OPEN SHM_UNLINK MMAP \
-		MUNMAP MPROTECT MSYNC; do
-		grep -q "^#define HAVE_$h 1" "$2/config.h" || missing="$missing HAVE_$h"
-	done
-	[ -z "$missing" ] || fail "CMake's checks did not find:$missing"
+	all_found "$2/config.h" "CMake's checks"
 	# The compile definitions are the -D flags of posixipc.pc's Cflags, in the same order.
 	want=$(PKG_CONFIG_LIBDIR=$1/lib/pkgconfig PKG_CONFIG_PATH='' pkg-config --cflags posixipc |
 		tr ' ' '\n' | sed -n 's/^-D//p' | tr '\n' ';')
