@@ -53,6 +53,9 @@ pc_consumer "$b/lib/pkgconfig" "$work/pc"
 step "Meson: the cross file, pkg-config in <bundle>/lib/pkgconfig"
 meson_consumer "$b/lib/pkgconfig" "$work/meson"
 
-step "CMake: CMAKE_PREFIX_PATH=<bundle>"
-cmake_consumer "$b" "$work/cmake"
+# CMake quotes every path: the folder may have spaces in its name, as C:\Program Files has.
+step "CMake: CMAKE_PREFIX_PATH=<bundle>, moved once more to a folder with a space"
+mkdir "$work/with space"
+mv "$b" "$work/with space/"
+cmake_consumer "$work/with space/$name" "$work/cmake"
 echo "PASS: the release bundle works from wherever it is unpacked, with pkg-config, Meson and CMake"
