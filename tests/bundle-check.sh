@@ -4,6 +4,7 @@
 # pkg-config's flags, with Meson and with CMake, each linked to the DLL and statically, and
 # runs them.
 set -eu
+: "${top_srcdir:?}"
 . "$top_srcdir/tests/consumer-lib.sh"
 needs unzip sha256sum
 

@@ -4,6 +4,7 @@
 # target, then the program linked to posixipc::posixipc (the DLL copied beside it from the
 # target's IMPORTED_LOCATION) and to posixipc::posixipc_static, both run.
 set -eu
+: "${top_srcdir:?}"
 . "$top_srcdir/tests/consumer-lib.sh"
 
 step "make install DESTDIR=..."

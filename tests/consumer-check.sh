@@ -4,6 +4,7 @@
 # usual header and function checks, then the program linked to the DLL and linked statically.
 # Passes only if every check was found and both programs run successfully.
 set -eu
+: "${top_srcdir:?}"
 . "$top_srcdir/tests/consumer-lib.sh"
 needs autoreconf automake
 

@@ -56,7 +56,7 @@ dll_path() {
 		PATH=$1:$PATH
 		export PATH
 	else
-		WINEPATH="Z:$(printf '%s' "$1" | tr / '\\')${WINEPATH:+;$WINEPATH}"
+		WINEPATH="Z:$(printf '%s' "$1" | tr / \\\\)${WINEPATH:+;$WINEPATH}"
 		export WINEPATH
 	fi
 }
