@@ -62,15 +62,16 @@ sh "$run" "$work/prog-static.exe"
 # A libdir deeper than prefix/lib: posixipc.pc climbs as many folders as there are, and
 # the CMake package finds the DLL where libtool puts it (libdir/../bin).
 root2=$work/root2
-make -s -C "$top_builddir" install DESTDIR="$root2" libdir=/usr/local/lib/x64 >"$work/install2.log" 2>&1 ||
+configured=${prefix#"$root"}
+make -s -C "$top_builddir" install DESTDIR="$root2" libdir="$configured/lib/x64" >"$work/install2.log" 2>&1 ||
   { cat "$work/install2.log"; exit 1; }
 pc2=$(find "$root2" -name posixipc.pc | head -n 1)
 l=$(PKG_CONFIG_LIBDIR=$(dirname "$pc2") pkg-config --variable=libdir posixipc)
-[ -f "$l/libposixipc.dll.a" ] && [ "$(cd "$l" && pwd -P)" = "$(cd "$root2/usr/local/lib/x64" && pwd -P)" ] ||
+[ -f "$l/libposixipc.dll.a" ] && [ "$(cd "$l" && pwd -P)" = "$(cd "$root2$configured/lib/x64" && pwd -P)" ] ||
   { echo "with libdir=.../lib/x64, posixipc.pc's libdir is $l"; exit 1; }
 i=$(PKG_CONFIG_LIBDIR=$(dirname "$pc2") pkg-config --variable=includedir posixipc)
 [ -f "$i/posixipc/sys/mman.h" ] || { echo "with libdir=.../lib/x64, posixipc.pc's includedir is $i"; exit 1; }
-grep -q 'CMAKE_CURRENT_LIST_DIR}/../../../.."' "$root2/usr/local/lib/x64/cmake/posixipc/posixipc-config.cmake" &&
-  [ -f "$root2/usr/local/lib/bin/libposixipc-0.dll" ] ||
+grep -q 'CMAKE_CURRENT_LIST_DIR}/../../../.."' "$root2$configured/lib/x64/cmake/posixipc/posixipc-config.cmake" &&
+  [ -f "$root2$configured/lib/bin/libposixipc-0.dll" ] ||
   { echo "with libdir=.../lib/x64, the CMake package does not find its prefix or the DLL"; exit 1; }
 echo "PASS: pkg-config flags build and link against the DLL and the static library"
