@@ -4,34 +4,9 @@
 # usual header and function checks, then the program linked to the DLL and linked statically.
 # Passes only if every check was found and both programs run successfully.
 set -eu
-: "${top_builddir:?}" "${top_srcdir:?}" "${CC:?}"
-host=${host_alias:-x86_64-w64-mingw32}
-for t in autoreconf automake pkg-config "$host-objdump"; do
-	command -v "$t" >/dev/null 2>&1 || { echo "SKIP: $t is not installed"; exit 77; }
-done
-case $(uname -s) in
-MINGW* | MSYS* | CYGWIN*) ;;
-*) command -v "${WINE:-wine}" >/dev/null 2>&1 || { echo "SKIP: no wine"; exit 77; } ;;
-esac
-
-# clang for mingw finds libgcc only where the mingw gcc keeps it: the LDFLAGS the build was
-# configured with, which the tests do not see.
-ldflags=''
-case $CC in
-*clang*)
-	libgcc=$("${host_alias:-x86_64-w64-mingw32}-gcc" -print-libgcc-file-name)
-	ldflags=-L$(dirname "$libgcc")
-	;;
-esac
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/posixipc-consumer.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-log=$work/log
-step() { echo "== $*"; }
-# Run a command quietly; show its output only when it fails.
-quiet() {
-	"$@" >"$log" 2>&1 || { cat "$log"; echo "FAIL: $*"; exit 1; }
-}
+: "${top_srcdir:?}"
+. "$top_srcdir/tests/consumer-lib.sh"
+needs autoreconf automake
 
 step "make install DESTDIR=..."
 root=$work/root
@@ -40,8 +15,9 @@ pc=$(find "$root" -name posixipc.pc | head -n 1)
 [ -n "$pc" ] || { echo "FAIL: posixipc.pc was not installed"; exit 1; }
 libdir=$(dirname "$(dirname "$pc")")
 prefix=$(dirname "$libdir")
-# The files sit under DESTDIR; the sysroot variable maps the .pc's paths there.
-export PKG_CONFIG_LIBDIR="$libdir/pkgconfig" PKG_CONFIG_PATH='' PKG_CONFIG_SYSROOT_DIR="$root"
+# The files sit under DESTDIR; posixipc.pc finds them from its own folder.
+export PKG_CONFIG_LIBDIR="$libdir/pkgconfig" PKG_CONFIG_PATH=''
+unset PKG_CONFIG_SYSROOT_DIR
 
 step "autoreconf -fi in a copy of tests/consumer"
 cp -R "$top_srcdir/tests/consumer" "$work/src"
@@ -60,8 +36,6 @@ done
 [ -z "$missing" ] || { echo "FAIL: configure did not find:$missing"; exit 1; }
 echo "configure found every header and function"
 
-run() { timeout 60 sh "$top_srcdir/build-aux/wine-run" "$@"; }
-imports_dll() { "$host-objdump" -p "$1" | grep -qi 'DLL Name: libposixipc'; }
 # A program that does not start at all usually misses a DLL: show what each one imports.
 fail_run() {
 	for f in consumer.exe libposixipc*.dll; do

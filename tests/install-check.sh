@@ -13,9 +13,12 @@ pc=$(find "$root" -name posixipc.pc | head -n 1)
 [ -n "$pc" ] || { echo "posixipc.pc was not installed"; exit 1; }
 libdir=$(dirname "$(dirname "$pc")")
 prefix=$(dirname "$libdir")
-# The files sit under DESTDIR; the sysroot variable maps the .pc's paths there.
+# The files sit under DESTDIR, not where configure put them: posixipc.pc finds them from its
+# own folder, with no sysroot to map the paths.
 export PKG_CONFIG_LIBDIR="$libdir/pkgconfig" PKG_CONFIG_PATH=
-export PKG_CONFIG_SYSROOT_DIR="$root"
+unset PKG_CONFIG_SYSROOT_DIR
+[ "$(cd "$(pkg-config --variable=prefix posixipc)" && pwd -P)" = "$(cd "$prefix" && pwd -P)" ] ||
+  { echo "posixipc.pc does not find its prefix: $(pkg-config --variable=prefix posixipc)"; exit 1; }
 for h in sys/mman.h semaphore.h sys/stat.h fcntl.h unistd.h; do
   [ -f "$prefix/include/posixipc/$h" ] || { echo "not installed: include/posixipc/$h"; exit 1; }
 done
@@ -99,4 +102,20 @@ $CC $cflags -Wall -Wextra -Werror "$work/cancel.c" -o "$work/cancel-static.exe" 
 cp "$($CC -print-file-name=libwinpthread-1.dll)" "$work/"
 sh "$run" "$work/cancel-dll.exe" || { echo "sem_wait not cancelled with the DLLs"; exit 1; }
 sh "$run" "$work/cancel-static.exe" || { echo "sem_wait not cancelled, static"; exit 1; }
+
+# A libdir deeper than prefix/lib: posixipc.pc climbs as many folders as there are, and
+# the CMake package finds the DLL where libtool puts it (libdir/../bin).
+root2=$work/root2
+configured=${prefix#"$root"}
+make -s -C "$top_builddir" install DESTDIR="$root2" libdir="$configured/lib/x64" >"$work/install2.log" 2>&1 ||
+  { cat "$work/install2.log"; exit 1; }
+pc2=$(find "$root2" -name posixipc.pc | head -n 1)
+l=$(PKG_CONFIG_LIBDIR=$(dirname "$pc2") pkg-config --variable=libdir posixipc)
+[ -f "$l/libposixipc.dll.a" ] && [ "$(cd "$l" && pwd -P)" = "$(cd "$root2$configured/lib/x64" && pwd -P)" ] ||
+  { echo "with libdir=.../lib/x64, posixipc.pc's libdir is $l"; exit 1; }
+i=$(PKG_CONFIG_LIBDIR=$(dirname "$pc2") pkg-config --variable=includedir posixipc)
+[ -f "$i/posixipc/sys/mman.h" ] || { echo "with libdir=.../lib/x64, posixipc.pc's includedir is $i"; exit 1; }
+grep -q 'CMAKE_CURRENT_LIST_DIR}/../../../.."' "$root2$configured/lib/x64/cmake/posixipc/posixipc-config.cmake" &&
+  [ -f "$root2$configured/lib/bin/libposixipc-0.dll" ] ||
+  { echo "with libdir=.../lib/x64, the CMake package does not find its prefix or the DLL"; exit 1; }
 echo "PASS: pkg-config flags build and link against the DLL and the static library; sem_wait is a cancellation point in both"
