@@ -869,7 +869,8 @@ static int make_fd(struct fifo_open *of, const struct end *e, int flags)
 	struct fifo_fd *f;
 	int fd, err;
 
-	fd = _open_osfhandle((intptr_t)e->h, crt_flags(flags));
+	errno = 0;
+	fd = pi_crt_fd(_open_osfhandle((intptr_t)e->h, crt_flags(flags)));
 	if (fd < 0) {
 		err = errno;
 		drop_end(of, e->h);
@@ -952,12 +953,10 @@ static void fifo_unref(void *obj)
 /* Put h in place of the HANDLE under descriptor fd; the descriptor keeps its number. */
 static int swap_handle(struct fifo_fd *f, int fd, HANDLE h)
 {
-	int tmp = _open_osfhandle((intptr_t)h, crt_flags(f->of->flags));
+	int tmp = pi_fd_wrap(h, crt_flags(f->of->flags));
 
-	if (tmp < 0) {
-		CloseHandle(h);
+	if (tmp < 0)
 		return -1;
-	}
 	if (_dup2(tmp, fd) < 0) {
 		_close(tmp);
 		return -1;

@@ -66,13 +66,17 @@ int pi_display_path(const wchar_t *path, char *buf, size_t size);
 /* security.c: a security descriptor from a POSIX mode.  The owner bits go to the current
  * user, the "other" bits to Everyone; group bits have no Windows counterpart and are not
  * mapped.  read_rights/write_rights are the object-specific rights that r and w grant; the
- * owner always keeps READ_CONTROL, WRITE_DAC and DELETE.  Callers apply pi_umask() first, as
- * open(), mkfifo(), shm_open() and sem_open() do on Linux. */
+ * owner always keeps READ_CONTROL, WRITE_DAC, DELETE and FILE_WRITE_ATTRIBUTES.  Callers
+ * apply pi_umask() first, as open(), mkfifo(), shm_open() and sem_open() do on Linux. */
 struct pi_sa {
 	SECURITY_ATTRIBUTES sa;
 	PSECURITY_DESCRIPTOR sd;
 };
 int pi_sa_from_mode(mode_t mode, DWORD read_rights, DWORD write_rights, struct pi_sa *out);
+/* Take away the read-only attribute Wine 8.0 gives a file whose mode denies the owner
+ * writing, so that it can be deleted (h needs FILE_WRITE_ATTRIBUTES).  1 when the attribute
+ * was there and is gone. */
+int pi_clear_readonly(HANDLE h);
 /* The process's file mode creation mask, as the C runtime keeps it (_umask). */
 mode_t pi_umask(void);
 void pi_sa_free(struct pi_sa *sa);
@@ -98,6 +102,13 @@ struct pi_fd_ops {
 	void *(*dup)(void *obj, int newfd);
 };
 int pi_fd_register(int fd, HANDLE h, const struct pi_fd_ops *ops, void *obj);
+/* Descriptors a process may have (sysconf(_SC_OPEN_MAX), the C runtime's table size). */
+#define PI_FD_MAX 2048
+/* Pass on the result of a C runtime call that makes a descriptor: on failure a full table
+ * is EMFILE, as on Linux, whatever the runtime said (Wine's msvcrt says ENFILE). */
+int pi_crt_fd(int fd);
+/* _open_osfhandle through pi_crt_fd; on failure h is closed. */
+int pi_fd_wrap(HANDLE h, int crt_flags);
 /* The object for fd, or NULL.  The caller must pi_fd_release() a non-NULL result. */
 void *pi_fd_acquire(int fd, const struct pi_fd_ops **ops);
 void pi_fd_release(const struct pi_fd_ops *ops, void *obj);

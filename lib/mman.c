@@ -853,7 +853,8 @@ static int check_request(struct request *r, void *addr, size_t length, int prot,
 		return pi_fail(EINVAL);
 	if (check_flags(flags, prot) < 0)
 		return -1;
-	if (length > SIZE_MAX - PAGE + 1)
+	/* No address space is that large; Linux says ENOMEM before looking at the file. */
+	if (length > (size_t)PTRDIFF_MAX)
 		return pi_fail(ENOMEM);
 	r->addr = addr;
 	r->len = round_page(length);

@@ -883,6 +883,56 @@ START_TEST(fifo_fopen_opens_fifo_as_pipe)
 }
 END_TEST
 
+START_TEST(fifo_fopen_wx_of_existing_fifo_is_eexist)
+{
+	char path[MAX_PATH];
+	int r;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	errno = 0;
+	ck_assert_ptr_null(fopen(path, "wx"));
+	ck_assert_int_eq(errno, EEXIST);
+	errno = 0;
+	ck_assert_ptr_null(fopen(path, "w+x"));
+	ck_assert_int_eq(errno, EEXIST);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_open_and_dup_with_full_descriptor_table_are_emfile)
+{
+	char path[MAX_PATH];
+	struct tu_fd_fill fill;
+	int r, fd, e1, e2, e3;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDWR);
+	ck_assert_int_ge(r, 0);
+	tu_fd_table_fill(&fill, 0);
+	errno = 0;
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	e1 = errno;
+	errno = 0;
+	ck_assert_int_eq(dup(r), -1);
+	e2 = errno;
+	errno = 0;
+	ck_assert_int_eq(fcntl(r, F_DUPFD, 0), -1);
+	e3 = errno;
+	tu_fd_table_free(&fill);
+	ck_assert_int_eq(fd, -1);
+	ck_assert_int_eq(e1, EMFILE);
+	ck_assert_int_eq(e2, EMFILE);
+	ck_assert_int_eq(e3, EMFILE);
+	/* Nothing was left half-open: the FIFO still works. */
+	ck_assert_int_eq(write(r, "ok", 2), 2);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ crashed peers */
 
 START_TEST(fifo_reader_gets_bytes_then_eof_when_writer_dies)
@@ -1201,6 +1251,8 @@ int main(void)
 	ADD(s, fifo_descriptor_works_with_stdio_and_dup);
 	ADD(s, fifo_crt_read_write_close_without_compat_see_data_and_eof);
 	ADD(s, fifo_fopen_opens_fifo_as_pipe);
+	ADD(s, fifo_fopen_wx_of_existing_fifo_is_eexist);
+	ADD(s, fifo_open_and_dup_with_full_descriptor_table_are_emfile);
 	ADD(s, fifo_reader_gets_bytes_then_eof_when_writer_dies);
 	ADD(s, fifo_writer_blocked_mid_write_killed_reader_gets_prefix_then_eof);
 	ADD(s, fifo_writer_gets_epipe_when_reader_dies);

@@ -765,6 +765,32 @@ static void expect_mmap_error(void *addr, size_t len, int prot, int flags, int f
 	ck_assert_int_eq(errno, e);
 }
 
+START_TEST(mmap_of_file_with_length_of_2_63_or_more_is_enomem)
+{
+	static const size_t lens[] = { (size_t)1 << 63, ((size_t)1 << 63) + 4096, SIZE_MAX - 8192,
+				       SIZE_MAX };
+	char path[MAX_PATH];
+	size_t i;
+	int fd;
+
+	tu_path(path, sizeof path, "hugelen");
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "x", 1), 1);
+	for (i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		errno = 0;
+		ck_assert_ptr_eq(mmap(NULL, lens[i], PROT_READ, MAP_SHARED, fd, 0), MAP_FAILED);
+		ck_assert_msg(errno == ENOMEM, "length %zx: errno %d", lens[i], errno);
+		errno = 0;
+		ck_assert_ptr_eq(mmap(NULL, lens[i], PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+				      0), MAP_FAILED);
+		ck_assert_int_eq(errno, ENOMEM);
+	}
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(mmap_errors_are_the_ones_linux_gives)
 {
 	char path[MAX_PATH];
@@ -994,6 +1020,7 @@ int main(void)
 	tcase_add_test(tc, msync_sync_makes_data_visible_to_read_and_flushes_it);
 	tcase_add_test(tc, msync_rejects_bad_flags_and_addresses);
 	tcase_add_test(tc, mmap_errors_are_the_ones_linux_gives);
+	tcase_add_test(tc, mmap_of_file_with_length_of_2_63_or_more_is_enomem);
 	tcase_add_test(tc, munmap_and_mprotect_errors_are_the_ones_linux_gives);
 	tcase_add_test(tc, mmap_and_munmap_from_several_threads_at_once);
 	tcase_add_test(tc, madvise_dontneed_zeroes_private_anonymous_memory);

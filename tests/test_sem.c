@@ -478,6 +478,53 @@ START_TEST(sem_unlink_twice_fails_enoent)
 }
 END_TEST
 
+/* Files in the objects folder's sem\ subfolder. */
+static int sem_files_left(void)
+{
+	char pattern[MAX_PATH + 16];
+	WIN32_FIND_DATAA data;
+	HANDLE find;
+	int n = 0;
+
+	snprintf(pattern, sizeof pattern, "%s\\sem\\*", objects);
+	find = FindFirstFileA(pattern, &data);
+	if (find == INVALID_HANDLE_VALUE)
+		return 0;
+	do
+		n += strcmp(data.cFileName, ".") != 0 && strcmp(data.cFileName, "..") != 0;
+	while (FindNextFileA(find, &data));
+	FindClose(find);
+	return n;
+}
+
+/* Whatever the mode, the creator may unlink, and nothing stays behind: under Wine a file
+ * whose access list denies writing becomes read-only, which refuses deletion. */
+START_TEST(sem_created_without_write_permission_unlinks_completely)
+{
+	static const mode_t modes[] = { 0, 0444, 0400 };
+	size_t i;
+	sem_t *sem;
+
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		tu_name(name, sizeof name, "sem");
+		sem = sem_open(name, O_CREAT | O_EXCL, modes[i], 1);
+		ck_assert_ptr_ne(sem, SEM_FAILED);
+		ck_assert_int_eq(sem_unlink(name), 0);
+		ck_assert_int_eq(sem_close(sem), 0);
+		ck_assert_msg(sem_files_left() == 0, "mode %03o left a file", (unsigned)modes[i]);
+		tu_name(name, sizeof name, "sem");
+		sem = sem_open(name, O_CREAT | O_EXCL, modes[i], 1);
+		ck_assert_ptr_ne(sem, SEM_FAILED);
+		ck_assert_int_eq(sem_close(sem), 0);
+		ck_assert_int_eq(sem_unlink(name), 0);
+		ck_assert_msg(sem_files_left() == 0, "mode %03o left a file", (unsigned)modes[i]);
+		errno = 0;
+		ck_assert_ptr_eq(sem_open(name, 0), SEM_FAILED);
+		ck_assert_int_eq(errno, ENOENT);
+	}
+}
+END_TEST
+
 /* ---------------------------------------------------------------- values and waits */
 
 START_TEST(sem_getvalue_reports_exact_count)
@@ -1088,6 +1135,7 @@ int main(void)
 	tcase_add_test(tc, sem_native_posts_persist_once_a_holder_closed);
 	tcase_add_test(tc, sem_unlink_frees_name_while_holders_keep_semaphore);
 	tcase_add_test(tc, sem_unlink_twice_fails_enoent);
+	tcase_add_test(tc, sem_created_without_write_permission_unlinks_completely);
 	tcase_add_test(tc, sem_getvalue_reports_exact_count);
 	tcase_add_test(tc, sem_post_at_max_fails_eoverflow);
 	tcase_add_test(tc, sem_trywait_at_zero_fails_eagain);

@@ -685,6 +685,62 @@ START_TEST(shm_unlink_removes_read_only_object_completely)
 }
 END_TEST
 
+START_TEST(shm_created_without_write_permission_unlinks_completely)
+{
+	static const mode_t modes[] = { 0, 0444 };
+	char dir[MAX_PATH];
+	size_t i;
+	int fd, left = 0;
+	void *p;
+
+	use_private_dir(dir, sizeof dir);
+	for (i = 0; i < sizeof modes / sizeof modes[0] && left == 0; i++) {
+		tu_name(name, sizeof name, "shm");
+		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, modes[i]);
+		if (fd < 0)
+			break;
+		close(fd);
+		if (shm_unlink(name) != 0)
+			break;
+		left = files_in(dir);
+		tu_name(name, sizeof name, "shm");
+		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, modes[i]);
+		if (fd < 0 || ftruncate(fd, 4096) != 0)
+			break;
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED || shm_unlink(name) != 0)
+			break;
+		close(fd);
+		munmap(p, 4096);
+		/* The storage of an object unlinked while mapped goes by the next unlink. */
+		fd = shm_open("/sweep-trigger", O_RDWR | O_CREAT, 0600);
+		close(fd);
+		shm_unlink("/sweep-trigger");
+		left += files_in(dir);
+	}
+	restore_dir();
+	ck_assert_msg(i == sizeof modes / sizeof modes[0], "mode %03o: %s", (unsigned)modes[i],
+		      strerror(errno));
+	ck_assert_int_eq(left, 0);
+}
+END_TEST
+
+START_TEST(shm_open_with_full_descriptor_table_is_emfile)
+{
+	struct tu_fd_fill fill;
+	int fd, e;
+
+	tu_fd_table_fill(&fill, 0);
+	errno = 0;
+	fd = shm_open(name, O_RDWR | O_CREAT, 0600);
+	e = errno;
+	tu_fd_table_free(&fill);
+	ck_assert_int_eq(fd, -1);
+	ck_assert_int_eq(e, EMFILE);
+	shm_unlink(name);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ names */
 
 START_TEST(shm_name_with_and_without_slash_is_the_same_object)
@@ -1236,6 +1292,8 @@ int main(void)
 	tcase_add_test(unl, shm_unlinked_files_never_show_up_as_objects);
 	tcase_add_test(unl, shm_storage_of_object_unlinked_while_mapped_is_reclaimed);
 	tcase_add_test(unl, shm_unlink_removes_read_only_object_completely);
+	tcase_add_test(unl, shm_created_without_write_permission_unlinks_completely);
+	tcase_add_test(unl, shm_open_with_full_descriptor_table_is_emfile);
 	tcase_add_test(unl, shm_open_excl_after_unlink_of_object_only_mapped_makes_new_object);
 	tcase_add_test(unl, shm_storage_left_by_another_process_is_reclaimed);
 	tcase_add_test(names, shm_name_with_and_without_slash_is_the_same_object);

@@ -40,6 +40,16 @@ int tu_wait(HANDLE process, DWORD ms);
 /* Is the current process running under Wine? (for comments and skips that name it) */
 int tu_under_wine(void);
 
+/* Fill the C runtime's descriptor table with duplicates of a descriptor of its own, so that
+ * the next descriptor-making call finds it full; tu_fd_table_free closes them again.  At
+ * most `spare` descriptors are left free (0: none). */
+struct tu_fd_fill {
+	int *fds;
+	int n;
+};
+void tu_fd_table_fill(struct tu_fd_fill *fill, int spare);
+void tu_fd_table_free(struct tu_fd_fill *fill);
+
 /* Number of handles the process has open. */
 DWORD tu_handle_count(void);
 
