@@ -47,8 +47,9 @@ char *pi_path_from_wide(const wchar_t *wpath);
 /* Copy a wide string into a caller's multibyte buffer: 0, or -1 with ERANGE. */
 int pi_wide_to_buf(const wchar_t *w, char *buf, size_t size);
 
-/* dirs.c: where shared memory objects and named semaphores live: POSIXIPC_DIR, else
- * "<temp>\posixipc".  pi_object_path builds "<root>\<sub>\<encoded name>" as an absolute
+/* dirs.c: where shared memory objects and named semaphores live: POSIXIPC_DIR (read at each
+ * call), else "<the user's local application data>\posixipc", found once per process from
+ * the user's profile and never from TMP/TEMP.  pi_object_path builds "<root>\<sub>\<encoded name>" as an absolute
  * \\?\ path (malloc'd) after creating the folders; sub is "shm" or "sem". */
 wchar_t *pi_objects_root(void);
 wchar_t *pi_object_path(const char *sub, const char *encoded);

@@ -146,3 +146,35 @@ void tu_fd_table_free(struct tu_fd_fill *fill)
 	free(fill->fds);
 	fill->fds = NULL;
 }
+
+static void put_var(const char *var, const char *value)
+{
+	char buf[MAX_PATH + 16];
+
+	/* "VAR=" removes the variable. */
+	snprintf(buf, sizeof buf, "%s=%s", var, value);
+	ck_assert_int_eq(_putenv(buf), 0);
+}
+
+void tu_temp_move(struct tu_temp *saved)
+{
+	char dir[MAX_PATH];
+	const char *v;
+
+	v = getenv("TMP");
+	saved->had_tmp = v != NULL;
+	snprintf(saved->tmp, sizeof saved->tmp, "%s", v ? v : "");
+	v = getenv("TEMP");
+	saved->had_temp = v != NULL;
+	snprintf(saved->temp, sizeof saved->temp, "%s", v ? v : "");
+	tu_path(dir, sizeof dir, "othertmp");
+	ck_assert(CreateDirectoryA(dir, NULL) || GetLastError() == ERROR_ALREADY_EXISTS);
+	put_var("TMP", dir);
+	put_var("TEMP", dir);
+}
+
+void tu_temp_restore(struct tu_temp *saved)
+{
+	put_var("TMP", saved->had_tmp ? saved->tmp : "");
+	put_var("TEMP", saved->had_temp ? saved->temp : "");
+}

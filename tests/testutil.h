@@ -50,6 +50,15 @@ struct tu_fd_fill {
 void tu_fd_table_fill(struct tu_fd_fill *fill, int spare);
 void tu_fd_table_free(struct tu_fd_fill *fill);
 
+/* Point TMP and TEMP at a fresh folder with _putenv, as a program (or a different shell)
+ * would; children started meanwhile inherit it.  tu_temp_restore puts them back. */
+struct tu_temp {
+	char tmp[MAX_PATH], temp[MAX_PATH];
+	int had_tmp, had_temp;
+};
+void tu_temp_move(struct tu_temp *saved);
+void tu_temp_restore(struct tu_temp *saved);
+
 /* Number of handles the process has open. */
 DWORD tu_handle_count(void);
 
