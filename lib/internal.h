@@ -116,6 +116,63 @@ void pi_fd_release(const struct pi_fd_ops *ops, void *obj);
 /* Remove fd's entry and return its object (NULL if none); the caller disposes of it. */
 void *pi_fd_unregister(int fd, const struct pi_fd_ops **ops);
 
+/* fifo_holders.c: per FIFO, the table of processes that hold an end of its pipe, shared
+ * by all of them, and its lock (the file's opening comment says how EOF and EPIPE follow).
+ * Every call but attach/detach is made with the lock held. */
+#define PI_HOLDERS_MAX 65536
+struct pi_holder {
+	DWORD pid;
+	DWORD side;	/* 1 read, 2 write */
+	DWORD server;	/* a server end (lives as long as its pipe instance) */
+	DWORD access;	/* the handle's granted access, to recognise it */
+	int32_t fd;	/* the holder's descriptor wrapping handle, or -1 if the library owns it */
+	uint32_t reserved;
+	uint64_t created; /* the holder process's creation time, against process id reuse */
+	uint64_t handle;
+	uint64_t gen;	/* the pipe instance: a client end lives only as long as its server */
+};
+struct pi_fifo_shared {
+	uint64_t gen;	/* pipe instances made so far */
+	/* How many times each side (index 1 read, 2 write) has been opened: a blocking open
+	 * whose peer came and went between two looks still sees that it came. */
+	volatile LONG opened[3];
+	LONG used;	/* entries [0, used) may be in use */
+	struct pi_holder holders[];
+};
+#define PI_SEEN_MAX 8
+struct pi_seen {
+	DWORD pid;
+	int alive;
+	uint64_t created;
+};
+struct pi_holders {
+	HANDLE mutex, map;
+	struct pi_fifo_shared *st;
+	size_t committed;
+	/* Processes pi_holders_next() found alive or not, during one walk. */
+	struct pi_seen seen[PI_SEEN_MAX];
+	int nseen;
+};
+/* Open the lock and table of the FIFO with 16-hex-digit id; detach closes what attach
+ * opened, also after a failed attach. */
+int pi_holders_attach(struct pi_holders *t, const char *id);
+void pi_holders_detach(struct pi_holders *t);
+void pi_holders_lock(struct pi_holders *t);
+void pi_holders_unlock(struct pi_holders *t);
+/* The one iterator: the next live entry at or after *i, or NULL.  Start with *i = 0.
+ * Entries of ended processes and this process's entries whose descriptor is gone are
+ * cleared on the way. */
+struct pi_holder *pi_holders_next(struct pi_holders *t, size_t *i);
+/* Enter h, an end this process holds, wrapped by descriptor fd (-1: by none yet, or owned
+ * by the library).  ENFILE only when PI_HOLDERS_MAX live entries exist. */
+int pi_holders_add(struct pi_holders *t, HANDLE h, int fd, int side, int server, uint64_t gen);
+void pi_holders_set_fd(struct pi_holders *t, HANDLE h, int fd);
+void pi_holders_remove(struct pi_holders *t, HANDLE h);
+/* The holder's handle duplicated into this process, or NULL if it is gone or stale. */
+HANDLE pi_holders_dup(const struct pi_holder *ho);
+/* A handle's granted access, from the object manager (never waits on the object). */
+DWORD pi_granted_access(HANDLE h);
+
 /* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
 int pi_fifo_open(const char *path, int flags, mode_t mode);
 

@@ -15,6 +15,7 @@
 
 #include <aclapi.h>
 
+#include "internal.h"
 #include "testutil.h"
 
 #define MIB (1024 * 1024)
@@ -933,6 +934,88 @@ START_TEST(fifo_open_and_dup_with_full_descriptor_table_are_emfile)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ many holders */
+
+/* Entries [0, used) of the FIFO's holder table: how many slots its holders take. */
+static LONG holders_used(const char *path)
+{
+	char pipe[128];
+	wchar_t name[128];
+	struct pi_fifo_shared *st;
+	HANDLE map;
+	LONG used;
+
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	swprintf(name, 128, L"Local\\posixipc.fifo.%hs.state.v2", pipe + strlen(pipe) - 16);
+	map = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
+	ck_assert_ptr_nonnull(map);
+	st = MapViewOfFile(map, FILE_MAP_READ, 0, 0, 4096);
+	ck_assert_ptr_nonnull(st);
+	used = st->used;
+	UnmapViewOfFile(st);
+	CloseHandle(map);
+	return used;
+}
+
+START_TEST(fifo_thousands_of_opens_across_processes)
+{
+	char path[MAX_PATH], buf[256];
+	int fds[1100], r, i, n = 0;
+	size_t got = 0;
+	ssize_t k;
+	HANDLE h;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	for (i = 0; i < 1100; i++) {
+		fds[i] = i % 2 ? dup(fds[i - 1]) : open(path, O_RDONLY | O_NONBLOCK);
+		ck_assert_msg(fds[i] >= 0, "open %d: %s", i + 2, strerror(errno));
+	}
+	h = helper("hold-writers \"%s\" %lu", path, 1000, 0);
+	ck_assert_int_eq(tu_wait(h, 120000), 0);
+	/* What the writers wrote stays readable after they have gone. */
+	fcntl(r, F_SETFL, 0);
+	while (got < 1000 && (k = read(r, buf, sizeof buf)) > 0)
+		got += (size_t)k;
+	ck_assert_uint_eq(got, 1000);
+	for (i = 0; i < 1100; i++)
+		n += close(fds[i]) == 0;
+	ck_assert_int_eq(n, 1100);
+	/* The last writer has gone: end of file. */
+	ck_assert_int_eq(read(r, buf, sizeof buf), 0);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_holders_closed_by_crt_or_killed_are_reclaimed)
+{
+	char path[MAX_PATH];
+	int r, fd, i;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	for (i = 0; i < 300; i++) {
+		fd = open(path, O_RDONLY | O_NONBLOCK);
+		ck_assert_msg(fd >= 0, "open %d: %s", i + 1, strerror(errno));
+		_close(fd);
+	}
+	ck_assert_int_le(holders_used(path), 2);
+	ck_assert_int_eq(tu_wait(helper("crt-close \"%s\" %lu", path, 300, 0), 60000), 0);
+	ck_assert_int_eq(tu_wait(helper("die-holding \"%s\" %lu", path, 300, 0), 60000), 0);
+	ck_assert_int_ge(holders_used(path), 2);
+	/* The next opener walks the table and drops what the others left. */
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_le(holders_used(path), 3);
+	close(fd);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ crashed peers */
 
 START_TEST(fifo_reader_gets_bytes_then_eof_when_writer_dies)
@@ -1253,6 +1336,8 @@ int main(void)
 	ADD(s, fifo_fopen_opens_fifo_as_pipe);
 	ADD(s, fifo_fopen_wx_of_existing_fifo_is_eexist);
 	ADD(s, fifo_open_and_dup_with_full_descriptor_table_are_emfile);
+	ADD(s, fifo_thousands_of_opens_across_processes);
+	ADD(s, fifo_holders_closed_by_crt_or_killed_are_reclaimed);
 	ADD(s, fifo_reader_gets_bytes_then_eof_when_writer_dies);
 	ADD(s, fifo_writer_blocked_mid_write_killed_reader_gets_prefix_then_eof);
 	ADD(s, fifo_writer_gets_epipe_when_reader_dies);
