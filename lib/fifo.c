@@ -51,8 +51,12 @@ struct fifo_open {
 	char pipe_name[64];
 	wchar_t wpipe[64];
 	struct pi_holders t;
-	/* O_RDWR only: the write end; the descriptor itself wraps the read end. */
+	/* O_RDWR only: the write end; the descriptor itself wraps the read end.  wend_lock
+	 * keeps it from being replaced while the echo uses it. */
 	struct end wend;
+	SRWLOCK wend_lock;
+	/* O_RDWR only: the echo (see below), its stop signal and the FIFO's echo lock. */
+	HANDLE echo, echo_stop, echo_mutex;
 	mode_t mode;
 };
 
@@ -362,12 +366,19 @@ static int find_end(struct fifo_open *of, enum side side, int server, struct end
 	return 0;
 }
 
+/* Client ends are asked for both directions, so that an O_RDWR descriptor's read end takes
+ * the C runtime's writes and the echo can read the write end (below); where the mode grants
+ * only one, one is enough for O_RDONLY and O_WRONLY openers. */
 static HANDLE connect_client(struct fifo_open *of, enum side side)
 {
 	DWORD access = side == SIDE_READ ? GENERIC_READ | FILE_WRITE_ATTRIBUTES :
 					   GENERIC_WRITE | FILE_READ_ATTRIBUTES;
+	HANDLE h = CreateFileW(of->wpipe, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+			       0, NULL);
 
-	return CreateFileW(of->wpipe, access, 0, NULL, OPEN_EXISTING, 0, NULL);
+	if (h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_ACCESS_DENIED)
+		h = CreateFileW(of->wpipe, access, 0, NULL, OPEN_EXISTING, 0, NULL);
+	return h;
 }
 
 /* FILE_FLAG_FIRST_PIPE_INSTANCE already makes Windows refuse a name someone else created
@@ -501,10 +512,101 @@ static int get_end(struct fifo_open *of, enum side side, int nonblock, struct en
 	return 0;
 }
 
+/* ------------------------------------------------------------------ the echo
+ * An O_RDWR descriptor is one C runtime descriptor, and the C runtime's _read and _write
+ * (stdio, code built without the headers) use its one HANDLE for both: the read end, so
+ * that it reads what every writer wrote.  What the runtime writes into the read end travels
+ * the connection's other direction and arrives at the write end, where no one reads.  The
+ * echo, a thread of each process with an O_RDWR descriptor open, takes those bytes from the
+ * write end and writes them back into it, so that they reach the readers (this descriptor
+ * included) as if written there.  The echo lock, one per FIFO across processes, makes sure
+ * one echo at a time reads the write end, and reads only what is there, so that no read
+ * ever blocks on a handle the writers share.  The library's own write() goes straight to
+ * the write end, after what the runtime wrote before it. */
+
+#define ECHO_IDLE_MS 16
+
+/* Move what waits at the write end back into it.  1 if anything moved. */
+static int echo_once(struct fifo_open *of)
+{
+	static char scratch[1];
+	char *buf = NULL;
+	DWORD avail = 0, n = 0, w;
+	HANDLE h;
+	int moved = 0;
+
+	AcquireSRWLockShared(&of->wend_lock);
+	h = of->wend.h;
+	if (WaitForSingleObject(of->echo_mutex, ECHO_IDLE_MS) == WAIT_TIMEOUT) {
+		ReleaseSRWLockShared(&of->wend_lock);
+		return 0;
+	}
+	if (PeekNamedPipe(h, scratch, 0, NULL, &avail, NULL) && avail > 0) {
+		if (avail > PIPE_BUFSIZE)
+			avail = PIPE_BUFSIZE;
+		buf = malloc(avail);
+		if (buf != NULL && !ReadFile(h, buf, avail, &n, NULL))
+			n = 0;
+	}
+	ReleaseMutex(of->echo_mutex);
+	for (w = 0; moved < (int)n; moved += (int)w)
+		if (!WriteFile(h, buf + moved, n - (DWORD)moved, &w, NULL))
+			break;
+	ReleaseSRWLockShared(&of->wend_lock);
+	free(buf);
+	return n > 0;
+}
+
+static DWORD WINAPI echo_main(LPVOID arg)
+{
+	struct fifo_open *of = arg;
+	DWORD ms = 1;
+
+	while (WaitForSingleObject(of->echo_stop, ms) == WAIT_TIMEOUT)
+		ms = echo_once(of) ? 1 : ms < ECHO_IDLE_MS ? ms * 2 : ECHO_IDLE_MS;
+	/* What the last runtime writes left goes out before the write end closes. */
+	echo_once(of);
+	return 0;
+}
+
+static int echo_start(struct fifo_open *of)
+{
+	const char *id = of->pipe_name + sizeof PIPE_PREFIX - 1;
+	wchar_t name[128];
+
+	swprintf(name, 128, L"%lsposixipc.fifo.%hs.echo.v1", pi_object_namespace(), id);
+	of->echo_mutex = CreateMutexW(NULL, FALSE, name);
+	of->echo_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (of->echo_mutex == NULL || of->echo_stop == NULL)
+		return pi_fail_win32(0);
+	of->echo = CreateThread(NULL, 64 * 1024, echo_main, of,
+				STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+	return of->echo == NULL ? pi_fail_win32(0) : 0;
+}
+
+/* A write that cannot finish (the pipe is full and nobody reads) must not hold up close():
+ * after a while it is cancelled, and those bytes are lost as a killed writer's would be. */
+static void echo_stop(struct fifo_open *of)
+{
+	if (of->echo != NULL) {
+		SetEvent(of->echo_stop);
+		if (WaitForSingleObject(of->echo, 1000) == WAIT_TIMEOUT) {
+			CancelSynchronousIo(of->echo);
+			WaitForSingleObject(of->echo, INFINITE);
+		}
+		CloseHandle(of->echo);
+	}
+	if (of->echo_stop != NULL)
+		CloseHandle(of->echo_stop);
+	if (of->echo_mutex != NULL)
+		CloseHandle(of->echo_mutex);
+}
+
 /* ------------------------------------------------------------------ open */
 
 static void open_free(struct fifo_open *of)
 {
+	echo_stop(of);
 	if (of->wend.h != NULL) {
 		lock(of);
 		remove_holder(of, of->wend.h);
@@ -718,9 +820,10 @@ int pi_fifo_open(const char *path, int flags, mode_t mode)
 	if (acc == O_RDWR) {
 		/* O_RDWR never blocks (as on Linux): this descriptor is itself a writer, and the
 		 * read end it holds gives the write end a server to join. */
-		if (take_end(of, SIDE_WRITE, 1, &of->wend, &seen) < 0) {
-			fd = errno;
+		if (take_end(of, SIDE_WRITE, 1, &of->wend, &seen) < 0)
 			of->wend.h = NULL;
+		if (of->wend.h == NULL || echo_start(of) < 0) {
+			fd = errno;
 			drop_end(of, e.h);
 			open_unref(of);
 			return pi_fail(fd);
@@ -785,12 +888,14 @@ static int renew_end(struct fifo_fd *f, int fd, enum side side)
 		return -1;
 	}
 	if (side == SIDE_WRITE && of->wend.h != NULL) {
+		AcquireSRWLockExclusive(&of->wend_lock);
 		old = of->wend;
 		remove_holder(of, old.h);
 		of->wend = e;
 		add_holder(of, &e, -1, side);
 		unlock(of);
 		CloseHandle(old.h);
+		ReleaseSRWLockExclusive(&of->wend_lock);
 		return 0;
 	}
 	remove_holder(of, f->end.h);
@@ -945,6 +1050,9 @@ static ssize_t fifo_write(void *obj, int fd, const void *buf, size_t count)
 		return 0;
 	if (count > (size_t)PTRDIFF_MAX)
 		count = (size_t)PTRDIFF_MAX;
+	/* Bytes the C runtime wrote into an O_RDWR descriptor go first. */
+	if (of->echo != NULL && !(of->flags & PI_O_NONBLOCK))
+		echo_once(of);
 retry:
 	e = of->wend.h != NULL ? of->wend : f->end;
 	if (of->wend.h == NULL)

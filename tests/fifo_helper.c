@@ -168,6 +168,26 @@ static int do_crt_close(const char *path, int n)
 	return 0;
 }
 
+/* expect-text <path> <text>: read until end of file; it must be exactly text. */
+static int do_expect_text(const char *path, const char *text)
+{
+	char buf[1024];
+	size_t done = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return 2;
+	while (done < sizeof buf && (r = read(fd, buf + done, sizeof buf - done)) > 0)
+		done += (size_t)r;
+	close(fd);
+	if (done != strlen(text) || memcmp(buf, text, done) != 0) {
+		fprintf(stderr, "fifo_helper: read %.*s\n", (int)done, buf);
+		return 3;
+	}
+	return 0;
+}
+
 /* nb-write-open <path>: open O_WRONLY|O_NONBLOCK; exit status is the errno (0 on success). */
 static int do_nb_write_open(const char *path)
 {
@@ -235,6 +255,8 @@ int main(int argc, char **argv)
 		return do_die_writing(path, n, seed);
 	if (strcmp(cmd, "die-reading") == 0)
 		return do_die_reading(path);
+	if (strcmp(cmd, "expect-text") == 0)
+		return do_expect_text(path, argc > 3 ? argv[3] : "");
 	if (strcmp(cmd, "hold-writers") == 0)
 		return do_hold_writers(path, (int)n);
 	if (strcmp(cmd, "die-holding") == 0)

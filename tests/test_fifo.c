@@ -884,6 +884,90 @@ START_TEST(fifo_fopen_opens_fifo_as_pipe)
 }
 END_TEST
 
+/* The C runtime's own _write on an O_RDWR descriptor (stdio's "w+", "r+", "a+", freopen, or
+ * code built without the headers) reaches readers in other processes. */
+START_TEST(fifo_rdwr_stream_written_through_crt_reaches_other_process)
+{
+	static const char *const modes[] = { "w+", "a+", "r+" };
+	char path[MAX_PATH], args[512];
+	size_t i;
+	HANDLE h;
+	FILE *f;
+	int code, w;
+
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		new_fifo(path, sizeof path);
+		snprintf(args, sizeof args, "expect-text \"%s\" through-%s", path, modes[i]);
+		h = tu_spawn("fifo_helper", args);
+		/* Returns once the helper is reading. */
+		w = open(path, O_WRONLY);
+		ck_assert_int_ge(w, 0);
+		f = fopen(path, modes[i]);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_gt(fprintf(f, "through-%s", modes[i]), 0);
+		ck_assert_int_eq(fflush(f), 0);
+		ck_assert_int_eq(fclose(f), 0);
+		close(w);
+		code = tu_wait(h, 20000);
+		ck_assert_msg(code == 0, "mode %s: the reader did not get it (%d)", modes[i], code);
+		unlink(path);
+	}
+}
+END_TEST
+
+/* As on Linux, an O_RDWR stream reads back what it wrote: fprintf, fflush, fgets. */
+START_TEST(fifo_rdwr_stream_reads_back_its_own_lines)
+{
+	static const char *const modes[] = { "r+", "w+", "a+" };
+	char path[MAX_PATH], line[64];
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		new_fifo(path, sizeof path);
+		f = fopen(path, modes[i]);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_gt(fprintf(f, "line %s\n", modes[i]), 0);
+		ck_assert_int_eq(fflush(f), 0);
+		ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+		ck_assert_str_eq(line, modes[i][0] == 'r' ? "line r+\n" :
+				 modes[i][0] == 'w' ? "line w+\n" : "line a+\n");
+		ck_assert_int_eq(fclose(f), 0);
+		unlink(path);
+	}
+}
+END_TEST
+
+START_TEST(fifo_rdwr_descriptor_works_with_crt_read_write_and_freopen)
+{
+	char path[MAX_PATH], buf[16], line[32];
+	FILE *f;
+	int fd;
+
+	new_fifo(path, sizeof path);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(_write(fd, "crt", 3), 3);
+	ck_assert_int_eq(write(fd, "lib", 3), 3);
+	/* Order is kept between the two ways of writing. */
+	ck_assert_int_eq(read(fd, buf, 6), 6);
+	ck_assert_int_eq(memcmp(buf, "crtlib", 6), 0);
+	ck_assert_int_eq(_write(fd, "again", 5), 5);
+	ck_assert_int_eq(_read(fd, buf, 5), 5);
+	ck_assert_int_eq(memcmp(buf, "again", 5), 0);
+	ck_assert_int_eq(close(fd), 0);
+	f = tmpfile();
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_eq(freopen(path, "r+", f), f);
+	ck_assert_int_ge(fputs("reopened\n", f), 0);
+	ck_assert_int_eq(fflush(f), 0);
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+	ck_assert_str_eq(line, "reopened\n");
+	fclose(f);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(fifo_fopen_wx_of_existing_fifo_is_eexist)
 {
 	char path[MAX_PATH];
@@ -1334,6 +1418,9 @@ int main(void)
 	ADD(s, fifo_descriptor_works_with_stdio_and_dup);
 	ADD(s, fifo_crt_read_write_close_without_compat_see_data_and_eof);
 	ADD(s, fifo_fopen_opens_fifo_as_pipe);
+	ADD(s, fifo_rdwr_stream_written_through_crt_reaches_other_process);
+	ADD(s, fifo_rdwr_stream_reads_back_its_own_lines);
+	ADD(s, fifo_rdwr_descriptor_works_with_crt_read_write_and_freopen);
 	ADD(s, fifo_fopen_wx_of_existing_fifo_is_eexist);
 	ADD(s, fifo_open_and_dup_with_full_descriptor_table_are_emfile);
 	ADD(s, fifo_thousands_of_opens_across_processes);
