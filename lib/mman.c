@@ -662,46 +662,89 @@ static struct map *piece_of(const struct map *m, char *a, char *b)
 	return p;
 }
 
-static void enter_piece(struct map *p)
+/* Without placeholders (below) Windows cannot put a view into reserved address space, nor
+ * give back part of a reservation: the old allocations must be released whole and the
+ * parts the caller keeps reserved again.  Another thread of the process may allocate in
+ * between and take part of the range.  The window is kept to the release and the next
+ * call, and what was taken is waited for: allocations that come and go (a large malloc)
+ * leave again at once, and the caller keeps its range.  Only one that stays longer than
+ * FIXED_WAIT_MS (a new thread's stack) costs it: ENOMEM, or a piece of PROT_NONE address
+ * space lost. */
+#define FIXED_WAIT_MS 2000
+
+/* Wait until [a, b) is free again; 0 if it stayed taken. */
+static int wait_free(char *a, char *b, DWORD start)
+{
+	int spins = 0;
+
+	while (!gap_is(a, b, MEM_FREE)) {
+		if (GetTickCount() - start > FIXED_WAIT_MS)
+			return 0;
+		if (spins++ < 16)
+			SwitchToThread();
+		else
+			Sleep(1);
+	}
+	return 1;
+}
+
+/* Reserve a piece the caller keeps, again.  On failure only address space is lost: the
+ * caller's pages there were PROT_NONE. */
+static void enter_piece(struct map *p, DWORD start)
 {
 	if (p == NULL)
 		return;
-	/* On failure only address space is lost: the caller's pages there were PROT_NONE. */
-	if (reserve(p->base, p->size) == NULL) {
-		free(p);
-	} else if (table_insert(p) < 0) {
+	while (reserve(p->base, p->size) == NULL)
+		if (!wait_free(p->base, p->base + p->size, start)) {
+			free(p);
+			return;
+		}
+	if (table_insert(p) < 0) {
 		VirtualFree(p->base, 0, MEM_RELEASE);
 		free(p);
 	}
 }
 
-/* Free [lo, hi) of this library's allocations for a MAP_FIXED mapping of [a, e): what is
- * mapped in [a, e) goes, as MAP_FIXED wants; what is mapped outside must survive. */
-static int clear_for_fixed(char *lo, char *hi, char *a, char *e)
-{
-	struct map *m, *left, *right;
-	size_t i;
+/* The pieces of this library's allocations in [lo, hi) that lie outside it, made before
+ * anything is released: at most one on each side.  The allocations inside are taken out of
+ * the table into *gone. */
+struct fixed_plan {
+	struct map *left, *right;
+	struct map **gone;
+	size_t ngone;
+};
 
-	for (i = table_find(lo); i < table_len && table[i]->base < hi; i++)
+static int plan_fixed(struct fixed_plan *pl, char *lo, char *hi, char *a, char *e)
+{
+	size_t i, first = table_find(lo), n = 0;
+
+	memset(pl, 0, sizeof *pl);
+	for (i = first; i < table_len && table[i]->base < hi; i++, n++)
 		if (!can_split(table[i], lo, hi, a, e))
 			return pi_fail(ENOMEM);
-	while ((i = table_find(lo)) < table_len && table[i]->base < hi) {
-		m = table[i];
-		left = piece_of(m, m->base, lo);
-		right = piece_of(m, hi, m->base + m->size);
-		table_remove(i);
-		map_release(m);
-		enter_piece(left);
-		enter_piece(right);
-	}
+	if (n == 0)
+		return 0;
+	pl->gone = malloc(n * sizeof *pl->gone);
+	if (pl->gone == NULL)
+		return pi_fail(ENOMEM);
+	pl->left = piece_of(table[first], table[first]->base, lo);
+	pl->right = piece_of(table[first + n - 1], hi,
+			     table[first + n - 1]->base + table[first + n - 1]->size);
+	memcpy(pl->gone, table + first, n * sizeof *pl->gone);
+	pl->ngone = n;
+	memmove(table + first, table + first + n, (table_len - first - n) * sizeof *table);
+	table_len -= n;
 	return 0;
 }
 
 static char *map_fixed(struct request *r)
 {
-	char *a = r->addr, *e = a + r->len, *lo = a - r->lead;
-	char *hi = (char *)round_gran((uintptr_t)e);
-	int done;
+	char *a = r->addr, *e = a + r->len, *lo = a - r->lead, *p;
+	char *hi = (char *)round_gran((uintptr_t)e), *end = lo + round_gran(r->lead + r->len);
+	struct fixed_plan pl;
+	DWORD start = GetTickCount();
+	size_t i;
+	int done, e_saved;
 
 	if (r->noreplace && occupied(a, e)) {
 		errno = EEXIST;
@@ -712,9 +755,21 @@ static char *map_fixed(struct request *r)
 		if (done != 0)
 			return done < 0 ? NULL : a;
 	}
-	if (clear_for_fixed(lo, hi, a, e) < 0)
+	if (plan_fixed(&pl, lo, hi, a, e) < 0)
 		return NULL;
-	return place(r, lo);
+	/* From the first release to the new mapping nothing else runs. */
+	for (i = 0; i < pl.ngone; i++)
+		map_release(pl.gone[i]);
+	/* A failure to place in the freed range means someone took part of it. */
+	while ((p = place(r, lo)) == NULL && errno == ENOMEM && pl.ngone > 0 &&
+	       GetTickCount() - start <= FIXED_WAIT_MS && wait_free(lo, end, start))
+		;
+	e_saved = errno;
+	enter_piece(pl.left, start);
+	enter_piece(pl.right, start);
+	free(pl.gone);
+	errno = e_saved;
+	return p;
 }
 
 /* ---------------------------------------------------------------- mmap */
