@@ -2,10 +2,13 @@
  * ranges this library mapped and which of their pages are still mapped, which is what views
  * at page-aligned offsets, munmap of part of a view and MAP_FIXED need.
  *
- * Windows 10 1803 placeholders (VirtualAlloc2 with MEM_RESERVE_PLACEHOLDER, MapViewOfFile3)
- * would let a view be split; Wine 8.0 exports those functions but fails MEM_RESERVE_PLACEHOLDER
- * with ERROR_INVALID_PARAMETER, so this file keeps to what every Windows has: a view stays
- * whole until its last page is unmapped, and unmapped pages of it are PAGE_NOACCESS. */
+ * A view stays whole until its last page is unmapped, and unmapped pages of it are
+ * PAGE_NOACCESS.  Where Windows has placeholders (10 1803 and later: VirtualAlloc2 with
+ * MEM_RESERVE_PLACEHOLDER, MapViewOfFile3 with MEM_REPLACE_PLACEHOLDER), PROT_NONE
+ * reservations are placeholders, so that MAP_FIXED puts a view into one without ever
+ * letting go of the range; elsewhere (Wine 8.0 exports the functions but fails
+ * MEM_RESERVE_PLACEHOLDER with ERROR_INVALID_PARAMETER) MAP_FIXED releases and maps again
+ * with the shortest window it can (see map_fixed). */
 #include <io.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +58,7 @@ struct map {
 	enum kind kind;
 	int maxprot;		/* PROT_* bits mprotect may grant */
 	int cow;		/* copy-on-write view (MAP_PRIVATE of a file) */
+	int placeholder;	/* K_ANON: the allocation is a placeholder, nothing committed */
 	unsigned char bits[];	/* one bit per page: still mapped */
 };
 
@@ -304,9 +308,13 @@ static int anon_protect(char *a, char *b, DWORD prot)
 	return 0;
 }
 
+static int realize(struct map *m);
+
 /* Pages [a, b) of m, all mapped, get prot. */
 static int map_protect(struct map *m, char *a, char *b, int prot)
 {
+	if (m->kind == K_ANON && prot != PROT_NONE && realize(m) < 0)
+		return -1;
 	if (m->kind == K_ANON)
 		return anon_protect(a, b, win_prot(prot, 0));
 	if (m->kind == K_HOLE || a >= m->view_end)
@@ -362,6 +370,7 @@ struct request {
 	int64_t off;		/* section offset of the caller's first byte */
 	size_t lead;		/* off % GRAN: the view starts this far before the caller's byte */
 	size_t view_bytes;	/* bytes from the view's start that the section holds */
+	uint64_t room;		/* bytes the section has from the view's start */
 	HANDLE section;		/* NULL for private anonymous memory and for empty views */
 	DWORD view_access;	/* FILE_MAP_* */
 	int maxprot;
@@ -377,6 +386,79 @@ static void request_free(struct request *r)
 static char *reserve(char *base, size_t size)
 {
 	return VirtualAlloc(base, size, MEM_RESERVE, PAGE_NOACCESS);
+}
+
+/* ---------------------------------------------------------------- placeholders */
+
+#ifndef MEM_RESERVE_PLACEHOLDER
+#define MEM_RESERVE_PLACEHOLDER 0x00040000
+#endif
+#ifndef MEM_REPLACE_PLACEHOLDER
+#define MEM_REPLACE_PLACEHOLDER 0x00004000
+#endif
+#ifndef MEM_PRESERVE_PLACEHOLDER
+#define MEM_PRESERVE_PLACEHOLDER 0x00000002
+#endif
+#ifndef MEM_COALESCE_PLACEHOLDERS
+#define MEM_COALESCE_PLACEHOLDERS 0x00000001
+#endif
+
+typedef PVOID(WINAPI *alloc2_fn)(HANDLE, PVOID, SIZE_T, ULONG, ULONG, void *, ULONG);
+typedef PVOID(WINAPI *map3_fn)(HANDLE, HANDLE, PVOID, ULONG64, SIZE_T, ULONG, ULONG, void *,
+			       ULONG);
+
+static INIT_ONCE ph_once = INIT_ONCE_STATIC_INIT;
+static alloc2_fn alloc2;
+static map3_fn map3;
+
+/* The functions are looked up, and tried once, at run time: older Windows lacks them and
+ * Wine 8.0 has them but refuses placeholders. */
+static BOOL CALLBACK find_placeholders(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+	HMODULE k = GetModuleHandleW(L"kernelbase.dll");
+	alloc2_fn a;
+	map3_fn m;
+	void *p;
+
+	(void)once, (void)param, (void)ctx;
+	if (k == NULL)
+		return TRUE;
+	a = (alloc2_fn)(void (*)(void))GetProcAddress(k, "VirtualAlloc2");
+	m = (map3_fn)(void (*)(void))GetProcAddress(k, "MapViewOfFile3");
+	if (a == NULL || m == NULL)
+		return TRUE;
+	p = a(NULL, NULL, GRAN, MEM_RESERVE | MEM_RESERVE_PLACEHOLDER, PAGE_NOACCESS, NULL, 0);
+	if (p == NULL)
+		return TRUE;
+	VirtualFree(p, 0, MEM_RELEASE);
+	alloc2 = a;
+	map3 = m;
+	return TRUE;
+}
+
+static int have_placeholders(void)
+{
+	InitOnceExecuteOnce(&ph_once, find_placeholders, NULL, NULL);
+	return alloc2 != NULL;
+}
+
+/* A placeholder of size bytes at base (or anywhere), or NULL. */
+static char *reserve_placeholder(char *base, size_t size)
+{
+	return alloc2(NULL, base, size, MEM_RESERVE | MEM_RESERVE_PLACEHOLDER, PAGE_NOACCESS,
+		      NULL, 0);
+}
+
+/* Pages are committed only in an ordinary reservation: the placeholder becomes one. */
+static int realize(struct map *m)
+{
+	if (!m->placeholder)
+		return 0;
+	if (alloc2(NULL, m->base, m->size, MEM_RESERVE | MEM_REPLACE_PLACEHOLDER, PAGE_NOACCESS,
+		   NULL, 0) == NULL)
+		return -1;
+	m->placeholder = 0;
+	return 0;
 }
 
 /* Reserve at lo; without MAP_FIXED lo is a hint and anywhere else will do. */
@@ -509,8 +591,14 @@ fail:
 static char *place_anon(struct request *r, char *lo)
 {
 	size_t size = round_gran(r->lead + r->len);
-	char *base = reserve_near(r, lo, size), *a;
+	int ph = r->prot == PROT_NONE && have_placeholders();
+	char *base = NULL, *a;
 
+	/* PROT_NONE: address space a later MAP_FIXED may fill, a placeholder where there are. */
+	if (ph && (base = reserve_placeholder(lo, size)) == NULL && lo != NULL && !r->fixed)
+		base = reserve_placeholder(NULL, size);
+	if (!ph)
+		base = reserve_near(r, lo, size);
 	if (base == NULL)
 		return placement_error(), NULL;
 	a = base + r->lead;
@@ -519,7 +607,10 @@ static char *place_anon(struct request *r, char *lo)
 		VirtualFree(base, 0, MEM_RELEASE);
 		return NULL;
 	}
-	return enter(r, K_ANON, base, size, NULL, 0) < 0 ? NULL : a;
+	if (enter(r, K_ANON, base, size, NULL, 0) < 0)
+		return NULL;
+	table[table_find(base)]->placeholder = ph;
+	return a;
 }
 
 /* A mapping that starts at or past the end of its file: address space only. */
@@ -600,8 +691,8 @@ static int anon_in_place(char *a, char *e, int prot)
 	walk_init(&w, a, e);
 	while (walk_next(&w, &m, &pa, &pb)) {
 		VirtualFree(pa, (size_t)(pb - pa), MEM_DECOMMIT);
-		if (prot != PROT_NONE &&
-		    !VirtualAlloc(pa, (size_t)(pb - pa), MEM_COMMIT, win_prot(prot, 0)))
+		if (prot != PROT_NONE && (realize(m) < 0 ||
+		    !VirtualAlloc(pa, (size_t)(pb - pa), MEM_COMMIT, win_prot(prot, 0))))
 			return pi_fail_win32(0);
 		m->live += bits_set(m, page_of(m, pa), page_of(m, pb));
 	}
@@ -737,6 +828,71 @@ static int plan_fixed(struct fixed_plan *pl, char *lo, char *hi, char *a, char *
 	return 0;
 }
 
+/* A view in place of [lo, hi) of a placeholder, which is split around it: the range is
+ * never free.  Applies when one placeholder holds all of [lo, hi), no mapped page of it
+ * lies in [lo, hi) outside the caller's range, and the section fills the granules.  1 when
+ * done, 0 when not applicable, -1 on failure (the placeholder as it was). */
+static int fixed_into_placeholder(struct request *r, char *lo, char *hi)
+{
+	size_t i = table_find(lo), size = (size_t)(hi - lo);
+	char *a = lo + r->lead, *e = a + r->len, *end;
+	struct map *m, *left, *right, *view;
+	uint64_t voff = (uint64_t)(r->off - (int64_t)r->lead);
+
+	if (r->section == NULL || i >= table_len)
+		return 0;
+	m = table[i];
+	end = m->base + m->size;
+	if (!m->placeholder || m->base > lo || end < hi || r->room < size ||
+	    live_in(m, lo, a) != 0 || live_in(m, e, hi) != 0)
+		return 0;
+	left = piece_of(m, m->base, lo);
+	right = piece_of(m, hi, end);
+	view = map_new(K_VIEW, lo, size);
+	if ((m->base < lo && left == NULL) || (hi < end && right == NULL) || view == NULL ||
+	    table_cap < table_len + 2) {
+		free(left);
+		free(right);
+		free(view);
+		return 0;
+	}
+	if ((lo > m->base || hi < end) &&
+	    !VirtualFree(lo, size, MEM_RELEASE | MEM_PRESERVE_PLACEHOLDER))
+		goto undo;
+	if (map3(r->section, GetCurrentProcess(), lo, voff, size, MEM_REPLACE_PLACEHOLDER,
+		 view_default_prot(r->view_access), NULL, 0) == NULL) {
+		VirtualFree(m->base, m->size, MEM_RELEASE | MEM_COALESCE_PLACEHOLDERS);
+		goto undo;
+	}
+	/* Pages of the view outside the caller's range are not part of the mapping. */
+	set_prot(lo, r->lead, PAGE_NOACCESS);
+	set_prot(e, (size_t)(hi - e), PAGE_NOACCESS);
+	if (win_prot(r->prot, !r->shared) != view_default_prot(r->view_access))
+		set_prot(a, r->len, win_prot(r->prot, !r->shared));
+	table_remove(i);
+	free(m);
+	if (left != NULL) {
+		left->placeholder = 1;
+		table_insert(left);
+	}
+	if (right != NULL) {
+		right->placeholder = 1;
+		table_insert(right);
+	}
+	view->live = bits_set(view, page_of(view, a), page_of(view, e));
+	view->maxprot = r->maxprot;
+	view->cow = !r->shared;
+	view->view_end = hi;
+	view->sync = r->shared && !r->anon;
+	table_insert(view);
+	return 1;
+undo:
+	free(left);
+	free(right);
+	free(view);
+	return pi_fail_win32(0);
+}
+
 static char *map_fixed(struct request *r)
 {
 	char *a = r->addr, *e = a + r->len, *lo = a - r->lead, *p;
@@ -755,6 +911,9 @@ static char *map_fixed(struct request *r)
 		if (done != 0)
 			return done < 0 ? NULL : a;
 	}
+	done = fixed_into_placeholder(r, lo, hi);
+	if (done != 0)
+		return done < 0 ? NULL : a;
 	if (plan_fixed(&pl, lo, hi, a, e) < 0)
 		return NULL;
 	/* From the first release to the new mapping nothing else runs. */
@@ -802,11 +961,13 @@ static int check_flags(int flags, int prot)
 /* A section over the pagefile for MAP_SHARED|MAP_ANONYMOUS. */
 static int anon_section(struct request *r)
 {
-	uint64_t size = r->lead + r->len;
+	uint64_t size = r->lead + r->len, room = round_gran((uintptr_t)size);
 
+	/* Whole granules, so that MAP_FIXED can fill a placeholder with the view exactly. */
 	r->view_bytes = (size_t)size;
+	r->room = room;
 	r->section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_EXECUTE_READWRITE,
-					(DWORD)(size >> 32), (DWORD)(size & 0xffffffffu), NULL);
+					(DWORD)(room >> 32), (DWORD)(room & 0xffffffffu), NULL);
 	if (r->section == NULL)
 		return pi_fail_win32(0);
 	r->view_access = FILE_MAP_WRITE | FILE_MAP_EXECUTE;
@@ -895,6 +1056,7 @@ static int check_file(struct request *r, int fd, int64_t offset)
 	voff = offset - (int64_t)r->lead;
 	if (size.QuadPart <= voff)
 		return GetFileType(h) != FILE_TYPE_DISK ? pi_fail(ENODEV) : check_access(r, h);
+	r->room = (uint64_t)(size.QuadPart - voff);
 	r->view_bytes = size.QuadPart - voff < (int64_t)(r->lead + r->len)
 				? (size_t)(size.QuadPart - voff) : r->lead + r->len;
 	return file_section(r, h) < 0 ? file_fail(h, errno) : 0;
