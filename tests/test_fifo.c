@@ -968,6 +968,31 @@ START_TEST(fifo_rdwr_descriptor_works_with_crt_read_write_and_freopen)
 }
 END_TEST
 
+/* Runtime writes that fill the pipe while nobody reads: close() still returns. */
+START_TEST(fifo_rdwr_close_returns_with_full_pipe_of_crt_writes)
+{
+	char path[MAX_PATH], *buf = calloc(1, 65536);
+	DWORD start;
+	int fd, r, i;
+
+	ck_assert_ptr_nonnull(buf);
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(_write(fd, buf, 65536), 65536);
+	Sleep(100);
+	start = GetTickCount();
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert_uint_lt(GetTickCount() - start, 5000);
+	close(r);
+	free(buf);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(fifo_fopen_wx_of_existing_fifo_is_eexist)
 {
 	char path[MAX_PATH];
@@ -1421,6 +1446,7 @@ int main(void)
 	ADD(s, fifo_rdwr_stream_written_through_crt_reaches_other_process);
 	ADD(s, fifo_rdwr_stream_reads_back_its_own_lines);
 	ADD(s, fifo_rdwr_descriptor_works_with_crt_read_write_and_freopen);
+	ADD(s, fifo_rdwr_close_returns_with_full_pipe_of_crt_writes);
 	ADD(s, fifo_fopen_wx_of_existing_fifo_is_eexist);
 	ADD(s, fifo_open_and_dup_with_full_descriptor_table_are_emfile);
 	ADD(s, fifo_thousands_of_opens_across_processes);
