@@ -553,7 +553,7 @@ START_TEST(full_descriptor_table_is_emfile_for_open_dup_and_fcntl)
 	write_file(path, "x");
 	fd = _open(path, _O_RDONLY);
 	ck_assert_int_ge(fd, 0);
-	tu_fd_table_fill(&fill, 0);
+	tu_fd_table_fill(&fill);
 	errno = 0;
 	ck_assert_int_eq(open(path, O_RDONLY), -1);
 	ck_assert_int_eq(errno, EMFILE);

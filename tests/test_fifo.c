@@ -1021,7 +1021,7 @@ START_TEST(fifo_open_and_dup_with_full_descriptor_table_are_emfile)
 	new_fifo(path, sizeof path);
 	r = open(path, O_RDWR);
 	ck_assert_int_ge(r, 0);
-	tu_fd_table_fill(&fill, 0);
+	tu_fd_table_fill(&fill);
 	errno = 0;
 	fd = open(path, O_RDONLY | O_NONBLOCK);
 	e1 = errno;

@@ -730,7 +730,7 @@ START_TEST(shm_open_with_full_descriptor_table_is_emfile)
 	struct tu_fd_fill fill;
 	int fd, e;
 
-	tu_fd_table_fill(&fill, 0);
+	tu_fd_table_fill(&fill);
 	errno = 0;
 	fd = shm_open(name, O_RDWR | O_CREAT, 0600);
 	e = errno;

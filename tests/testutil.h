@@ -41,13 +41,12 @@ int tu_wait(HANDLE process, DWORD ms);
 int tu_under_wine(void);
 
 /* Fill the C runtime's descriptor table with duplicates of a descriptor of its own, so that
- * the next descriptor-making call finds it full; tu_fd_table_free closes them again.  At
- * most `spare` descriptors are left free (0: none). */
+ * the next descriptor-making call finds it full; tu_fd_table_free closes them again. */
 struct tu_fd_fill {
 	int *fds;
 	int n;
 };
-void tu_fd_table_fill(struct tu_fd_fill *fill, int spare);
+void tu_fd_table_fill(struct tu_fd_fill *fill);
 void tu_fd_table_free(struct tu_fd_fill *fill);
 
 /* Point TMP and TEMP at a fresh folder with _putenv, as a program (or a different shell)
