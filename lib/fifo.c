@@ -581,7 +581,10 @@ static int echo_start(struct fifo_open *of)
 		return pi_fail_win32(0);
 	of->echo = CreateThread(NULL, 64 * 1024, echo_main, of,
 				STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-	return of->echo == NULL ? pi_fail_win32(0) : 0;
+	if (of->echo == NULL)
+		return pi_fail_win32(0);
+	InterlockedIncrement(&of->t.st->echoes);
+	return 0;
 }
 
 /* A write that cannot finish (the pipe is full and nobody reads) must not hold up close():
@@ -595,6 +598,7 @@ static void echo_stop(struct fifo_open *of)
 			WaitForSingleObject(of->echo, INFINITE);
 		}
 		CloseHandle(of->echo);
+		InterlockedDecrement(&of->t.st->echoes);
 	}
 	if (of->echo_stop != NULL)
 		CloseHandle(of->echo_stop);
@@ -913,6 +917,25 @@ static int renew_end(struct fifo_fd *f, int fd, enum side side)
 	return 0;
 }
 
+/* While an echo runs (some process has the FIFO open O_RDWR), a blocking read waits for
+ * data outside ReadFile: Windows serialises requests on a synchronous handle, so a ReadFile
+ * waiting on the read end, which every reader shares, would hold up the echoed process's C
+ * runtime writes into that end until other data came (Wine does not serialise).  1 when a
+ * read may go ahead; 0 with the error ReadFile would give. */
+static int wait_readable(struct fifo_open *of, HANDLE h)
+{
+	DWORD avail, ms = 1;
+
+	while (of->t.st->echoes > 0) {
+		if (!PeekNamedPipe(h, NULL, 0, NULL, &avail, NULL))
+			return GetLastError() == ERROR_NO_DATA;
+		if (avail > 0)
+			break;
+		sleep_backoff(&ms);
+	}
+	return 1;
+}
+
 /* ReadFile in non-blocking mode.  The mode belongs to the pipe end, which every reader of the
  * FIFO shares, while O_NONBLOCK belongs to one open file description: so it is switched on
  * only for this call, under the FIFO's lock.  A blocking reader that meets the switched mode
@@ -950,7 +973,7 @@ static ssize_t fifo_read(void *obj, int fd, void *buf, size_t count)
 		if (of->flags & PI_O_NONBLOCK)
 			ok = read_nowait(of, h, buf, n, &got);
 		else
-			ok = ReadFile(h, buf, n, &got, NULL);
+			ok = wait_readable(of, h) && ReadFile(h, buf, n, &got, NULL);
 		if (ok)
 			return (ssize_t)got;
 		err = GetLastError();

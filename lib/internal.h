@@ -137,6 +137,10 @@ struct pi_fifo_shared {
 	 * whose peer came and went between two looks still sees that it came. */
 	volatile LONG opened[3];
 	LONG used;	/* entries [0, used) may be in use */
+	/* Echoes running (fifo.c; one per O_RDWR open).  A process killed with one running
+	 * leaves it counted: blocking reads then wait by polling, until the FIFO is closed
+	 * everywhere. */
+	volatile LONG echoes;
 	struct pi_holder holders[];
 };
 #define PI_SEEN_MAX 8
