@@ -235,19 +235,20 @@ struct pi_holder *pi_holders_next(struct pi_holders *t, size_t *i)
 	struct pi_fifo_shared *st = t->st;
 	struct pi_holder *ho;
 
-	if (*i == 0)
+	if (*i == 0) {
 		t->nseen = 0;
+		t->free = (size_t)-1;
+	}
 	if (commit_upto(t, (size_t)st->used) < 0)
 		return NULL;
 	for (; *i < (size_t)st->used; ++*i) {
 		ho = &st->holders[*i];
-		if (ho->pid == 0)
-			continue;
-		if (own_stale(ho) || !holder_alive(t, ho)) {
+		if (ho->pid != 0 && (own_stale(ho) || !holder_alive(t, ho)))
 			clear(t, *i);
-			continue;
-		}
-		return &st->holders[(*i)++];
+		if (ho->pid != 0)
+			return &st->holders[(*i)++];
+		if (t->free == (size_t)-1)
+			t->free = *i;
 	}
 	return NULL;
 }
@@ -261,9 +262,8 @@ static struct pi_holder *free_slot(struct pi_holders *t)
 
 	while (pi_holders_next(t, &i) != NULL)
 		;
-	for (i = 0; i < (size_t)st->used; i++)
-		if (st->holders[i].pid == 0)
-			return &st->holders[i];
+	if (t->free < (size_t)st->used)
+		return &st->holders[t->free];
 	if (st->used == PI_HOLDERS_MAX) {
 		pi_fail(ENFILE);
 		return NULL;
@@ -290,18 +290,17 @@ int pi_holders_add(struct pi_holders *t, HANDLE h, int fd, int side, int server,
 	return 0;
 }
 
+/* This process's entry for h: found by the walk, which never drops an entry of ours whose
+ * descriptor is still there. */
 static struct pi_holder *own_entry(struct pi_holders *t, HANDLE h, size_t *at)
 {
-	struct pi_fifo_shared *st = t->st;
-	size_t i;
+	struct pi_holder *ho;
+	size_t i = 0;
 
-	if (commit_upto(t, (size_t)st->used) < 0)
-		return NULL;
-	for (i = 0; i < (size_t)st->used; i++)
-		if (st->holders[i].pid == GetCurrentProcessId() &&
-		    st->holders[i].handle == (uint64_t)(uintptr_t)h) {
-			*at = i;
-			return &st->holders[i];
+	while ((ho = pi_holders_next(t, &i)) != NULL)
+		if (ho->pid == GetCurrentProcessId() && ho->handle == (uint64_t)(uintptr_t)h) {
+			*at = i - 1;
+			return ho;
 		}
 	return NULL;
 }

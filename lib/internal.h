@@ -156,6 +156,7 @@ struct pi_holders {
 	/* Processes pi_holders_next() found alive or not, during one walk. */
 	struct pi_seen seen[PI_SEEN_MAX];
 	int nseen;
+	size_t free;	/* the first empty entry the last walk passed, or (size_t)-1 */
 };
 /* Open the lock and table of the FIFO with 16-hex-digit id; detach closes what attach
  * opened, also after a failed attach. */
