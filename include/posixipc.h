@@ -28,7 +28,8 @@ POSIXIPC_API const char *posixipc_version(void);
  * Strings are in the active ANSI code page, as the C runtime's own file functions use. */
 
 /* The folder that holds shared memory objects and named semaphores: POSIXIPC_DIR if that
- * environment variable is set, otherwise "posixipc" in the user's temporary folder. */
+ * environment variable is set, otherwise "posixipc" in the user's local application data
+ * folder, the same for every process of the user whatever its TMP and TEMP. */
 POSIXIPC_API int posixipc_objects_dir(char *buf, size_t size);
 
 /* The file behind the shared memory object `name` (as given to shm_open), whether or not it

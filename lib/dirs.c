@@ -1,6 +1,8 @@
 /* Where shared memory objects and named semaphores live, and the namespace of the library's
- * Win32 kernel objects.  Both are read from the environment at each call, so a program (or a
- * test) may change them before it creates objects. */
+ * Win32 kernel objects.  The folder is the user's own, found from the user's profile, so
+ * every process of one user meets the same objects whatever its environment (TMP and TEMP
+ * differ between an MSYS2 shell, cmd and a scheduled task); only an explicit POSIXIPC_DIR,
+ * read at each call, moves it. */
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -61,22 +63,83 @@ static wchar_t *long_path(const wchar_t *path)
 	return out;
 }
 
+/* From <knownfolders.h> and <shlobj.h>, which need COM headers and libuuid. */
+static const GUID local_app_data_id = { 0xf1b32785, 0x6fba, 0x4fcf,
+					{ 0x9d, 0x55, 0x7b, 0x8e, 0x7f, 0x15, 0x70, 0x91 } };
+#define KF_DONT_VERIFY 0x00004000
+
+typedef HRESULT(WINAPI *known_folder_fn)(const GUID *, DWORD, HANDLE, PWSTR *);
+typedef void(WINAPI *task_free_fn)(LPVOID);
+
+static INIT_ONCE default_once = INIT_ONCE_STATIC_INIT;
+static wchar_t *default_root;
+
+/* The user's local application data folder, from the profile's registry entries (not from
+ * the environment, which SHGetKnownFolderPath does not read for it; checked under Wine 8
+ * too).  shell32 is loaded only here, once, so that programs that never create objects do
+ * not pay for it. */
+static wchar_t *local_app_data(void)
+{
+	HMODULE shell = LoadLibraryW(L"shell32.dll"), ole = LoadLibraryW(L"ole32.dll");
+	known_folder_fn get = NULL;
+	task_free_fn release = NULL;
+	wchar_t *out = NULL;
+	PWSTR w;
+
+	if (shell != NULL)
+		get = (known_folder_fn)(void (*)(void))GetProcAddress(shell,
+								    "SHGetKnownFolderPath");
+	if (ole != NULL)
+		release = (task_free_fn)(void (*)(void))GetProcAddress(ole, "CoTaskMemFree");
+	if (get != NULL && release != NULL &&
+	    get(&local_app_data_id, KF_DONT_VERIFY, NULL, &w) == S_OK) {
+		out = _wcsdup(w);
+		release(w);
+	}
+	/* The modules stay loaded: FreeLibrary of shell32 at any time is known to be unsafe. */
+	return out;
+}
+
+static BOOL CALLBACK find_default_root(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+	wchar_t *base = local_app_data(), *dir;
+	wchar_t tmp[MAX_PATH + 16];
+	size_t n;
+
+	(void)once, (void)param, (void)ctx;
+	/* Without a loaded profile (a process started with a bare token) there is no such
+	 * folder: the temporary folder is the only per-user place left. */
+	if (base == NULL && GetTempPathW(MAX_PATH + 1, tmp) != 0)
+		base = _wcsdup(tmp);
+	if (base == NULL)
+		return TRUE;
+	n = wcslen(base) + 16;
+	dir = malloc(n * sizeof *dir);
+	if (dir != NULL) {
+		swprintf(dir, n, L"%ls\\posixipc", base);
+		default_root = long_path(dir);
+		free(dir);
+	}
+	free(base);
+	return TRUE;
+}
+
 wchar_t *pi_objects_root(void)
 {
 	wchar_t *env = env_wide(L"POSIXIPC_DIR"), *root;
-	wchar_t tmp[MAX_PATH + 16];
 
 	if (env != NULL) {
 		root = long_path(env);
 		free(env);
 		return root;
 	}
-	if (GetTempPathW(MAX_PATH + 1, tmp) == 0) {
-		pi_fail_win32(0);
-		return NULL;
-	}
-	wcscat(tmp, L"posixipc");
-	return long_path(tmp);
+	InitOnceExecuteOnce(&default_once, find_default_root, NULL, NULL);
+	if (default_root == NULL)
+		return pi_fail(ENOENT), NULL;
+	root = _wcsdup(default_root);
+	if (root == NULL)
+		errno = ENOMEM;
+	return root;
 }
 
 static int make_dir(const wchar_t *dir)

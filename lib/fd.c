@@ -5,6 +5,8 @@
 #include <io.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -46,7 +48,7 @@ PI_EXPORT int posixipc_open(const char *path, int flags, ...)
 	if (posixipc_is_fifo(path))
 		return pi_fifo_open(path, flags, mode);
 	/* O_NONBLOCK means nothing to regular files on POSIX either. */
-	return _open(path, flags & ~PI_O_NONBLOCK, mode);
+	return pi_crt_fd(_open(path, flags & ~PI_O_NONBLOCK, mode));
 }
 
 PI_EXPORT ssize_t posixipc_read(int fd, void *buf, size_t count)
@@ -115,9 +117,22 @@ static int dup_state(int fd, int newfd)
 	return newfd;
 }
 
+/* _dup with Linux's errno: Wine's msvcrt says EBADF when only the table is full. */
+static int crt_dup(int fd)
+{
+	int newfd;
+
+	if (_get_osfhandle(fd) == -1)
+		return pi_fail(EBADF);
+	newfd = _dup(fd);
+	if (newfd < 0 && errno == EBADF)
+		errno = EMFILE;
+	return pi_crt_fd(newfd);
+}
+
 PI_EXPORT int posixipc_dup(int fd)
 {
-	int newfd = _dup(fd);
+	int newfd = crt_dup(fd);
 
 	return newfd < 0 ? -1 : dup_state(fd, newfd);
 }
@@ -166,6 +181,32 @@ static int plain_getfl(int fd)
 	return r && w ? O_RDWR : w ? O_WRONLY : O_RDONLY;
 }
 
+/* F_DUPFD: the lowest free descriptor >= minfd.  The C runtime hands out the lowest free
+ * one, so duplicate until the number is high enough and close the lower ones made on the
+ * way: a free number looked up first and taken with dup2 could meanwhile be another
+ * thread's new descriptor, which dup2 would silently replace. */
+static int dup_at_least(int fd, int minfd)
+{
+	int *low = NULL, n = 0, newfd, e;
+
+	if (minfd < 0 || minfd >= PI_FD_MAX)
+		return pi_fail(EINVAL);
+	while ((newfd = crt_dup(fd)) >= 0 && newfd < minfd) {
+		if (low == NULL && (low = malloc((size_t)minfd * sizeof *low)) == NULL) {
+			_close(newfd);
+			newfd = pi_fail(ENOMEM);
+			break;
+		}
+		low[n++] = newfd;
+	}
+	e = errno;
+	while (n > 0)
+		_close(low[--n]);
+	free(low);
+	errno = e;
+	return newfd < 0 ? -1 : dup_state(fd, newfd);
+}
+
 PI_EXPORT int posixipc_fcntl(int fd, int cmd, ...)
 {
 	const struct pi_fd_ops *ops;
@@ -186,17 +227,8 @@ PI_EXPORT int posixipc_fcntl(int fd, int cmd, ...)
 		return set_fd_flags(fd, arg);
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg < 0)
-			return pi_fail(EINVAL);
-		/* The C runtime hands out the lowest free descriptor; find one >= arg. */
-		for (newfd = arg; newfd < 2048; newfd++)
-			if (_get_osfhandle(newfd) == -1)
-				break;
-		if (newfd == 2048)
-			return pi_fail(EMFILE);
-		if (posixipc_dup2(fd, newfd) < 0)
-			return -1;
-		if (cmd == F_DUPFD_CLOEXEC)
+		newfd = dup_at_least(fd, arg);
+		if (newfd >= 0 && cmd == F_DUPFD_CLOEXEC)
 			set_fd_flags(newfd, FD_CLOEXEC);
 		return newfd;
 	case F_GETFL:
@@ -218,15 +250,17 @@ PI_EXPORT int posixipc_fcntl(int fd, int cmd, ...)
 	}
 }
 
-/* fopen's mode string as open() flags: r, w, a, with + and b/t/x/e modifiers. */
+/* fopen's mode string as open() flags: r, w, a, with + and b/t/x/e modifiers ("x" makes
+ * "w" O_CREAT|O_EXCL, which an existing FIFO refuses with EEXIST). */
 static int fopen_flags(const char *mode)
 {
-	int plus = mode[0] && mode[1] && (mode[1] == '+' || (mode[2] && mode[2] == '+'));
+	int plus = strchr(mode + 1, '+') != NULL, excl = strchr(mode + 1, 'x') != NULL;
 
 	switch (mode[0]) {
 	case 'r':
 		return plus ? O_RDWR : O_RDONLY;
 	case 'w':
+		return (plus ? O_RDWR : O_WRONLY) | (excl ? O_CREAT | O_EXCL : 0);
 	case 'a':
 		return plus ? O_RDWR : O_WRONLY;
 	default:
@@ -243,8 +277,12 @@ PI_EXPORT FILE *posixipc_fopen(const char *path, const char *mode)
 		errno = EINVAL;
 		return NULL;
 	}
-	if (!posixipc_is_fifo(path))
-		return fopen(path, mode);
+	if (!posixipc_is_fifo(path)) {
+		f = fopen(path, mode);
+		if (f == NULL && errno == ENFILE)
+			errno = EMFILE;
+		return f;
+	}
 	flags = fopen_flags(mode);
 	if (flags < 0) {
 		errno = EINVAL;

@@ -99,3 +99,24 @@ void *pi_fd_unregister(int fd, const struct pi_fd_ops **ops)
 		*ops = old.ops;
 	return old.obj;
 }
+
+int pi_crt_fd(int fd)
+{
+	if (fd < 0 && (errno == ENFILE || errno == 0))
+		errno = EMFILE;
+	return fd;
+}
+
+int pi_fd_wrap(HANDLE h, int crt_flags)
+{
+	int fd, e;
+
+	errno = 0;
+	fd = pi_crt_fd(_open_osfhandle((intptr_t)h, crt_flags));
+	if (fd < 0) {
+		e = errno;
+		CloseHandle(h);
+		errno = e;
+	}
+	return fd;
+}

@@ -3,7 +3,7 @@
  * All readers of a FIFO share one end of a single pipe connection and all writers the other,
  * so end of file and EPIPE come from the kernel's own counting of open handles.  Whoever
  * opens first creates the pipe; later openers duplicate an end from a process that holds
- * one (a per-FIFO table in shared memory) or connect to the other side's server end. */
+ * one (the holder table, fifo_holders.c) or connect to the other side's server end. */
 #include <fcntl.h>
 #include <io.h>
 #include <stdio.h>
@@ -28,7 +28,6 @@
 #define FILE_MAX 128
 #define PIPE_BUFSIZE 65536
 #define FIFO_PIPE_BUF 4096
-#define MAX_HOLDERS 128
 
 /* NamedPipeState values of FILE_PIPE_LOCAL_INFORMATION (WDK ntifs.h). */
 #define STATE_DISCONNECTED 1
@@ -37,27 +36,6 @@
 #define STATE_CLOSING 4
 
 enum side { SIDE_READ = 1, SIDE_WRITE = 2 };
-
-/* A process that holds one end of the pipe, so that later openers of the same side can
- * duplicate that end from it.  Kept in memory shared by all users of the FIFO.  gen counts
- * pipe instances: a client end lives only as long as a server end of its generation. */
-struct holder {
-	DWORD pid;
-	DWORD side;
-	DWORD server;
-	DWORD access;
-	uint64_t created;
-	uint64_t handle;
-	uint64_t gen;
-};
-
-struct shared {
-	uint64_t gen;
-	/* How many times each side (index enum side) has been opened: a blocking open whose
-	 * peer came and went between two looks still sees that it came. */
-	volatile LONG opened[3];
-	struct holder holders[MAX_HOLDERS];
-};
 
 /* One end of the pipe as this process holds it. */
 struct end {
@@ -72,11 +50,13 @@ struct fifo_open {
 	volatile LONG flags;
 	char pipe_name[64];
 	wchar_t wpipe[64];
-	HANDLE mutex;
-	HANDLE map;
-	struct shared *st;
-	/* O_RDWR only: the write end; the descriptor itself wraps the read end. */
+	struct pi_holders t;
+	/* O_RDWR only: the write end; the descriptor itself wraps the read end.  wend_lock
+	 * keeps it from being replaced while the echo uses it. */
 	struct end wend;
+	SRWLOCK wend_lock;
+	/* O_RDWR only: the echo (see below), its stop signal and the FIFO's echo lock. */
+	HANDLE echo, echo_stop, echo_mutex;
 	mode_t mode;
 };
 
@@ -316,215 +296,68 @@ static void relisten(HANDLE server)
 	set_wait_mode(server, 1);
 }
 
-static DWORD granted_access(HANDLE h)
-{
-	PUBLIC_OBJECT_BASIC_INFORMATION basic;
-	ULONG n;
-
-	if (NtQueryObject(h, ObjectBasicInformation, &basic, sizeof basic, &n) < 0)
-		return 0;
-	return basic.GrantedAccess;
-}
-
-static int is_file_object(HANDLE h)
-{
-	union {
-		PUBLIC_OBJECT_TYPE_INFORMATION info;
-		char buf[512];
-	} u;
-	ULONG n;
-
-	if (NtQueryObject(h, ObjectTypeInformation, &u, sizeof u, &n) < 0)
-		return 0;
-	return u.info.TypeName.Length == 4 * sizeof(wchar_t) &&
-	       wcsncmp(u.info.TypeName.Buffer, L"File", 4) == 0;
-}
-
-/* Is h, duplicated from a holder, still the end it recorded?  A descriptor closed behind the
- * library's back leaves a stale entry whose handle value may since name something else. */
-static int is_holders_end(HANDLE h, const struct holder *ho)
-{
-	return is_file_object(h) && granted_access(h) == ho->access;
-}
-
-/* ------------------------------------------------------------------ shared state */
-
-static uint64_t process_created(HANDLE process)
-{
-	FILETIME c, e, k, u;
-
-	if (!GetProcessTimes(process, &c, &e, &k, &u))
-		return 0;
-	return ((uint64_t)c.dwHighDateTime << 32) | c.dwLowDateTime;
-}
-
-static uint64_t self_created_time(void)
-{
-	static volatile LONG64 cached;
-
-	if (cached == 0)
-		InterlockedExchange64(&cached, (LONG64)process_created(GetCurrentProcess()));
-	return (uint64_t)cached;
-}
-
-/* The holder's process, checked against process id reuse; NULL if it has gone or may not
- * be opened (*denied says which). */
-static HANDLE holder_process(const struct holder *ho, DWORD access, int *denied)
-{
-	HANDLE process;
-
-	*denied = 0;
-	if (ho->pid == GetCurrentProcessId())
-		return GetCurrentProcess();
-	process = OpenProcess(access | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, ho->pid);
-	if (process == NULL)
-		*denied = GetLastError() == ERROR_ACCESS_DENIED;
-	if (process != NULL && process_created(process) != ho->created) {
-		CloseHandle(process);
-		process = NULL;
-	}
-	return process;
-}
-
-static void close_process(HANDLE process)
-{
-	if (process != NULL && process != GetCurrentProcess())
-		CloseHandle(process);
-}
-
-/* A process we may not open (elevated, or another user's) is taken to be alive. */
-static int holder_alive(const struct holder *ho)
-{
-	int denied;
-	HANDLE process = holder_process(ho, 0, &denied);
-
-	close_process(process);
-	return process != NULL || denied;
-}
-
 static void lock(struct fifo_open *of)
 {
-	/* WAIT_ABANDONED: a holder died inside; entries are checked before use anyway. */
-	WaitForSingleObject(of->mutex, INFINITE);
+	pi_holders_lock(&of->t);
 }
 
 static void unlock(struct fifo_open *of)
 {
-	ReleaseMutex(of->mutex);
+	pi_holders_unlock(&of->t);
 }
 
-/* Does a live process hold a server end of generation gen?  Dead holders are dropped. */
+/* Does a live process hold a server end of generation gen? */
 static int server_alive(struct fifo_open *of, uint64_t gen)
 {
-	struct holder *ho;
-	int i;
+	struct pi_holder *ho;
+	size_t i = 0;
 
-	for (i = 0; i < MAX_HOLDERS; i++) {
-		ho = &of->st->holders[i];
-		if (ho->pid == 0 || !ho->server || ho->gen != gen)
-			continue;
-		if (holder_alive(ho))
+	while ((ho = pi_holders_next(&of->t, &i)) != NULL)
+		if (ho->server && ho->gen == gen)
 			return 1;
-		ZeroMemory(ho, sizeof *ho);
-	}
 	return 0;
 }
 
-/* Duplicate a holder's handle into this process, or NULL if it is gone or stale. */
-static HANDLE dup_from(const struct holder *ho)
+static int add_holder(struct fifo_open *of, const struct end *e, int fd, enum side side)
 {
-	int denied;
-	HANDLE process = holder_process(ho, PROCESS_DUP_HANDLE, &denied), h = NULL;
-
-	if (process == NULL)
-		return NULL;
-	if (!DuplicateHandle(process, (HANDLE)(uintptr_t)ho->handle, GetCurrentProcess(), &h, 0,
-			     FALSE, DUPLICATE_SAME_ACCESS))
-		h = NULL;
-	close_process(process);
-	if (h != NULL && !is_holders_end(h, ho)) {
-		CloseHandle(h);
-		h = NULL;
-	}
-	return h;
-}
-
-static int add_holder(struct fifo_open *of, const struct end *e, enum side side)
-{
-	struct holder *ho;
-	int i;
-
-	for (i = 0; i < MAX_HOLDERS; i++) {
-		ho = &of->st->holders[i];
-		if (ho->pid != 0)
-			continue;
-		ho->side = side;
-		ho->server = (DWORD)e->server;
-		ho->access = granted_access(e->h);
-		ho->created = self_created_time();
-		ho->handle = (uint64_t)(uintptr_t)e->h;
-		ho->gen = e->gen;
-		ho->pid = GetCurrentProcessId();
-		return 0;
-	}
-	return pi_fail(ENFILE);
+	return pi_holders_add(&of->t, e->h, fd, side, e->server, e->gen);
 }
 
 static void remove_holder(struct fifo_open *of, HANDLE h)
 {
-	struct holder *ho;
-	int i;
-
-	for (i = 0; i < MAX_HOLDERS; i++) {
-		ho = &of->st->holders[i];
-		if (ho->pid == GetCurrentProcessId() && ho->handle == (uint64_t)(uintptr_t)h) {
-			ZeroMemory(ho, sizeof *ho);
-			return;
-		}
-	}
+	pi_holders_remove(&of->t, h);
 }
 
 /* Does a live process hold an end of the given side (usable or not)? */
 static int has_live_holder(struct fifo_open *of, enum side side)
 {
-	struct holder *ho;
-	int i, found = 0;
+	struct pi_holder *ho;
+	size_t i = 0;
 
 	lock(of);
-	for (i = 0; i < MAX_HOLDERS && !found; i++) {
-		ho = &of->st->holders[i];
-		if (ho->pid == 0 || ho->side != (DWORD)side)
-			continue;
-		found = holder_alive(ho);
-		if (!found)
-			ZeroMemory(ho, sizeof *ho);
-	}
+	while ((ho = pi_holders_next(&of->t, &i)) != NULL && ho->side != (DWORD)side)
+		;
 	unlock(of);
-	return found;
+	return ho != NULL;
 }
 
 /* A usable end of the given side and kind (server 1, client 0, either -1) from some
- * holder; dead or stale holders found on the way are dropped.  1 if found. */
+ * holder.  1 if found. */
 static int find_end(struct fifo_open *of, enum side side, int server, struct end *out)
 {
-	struct holder *ho;
+	struct pi_holder *ho;
+	size_t i = 0;
 	HANDLE h;
-	int i;
 
-	for (i = 0; i < MAX_HOLDERS; i++) {
-		ho = &of->st->holders[i];
-		if (ho->pid == 0 || ho->side != (DWORD)side ||
-		    (server >= 0 && ho->server != (DWORD)server))
+	while ((ho = pi_holders_next(&of->t, &i)) != NULL) {
+		if (ho->side != (DWORD)side || (server >= 0 && ho->server != (DWORD)server))
 			continue;
 		/* A client end whose pipe instance has gone is dead for good. */
 		if (!ho->server && !server_alive(of, ho->gen))
 			continue;
-		h = dup_from(ho);
-		if (h == NULL) {
-			if (!holder_alive(ho))
-				ZeroMemory(ho, sizeof *ho);
+		h = pi_holders_dup(ho);
+		if (h == NULL)
 			continue;
-		}
 		out->h = h;
 		out->server = (int)ho->server;
 		out->gen = ho->gen;
@@ -533,12 +366,19 @@ static int find_end(struct fifo_open *of, enum side side, int server, struct end
 	return 0;
 }
 
+/* Client ends are asked for both directions, so that an O_RDWR descriptor's read end takes
+ * the C runtime's writes and the echo can read the write end (below); where the mode grants
+ * only one, one is enough for O_RDONLY and O_WRONLY openers. */
 static HANDLE connect_client(struct fifo_open *of, enum side side)
 {
 	DWORD access = side == SIDE_READ ? GENERIC_READ | FILE_WRITE_ATTRIBUTES :
 					   GENERIC_WRITE | FILE_READ_ATTRIBUTES;
+	HANDLE h = CreateFileW(of->wpipe, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+			       0, NULL);
 
-	return CreateFileW(of->wpipe, access, 0, NULL, OPEN_EXISTING, 0, NULL);
+	if (h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_ACCESS_DENIED)
+		h = CreateFileW(of->wpipe, access, 0, NULL, OPEN_EXISTING, 0, NULL);
+	return h;
 }
 
 /* FILE_FLAG_FIRST_PIPE_INSTANCE already makes Windows refuse a name someone else created
@@ -668,26 +508,116 @@ static int get_end(struct fifo_open *of, enum side side, int nonblock, struct en
 	}
 	out->h = h;
 	out->server = 1;
-	out->gen = ++of->st->gen;
+	out->gen = ++of->t.st->gen;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ the echo
+ * An O_RDWR descriptor is one C runtime descriptor, and the C runtime's _read and _write
+ * (stdio, code built without the headers) use its one HANDLE for both: the read end, so
+ * that it reads what every writer wrote.  What the runtime writes into the read end travels
+ * the connection's other direction and arrives at the write end, where no one reads.  The
+ * echo, a thread of each process with an O_RDWR descriptor open, takes those bytes from the
+ * write end and writes them back into it, so that they reach the readers (this descriptor
+ * included) as if written there.  The echo lock, one per FIFO across processes, makes sure
+ * one echo at a time reads the write end, and reads only what is there, so that no read
+ * ever blocks on a handle the writers share.  The library's own write() goes straight to
+ * the write end, after what the runtime wrote before it. */
+
+#define ECHO_IDLE_MS 16
+
+/* Move what waits at the write end back into it.  1 if anything moved. */
+static int echo_once(struct fifo_open *of)
+{
+	static char scratch[1];
+	char *buf = NULL;
+	DWORD avail = 0, n = 0, w;
+	HANDLE h;
+	int moved = 0;
+
+	AcquireSRWLockShared(&of->wend_lock);
+	h = of->wend.h;
+	if (WaitForSingleObject(of->echo_mutex, ECHO_IDLE_MS) == WAIT_TIMEOUT) {
+		ReleaseSRWLockShared(&of->wend_lock);
+		return 0;
+	}
+	if (PeekNamedPipe(h, scratch, 0, NULL, &avail, NULL) && avail > 0) {
+		if (avail > PIPE_BUFSIZE)
+			avail = PIPE_BUFSIZE;
+		buf = malloc(avail);
+		if (buf != NULL && !ReadFile(h, buf, avail, &n, NULL))
+			n = 0;
+	}
+	ReleaseMutex(of->echo_mutex);
+	for (w = 0; moved < (int)n; moved += (int)w)
+		if (!WriteFile(h, buf + moved, n - (DWORD)moved, &w, NULL))
+			break;
+	ReleaseSRWLockShared(&of->wend_lock);
+	free(buf);
+	return n > 0;
+}
+
+static DWORD WINAPI echo_main(LPVOID arg)
+{
+	struct fifo_open *of = arg;
+	DWORD ms = 1;
+
+	while (WaitForSingleObject(of->echo_stop, ms) == WAIT_TIMEOUT)
+		ms = echo_once(of) ? 1 : ms < ECHO_IDLE_MS ? ms * 2 : ECHO_IDLE_MS;
+	/* What the last runtime writes left goes out before the write end closes. */
+	echo_once(of);
+	return 0;
+}
+
+static int echo_start(struct fifo_open *of)
+{
+	const char *id = of->pipe_name + sizeof PIPE_PREFIX - 1;
+	wchar_t name[128];
+
+	swprintf(name, 128, L"%lsposixipc.fifo.%hs.echo.v1", pi_object_namespace(), id);
+	of->echo_mutex = CreateMutexW(NULL, FALSE, name);
+	of->echo_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (of->echo_mutex == NULL || of->echo_stop == NULL)
+		return pi_fail_win32(0);
+	of->echo = CreateThread(NULL, 64 * 1024, echo_main, of,
+				STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+	if (of->echo == NULL)
+		return pi_fail_win32(0);
+	InterlockedIncrement(&of->t.st->echoes);
+	return 0;
+}
+
+/* A write that cannot finish (the pipe is full and nobody reads) must not hold up close():
+ * after a while it is cancelled, and those bytes are lost as a killed writer's would be. */
+static void echo_stop(struct fifo_open *of)
+{
+	if (of->echo != NULL) {
+		SetEvent(of->echo_stop);
+		if (WaitForSingleObject(of->echo, 1000) == WAIT_TIMEOUT) {
+			CancelSynchronousIo(of->echo);
+			WaitForSingleObject(of->echo, INFINITE);
+		}
+		CloseHandle(of->echo);
+		InterlockedDecrement(&of->t.st->echoes);
+	}
+	if (of->echo_stop != NULL)
+		CloseHandle(of->echo_stop);
+	if (of->echo_mutex != NULL)
+		CloseHandle(of->echo_mutex);
 }
 
 /* ------------------------------------------------------------------ open */
 
 static void open_free(struct fifo_open *of)
 {
+	echo_stop(of);
 	if (of->wend.h != NULL) {
 		lock(of);
 		remove_holder(of, of->wend.h);
 		unlock(of);
 		CloseHandle(of->wend.h);
 	}
-	if (of->st != NULL)
-		UnmapViewOfFile(of->st);
-	if (of->map != NULL)
-		CloseHandle(of->map);
-	if (of->mutex != NULL)
-		CloseHandle(of->mutex);
+	pi_holders_detach(&of->t);
 	free(of);
 }
 
@@ -695,28 +625,6 @@ static void open_unref(struct fifo_open *of)
 {
 	if (InterlockedDecrement(&of->refs) == 0)
 		open_free(of);
-}
-
-/* The per-FIFO lock and holder table, named from the FIFO's unique id; the suffix names
- * the layout of struct shared, so that two library versions never share one table. */
-static int attach_shared(struct fifo_open *of)
-{
-	const char *id = of->pipe_name + sizeof PIPE_PREFIX - 1;
-	wchar_t name[128];
-
-	swprintf(name, 128, L"%lsposixipc.fifo.%hs.lock.v1", pi_object_namespace(), id);
-	of->mutex = CreateMutexW(NULL, FALSE, name);
-	if (of->mutex == NULL)
-		return pi_fail_win32(0);
-	swprintf(name, 128, L"%lsposixipc.fifo.%hs.state.v1", pi_object_namespace(), id);
-	of->map = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
-				     sizeof(struct shared), name);
-	if (of->map == NULL)
-		return pi_fail_win32(0);
-	of->st = MapViewOfFile(of->map, FILE_MAP_WRITE, 0, 0, sizeof(struct shared));
-	if (of->st == NULL)
-		return pi_fail_win32(0);
-	return 0;
 }
 
 static struct fifo_open *open_new(const char *path, int flags)
@@ -739,7 +647,7 @@ static struct fifo_open *open_new(const char *path, int flags)
 	free(w);
 	if (r == 0)
 		errno = EINVAL;
-	if (r <= 0 || attach_shared(of) < 0) {
+	if (r <= 0 || pi_holders_attach(&of->t, of->pipe_name + sizeof PIPE_PREFIX - 1) < 0) {
 		open_free(of);
 		return NULL;
 	}
@@ -766,13 +674,13 @@ static int take_end(struct fifo_open *of, enum side side, int nonblock, struct e
 	for (;;) {
 		lock(of);
 		r = get_end(of, side, nonblock, out);
-		if (r == 0 && add_holder(of, out, side) < 0) {
+		if (r == 0 && add_holder(of, out, -1, side) < 0) {
 			CloseHandle(out->h);
 			r = -1;
 		}
 		if (r == 0) {
-			of->st->opened[side]++;
-			*seen = of->st->opened[side == SIDE_READ ? SIDE_WRITE : SIDE_READ];
+			of->t.st->opened[side]++;
+			*seen = of->t.st->opened[side == SIDE_READ ? SIDE_WRITE : SIDE_READ];
 		}
 		unlock(of);
 		if (r <= 0)
@@ -826,7 +734,7 @@ static void wait_for_peer(struct fifo_open *of, const struct end *e, enum side s
 
 	if (!e->server)
 		return;
-	while (of->st->opened[other] == seen && !peer_present(of, e->h, side))
+	while (of->t.st->opened[other] == seen && !peer_present(of, e->h, side))
 		sleep_backoff(&ms);
 }
 
@@ -869,7 +777,8 @@ static int make_fd(struct fifo_open *of, const struct end *e, int flags)
 	struct fifo_fd *f;
 	int fd, err;
 
-	fd = _open_osfhandle((intptr_t)e->h, crt_flags(flags));
+	errno = 0;
+	fd = pi_crt_fd(_open_osfhandle((intptr_t)e->h, crt_flags(flags)));
 	if (fd < 0) {
 		err = errno;
 		drop_end(of, e->h);
@@ -886,6 +795,9 @@ static int make_fd(struct fifo_open *of, const struct end *e, int flags)
 		_close(fd);
 		return pi_fail(err);
 	}
+	lock(of);
+	pi_holders_set_fd(&of->t, e->h, fd);
+	unlock(of);
 	return fd;
 }
 
@@ -912,9 +824,10 @@ int pi_fifo_open(const char *path, int flags, mode_t mode)
 	if (acc == O_RDWR) {
 		/* O_RDWR never blocks (as on Linux): this descriptor is itself a writer, and the
 		 * read end it holds gives the write end a server to join. */
-		if (take_end(of, SIDE_WRITE, 1, &of->wend, &seen) < 0) {
-			fd = errno;
+		if (take_end(of, SIDE_WRITE, 1, &of->wend, &seen) < 0)
 			of->wend.h = NULL;
+		if (of->wend.h == NULL || echo_start(of) < 0) {
+			fd = errno;
 			drop_end(of, e.h);
 			open_unref(of);
 			return pi_fail(fd);
@@ -952,12 +865,10 @@ static void fifo_unref(void *obj)
 /* Put h in place of the HANDLE under descriptor fd; the descriptor keeps its number. */
 static int swap_handle(struct fifo_fd *f, int fd, HANDLE h)
 {
-	int tmp = _open_osfhandle((intptr_t)h, crt_flags(f->of->flags));
+	int tmp = pi_fd_wrap(h, crt_flags(f->of->flags));
 
-	if (tmp < 0) {
-		CloseHandle(h);
+	if (tmp < 0)
 		return -1;
-	}
 	if (_dup2(tmp, fd) < 0) {
 		_close(tmp);
 		return -1;
@@ -981,12 +892,14 @@ static int renew_end(struct fifo_fd *f, int fd, enum side side)
 		return -1;
 	}
 	if (side == SIDE_WRITE && of->wend.h != NULL) {
+		AcquireSRWLockExclusive(&of->wend_lock);
 		old = of->wend;
 		remove_holder(of, old.h);
 		of->wend = e;
-		add_holder(of, &e, side);
+		add_holder(of, &e, -1, side);
 		unlock(of);
 		CloseHandle(old.h);
+		ReleaseSRWLockExclusive(&of->wend_lock);
 		return 0;
 	}
 	remove_holder(of, f->end.h);
@@ -996,12 +909,31 @@ static int renew_end(struct fifo_fd *f, int fd, enum side side)
 	}
 	e.h = (HANDLE)_get_osfhandle(fd);
 	f->end = e;
-	add_holder(of, &e, side);
+	add_holder(of, &e, fd, side);
 	unlock(of);
 	/* The table entry must follow the new HANDLE; it drops the reference it held. */
 	fifo_ref(f);
 	pi_fd_register(fd, e.h, &fifo_ops, f);
 	return 0;
+}
+
+/* While an echo runs (some process has the FIFO open O_RDWR), a blocking read waits for
+ * data outside ReadFile: Windows serialises requests on a synchronous handle, so a ReadFile
+ * waiting on the read end, which every reader shares, would hold up the echoed process's C
+ * runtime writes into that end until other data came (Wine does not serialise).  1 when a
+ * read may go ahead; 0 with the error ReadFile would give. */
+static int wait_readable(struct fifo_open *of, HANDLE h)
+{
+	DWORD avail, ms = 1;
+
+	while (of->t.st->echoes > 0) {
+		if (!PeekNamedPipe(h, NULL, 0, NULL, &avail, NULL))
+			return GetLastError() == ERROR_NO_DATA;
+		if (avail > 0)
+			break;
+		sleep_backoff(&ms);
+	}
+	return 1;
 }
 
 /* ReadFile in non-blocking mode.  The mode belongs to the pipe end, which every reader of the
@@ -1041,7 +973,7 @@ static ssize_t fifo_read(void *obj, int fd, void *buf, size_t count)
 		if (of->flags & PI_O_NONBLOCK)
 			ok = read_nowait(of, h, buf, n, &got);
 		else
-			ok = ReadFile(h, buf, n, &got, NULL);
+			ok = wait_readable(of, h) && ReadFile(h, buf, n, &got, NULL);
 		if (ok)
 			return (ssize_t)got;
 		err = GetLastError();
@@ -1141,6 +1073,9 @@ static ssize_t fifo_write(void *obj, int fd, const void *buf, size_t count)
 		return 0;
 	if (count > (size_t)PTRDIFF_MAX)
 		count = (size_t)PTRDIFF_MAX;
+	/* Bytes the C runtime wrote into an O_RDWR descriptor go first. */
+	if (of->echo != NULL && !(of->flags & PI_O_NONBLOCK))
+		echo_once(of);
 retry:
 	e = of->wend.h != NULL ? of->wend : f->end;
 	if (of->wend.h == NULL)
@@ -1217,7 +1152,7 @@ static void *fifo_dup(void *obj, int newfd)
 	if (copy == NULL)
 		return NULL;
 	lock(of);
-	r = add_holder(of, &e, (of->flags & O_ACCMODE) == O_WRONLY ? SIDE_WRITE : SIDE_READ);
+	r = add_holder(of, &e, newfd, (of->flags & O_ACCMODE) == O_WRONLY ? SIDE_WRITE : SIDE_READ);
 	unlock(of);
 	if (r < 0) {
 		free(copy);

@@ -47,8 +47,9 @@ char *pi_path_from_wide(const wchar_t *wpath);
 /* Copy a wide string into a caller's multibyte buffer: 0, or -1 with ERANGE. */
 int pi_wide_to_buf(const wchar_t *w, char *buf, size_t size);
 
-/* dirs.c: where shared memory objects and named semaphores live: POSIXIPC_DIR, else
- * "<temp>\posixipc".  pi_object_path builds "<root>\<sub>\<encoded name>" as an absolute
+/* dirs.c: where shared memory objects and named semaphores live: POSIXIPC_DIR (read at each
+ * call), else "<the user's local application data>\posixipc", found once per process from
+ * the user's profile and never from TMP/TEMP.  pi_object_path builds "<root>\<sub>\<encoded name>" as an absolute
  * \\?\ path (malloc'd) after creating the folders; sub is "shm" or "sem". */
 wchar_t *pi_objects_root(void);
 wchar_t *pi_object_path(const char *sub, const char *encoded);
@@ -66,13 +67,17 @@ int pi_display_path(const wchar_t *path, char *buf, size_t size);
 /* security.c: a security descriptor from a POSIX mode.  The owner bits go to the current
  * user, the "other" bits to Everyone; group bits have no Windows counterpart and are not
  * mapped.  read_rights/write_rights are the object-specific rights that r and w grant; the
- * owner always keeps READ_CONTROL, WRITE_DAC and DELETE.  Callers apply pi_umask() first, as
- * open(), mkfifo(), shm_open() and sem_open() do on Linux. */
+ * owner always keeps READ_CONTROL, WRITE_DAC, DELETE and FILE_WRITE_ATTRIBUTES.  Callers
+ * apply pi_umask() first, as open(), mkfifo(), shm_open() and sem_open() do on Linux. */
 struct pi_sa {
 	SECURITY_ATTRIBUTES sa;
 	PSECURITY_DESCRIPTOR sd;
 };
 int pi_sa_from_mode(mode_t mode, DWORD read_rights, DWORD write_rights, struct pi_sa *out);
+/* Take away the read-only attribute Wine 8.0 gives a file whose mode denies the owner
+ * writing, so that it can be deleted (h needs FILE_WRITE_ATTRIBUTES).  1 when the attribute
+ * was there and is gone. */
+int pi_clear_readonly(HANDLE h);
 /* The process's file mode creation mask, as the C runtime keeps it (_umask). */
 mode_t pi_umask(void);
 void pi_sa_free(struct pi_sa *sa);
@@ -98,6 +103,13 @@ struct pi_fd_ops {
 	void *(*dup)(void *obj, int newfd);
 };
 int pi_fd_register(int fd, HANDLE h, const struct pi_fd_ops *ops, void *obj);
+/* Descriptors a process may have (sysconf(_SC_OPEN_MAX), the C runtime's table size). */
+#define PI_FD_MAX 2048
+/* Pass on the result of a C runtime call that makes a descriptor: on failure a full table
+ * is EMFILE, as on Linux, whatever the runtime said (Wine's msvcrt says ENFILE). */
+int pi_crt_fd(int fd);
+/* _open_osfhandle through pi_crt_fd; on failure h is closed. */
+int pi_fd_wrap(HANDLE h, int crt_flags);
 /* The object for fd, or NULL.  The caller must pi_fd_release() a non-NULL result. */
 void *pi_fd_acquire(int fd, const struct pi_fd_ops **ops);
 void pi_fd_release(const struct pi_fd_ops *ops, void *obj);
@@ -113,6 +125,68 @@ void *pi_fd_unregister(int fd, const struct pi_fd_ops **ops);
 void pi_testcancel(void);
 HANDLE pi_cancel_event(void);
 void pi_cancel_woken(HANDLE event);
+
+/* fifo_holders.c: per FIFO, the table of processes that hold an end of its pipe, shared
+ * by all of them, and its lock (the file's opening comment says how EOF and EPIPE follow).
+ * Every call but attach/detach is made with the lock held. */
+#define PI_HOLDERS_MAX 65536
+struct pi_holder {
+	DWORD pid;
+	DWORD side;	/* 1 read, 2 write */
+	DWORD server;	/* a server end (lives as long as its pipe instance) */
+	DWORD access;	/* the handle's granted access, to recognise it */
+	int32_t fd;	/* the holder's descriptor wrapping handle, or -1 if the library owns it */
+	uint32_t reserved;
+	uint64_t created; /* the holder process's creation time, against process id reuse */
+	uint64_t handle;
+	uint64_t gen;	/* the pipe instance: a client end lives only as long as its server */
+};
+struct pi_fifo_shared {
+	uint64_t gen;	/* pipe instances made so far */
+	/* How many times each side (index 1 read, 2 write) has been opened: a blocking open
+	 * whose peer came and went between two looks still sees that it came. */
+	volatile LONG opened[3];
+	LONG used;	/* entries [0, used) may be in use */
+	/* Echoes running (fifo.c; one per O_RDWR open).  A process killed with one running
+	 * leaves it counted: blocking reads then wait by polling, until the FIFO is closed
+	 * everywhere. */
+	volatile LONG echoes;
+	struct pi_holder holders[];
+};
+#define PI_SEEN_MAX 8
+struct pi_seen {
+	DWORD pid;
+	int alive;
+	uint64_t created;
+};
+struct pi_holders {
+	HANDLE mutex, map;
+	struct pi_fifo_shared *st;
+	size_t committed;
+	/* Processes pi_holders_next() found alive or not, during one walk. */
+	struct pi_seen seen[PI_SEEN_MAX];
+	int nseen;
+	size_t free;	/* the first empty entry the last walk passed, or (size_t)-1 */
+};
+/* Open the lock and table of the FIFO with 16-hex-digit id; detach closes what attach
+ * opened, also after a failed attach. */
+int pi_holders_attach(struct pi_holders *t, const char *id);
+void pi_holders_detach(struct pi_holders *t);
+void pi_holders_lock(struct pi_holders *t);
+void pi_holders_unlock(struct pi_holders *t);
+/* The one iterator: the next live entry at or after *i, or NULL.  Start with *i = 0.
+ * Entries of ended processes and this process's entries whose descriptor is gone are
+ * cleared on the way. */
+struct pi_holder *pi_holders_next(struct pi_holders *t, size_t *i);
+/* Enter h, an end this process holds, wrapped by descriptor fd (-1: by none yet, or owned
+ * by the library).  ENFILE only when PI_HOLDERS_MAX live entries exist. */
+int pi_holders_add(struct pi_holders *t, HANDLE h, int fd, int side, int server, uint64_t gen);
+void pi_holders_set_fd(struct pi_holders *t, HANDLE h, int fd);
+void pi_holders_remove(struct pi_holders *t, HANDLE h);
+/* The holder's handle duplicated into this process, or NULL if it is gone or stale. */
+HANDLE pi_holders_dup(const struct pi_holder *ho);
+/* A handle's granted access, from the object manager (never waits on the object). */
+DWORD pi_granted_access(HANDLE h);
 
 /* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
 int pi_fifo_open(const char *path, int flags, mode_t mode);

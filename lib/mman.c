@@ -2,10 +2,13 @@
  * ranges this library mapped and which of their pages are still mapped, which is what views
  * at page-aligned offsets, munmap of part of a view and MAP_FIXED need.
  *
- * Windows 10 1803 placeholders (VirtualAlloc2 with MEM_RESERVE_PLACEHOLDER, MapViewOfFile3)
- * would let a view be split; Wine 8.0 exports those functions but fails MEM_RESERVE_PLACEHOLDER
- * with ERROR_INVALID_PARAMETER, so this file keeps to what every Windows has: a view stays
- * whole until its last page is unmapped, and unmapped pages of it are PAGE_NOACCESS. */
+ * A view stays whole until its last page is unmapped, and unmapped pages of it are
+ * PAGE_NOACCESS.  Where Windows has placeholders (10 1803 and later: VirtualAlloc2 with
+ * MEM_RESERVE_PLACEHOLDER, MapViewOfFile3 with MEM_REPLACE_PLACEHOLDER), PROT_NONE
+ * reservations are placeholders, so that MAP_FIXED puts a view into one without ever
+ * letting go of the range; elsewhere (Wine 8.0 exports the functions but fails
+ * MEM_RESERVE_PLACEHOLDER with ERROR_INVALID_PARAMETER) MAP_FIXED releases and maps again
+ * with the shortest window it can (see map_fixed). */
 #include <io.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +58,7 @@ struct map {
 	enum kind kind;
 	int maxprot;		/* PROT_* bits mprotect may grant */
 	int cow;		/* copy-on-write view (MAP_PRIVATE of a file) */
+	int placeholder;	/* K_ANON: the allocation is a placeholder, nothing committed */
 	unsigned char bits[];	/* one bit per page: still mapped */
 };
 
@@ -304,9 +308,13 @@ static int anon_protect(char *a, char *b, DWORD prot)
 	return 0;
 }
 
+static int realize(struct map *m);
+
 /* Pages [a, b) of m, all mapped, get prot. */
 static int map_protect(struct map *m, char *a, char *b, int prot)
 {
+	if (m->kind == K_ANON && prot != PROT_NONE && realize(m) < 0)
+		return -1;
 	if (m->kind == K_ANON)
 		return anon_protect(a, b, win_prot(prot, 0));
 	if (m->kind == K_HOLE || a >= m->view_end)
@@ -362,6 +370,7 @@ struct request {
 	int64_t off;		/* section offset of the caller's first byte */
 	size_t lead;		/* off % GRAN: the view starts this far before the caller's byte */
 	size_t view_bytes;	/* bytes from the view's start that the section holds */
+	uint64_t room;		/* bytes the section has from the view's start */
 	HANDLE section;		/* NULL for private anonymous memory and for empty views */
 	DWORD view_access;	/* FILE_MAP_* */
 	int maxprot;
@@ -377,6 +386,79 @@ static void request_free(struct request *r)
 static char *reserve(char *base, size_t size)
 {
 	return VirtualAlloc(base, size, MEM_RESERVE, PAGE_NOACCESS);
+}
+
+/* ---------------------------------------------------------------- placeholders */
+
+#ifndef MEM_RESERVE_PLACEHOLDER
+#define MEM_RESERVE_PLACEHOLDER 0x00040000
+#endif
+#ifndef MEM_REPLACE_PLACEHOLDER
+#define MEM_REPLACE_PLACEHOLDER 0x00004000
+#endif
+#ifndef MEM_PRESERVE_PLACEHOLDER
+#define MEM_PRESERVE_PLACEHOLDER 0x00000002
+#endif
+#ifndef MEM_COALESCE_PLACEHOLDERS
+#define MEM_COALESCE_PLACEHOLDERS 0x00000001
+#endif
+
+typedef PVOID(WINAPI *alloc2_fn)(HANDLE, PVOID, SIZE_T, ULONG, ULONG, void *, ULONG);
+typedef PVOID(WINAPI *map3_fn)(HANDLE, HANDLE, PVOID, ULONG64, SIZE_T, ULONG, ULONG, void *,
+			       ULONG);
+
+static INIT_ONCE ph_once = INIT_ONCE_STATIC_INIT;
+static alloc2_fn alloc2;
+static map3_fn map3;
+
+/* The functions are looked up, and tried once, at run time: older Windows lacks them and
+ * Wine 8.0 has them but refuses placeholders. */
+static BOOL CALLBACK find_placeholders(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+	HMODULE k = GetModuleHandleW(L"kernelbase.dll");
+	alloc2_fn a;
+	map3_fn m;
+	void *p;
+
+	(void)once, (void)param, (void)ctx;
+	if (k == NULL)
+		return TRUE;
+	a = (alloc2_fn)(void (*)(void))GetProcAddress(k, "VirtualAlloc2");
+	m = (map3_fn)(void (*)(void))GetProcAddress(k, "MapViewOfFile3");
+	if (a == NULL || m == NULL)
+		return TRUE;
+	p = a(NULL, NULL, GRAN, MEM_RESERVE | MEM_RESERVE_PLACEHOLDER, PAGE_NOACCESS, NULL, 0);
+	if (p == NULL)
+		return TRUE;
+	VirtualFree(p, 0, MEM_RELEASE);
+	alloc2 = a;
+	map3 = m;
+	return TRUE;
+}
+
+static int have_placeholders(void)
+{
+	InitOnceExecuteOnce(&ph_once, find_placeholders, NULL, NULL);
+	return alloc2 != NULL;
+}
+
+/* A placeholder of size bytes at base (or anywhere), or NULL. */
+static char *reserve_placeholder(char *base, size_t size)
+{
+	return alloc2(NULL, base, size, MEM_RESERVE | MEM_RESERVE_PLACEHOLDER, PAGE_NOACCESS,
+		      NULL, 0);
+}
+
+/* Pages are committed only in an ordinary reservation: the placeholder becomes one. */
+static int realize(struct map *m)
+{
+	if (!m->placeholder)
+		return 0;
+	if (alloc2(NULL, m->base, m->size, MEM_RESERVE | MEM_REPLACE_PLACEHOLDER, PAGE_NOACCESS,
+		   NULL, 0) == NULL)
+		return -1;
+	m->placeholder = 0;
+	return 0;
 }
 
 /* Reserve at lo; without MAP_FIXED lo is a hint and anywhere else will do. */
@@ -509,8 +591,14 @@ fail:
 static char *place_anon(struct request *r, char *lo)
 {
 	size_t size = round_gran(r->lead + r->len);
-	char *base = reserve_near(r, lo, size), *a;
+	int ph = r->prot == PROT_NONE && have_placeholders();
+	char *base = NULL, *a;
 
+	/* PROT_NONE: address space a later MAP_FIXED may fill, a placeholder where there are. */
+	if (ph && (base = reserve_placeholder(lo, size)) == NULL && lo != NULL && !r->fixed)
+		base = reserve_placeholder(NULL, size);
+	if (!ph)
+		base = reserve_near(r, lo, size);
 	if (base == NULL)
 		return placement_error(), NULL;
 	a = base + r->lead;
@@ -519,7 +607,10 @@ static char *place_anon(struct request *r, char *lo)
 		VirtualFree(base, 0, MEM_RELEASE);
 		return NULL;
 	}
-	return enter(r, K_ANON, base, size, NULL, 0) < 0 ? NULL : a;
+	if (enter(r, K_ANON, base, size, NULL, 0) < 0)
+		return NULL;
+	table[table_find(base)]->placeholder = ph;
+	return a;
 }
 
 /* A mapping that starts at or past the end of its file: address space only. */
@@ -600,8 +691,8 @@ static int anon_in_place(char *a, char *e, int prot)
 	walk_init(&w, a, e);
 	while (walk_next(&w, &m, &pa, &pb)) {
 		VirtualFree(pa, (size_t)(pb - pa), MEM_DECOMMIT);
-		if (prot != PROT_NONE &&
-		    !VirtualAlloc(pa, (size_t)(pb - pa), MEM_COMMIT, win_prot(prot, 0)))
+		if (prot != PROT_NONE && (realize(m) < 0 ||
+		    !VirtualAlloc(pa, (size_t)(pb - pa), MEM_COMMIT, win_prot(prot, 0))))
 			return pi_fail_win32(0);
 		m->live += bits_set(m, page_of(m, pa), page_of(m, pb));
 	}
@@ -662,46 +753,154 @@ static struct map *piece_of(const struct map *m, char *a, char *b)
 	return p;
 }
 
-static void enter_piece(struct map *p)
+/* Without placeholders (below) Windows cannot put a view into reserved address space, nor
+ * give back part of a reservation: the old allocations must be released whole and the
+ * parts the caller keeps reserved again.  Another thread of the process may allocate in
+ * between and take part of the range.  The window is kept to the release and the next
+ * call, and what was taken is waited for: allocations that come and go (a large malloc)
+ * leave again at once, and the caller keeps its range.  Only one that stays longer than
+ * FIXED_WAIT_MS (a new thread's stack) costs it: ENOMEM, or a piece of PROT_NONE address
+ * space lost. */
+#define FIXED_WAIT_MS 2000
+
+/* Wait until [a, b) is free again; 0 if it stayed taken. */
+static int wait_free(char *a, char *b, DWORD start)
+{
+	int spins = 0;
+
+	while (!gap_is(a, b, MEM_FREE)) {
+		if (GetTickCount() - start > FIXED_WAIT_MS)
+			return 0;
+		if (spins++ < 16)
+			SwitchToThread();
+		else
+			Sleep(1);
+	}
+	return 1;
+}
+
+/* Reserve a piece the caller keeps, again.  On failure only address space is lost: the
+ * caller's pages there were PROT_NONE. */
+static void enter_piece(struct map *p, DWORD start)
 {
 	if (p == NULL)
 		return;
-	/* On failure only address space is lost: the caller's pages there were PROT_NONE. */
-	if (reserve(p->base, p->size) == NULL) {
-		free(p);
-	} else if (table_insert(p) < 0) {
+	while (reserve(p->base, p->size) == NULL)
+		if (!wait_free(p->base, p->base + p->size, start)) {
+			free(p);
+			return;
+		}
+	if (table_insert(p) < 0) {
 		VirtualFree(p->base, 0, MEM_RELEASE);
 		free(p);
 	}
 }
 
-/* Free [lo, hi) of this library's allocations for a MAP_FIXED mapping of [a, e): what is
- * mapped in [a, e) goes, as MAP_FIXED wants; what is mapped outside must survive. */
-static int clear_for_fixed(char *lo, char *hi, char *a, char *e)
-{
-	struct map *m, *left, *right;
-	size_t i;
+/* The pieces of this library's allocations in [lo, hi) that lie outside it, made before
+ * anything is released: at most one on each side.  The allocations inside are taken out of
+ * the table into *gone. */
+struct fixed_plan {
+	struct map *left, *right;
+	struct map **gone;
+	size_t ngone;
+};
 
-	for (i = table_find(lo); i < table_len && table[i]->base < hi; i++)
+static int plan_fixed(struct fixed_plan *pl, char *lo, char *hi, char *a, char *e)
+{
+	size_t i, first = table_find(lo), n = 0;
+
+	memset(pl, 0, sizeof *pl);
+	for (i = first; i < table_len && table[i]->base < hi; i++, n++)
 		if (!can_split(table[i], lo, hi, a, e))
 			return pi_fail(ENOMEM);
-	while ((i = table_find(lo)) < table_len && table[i]->base < hi) {
-		m = table[i];
-		left = piece_of(m, m->base, lo);
-		right = piece_of(m, hi, m->base + m->size);
-		table_remove(i);
-		map_release(m);
-		enter_piece(left);
-		enter_piece(right);
-	}
+	if (n == 0)
+		return 0;
+	pl->gone = malloc(n * sizeof *pl->gone);
+	if (pl->gone == NULL)
+		return pi_fail(ENOMEM);
+	pl->left = piece_of(table[first], table[first]->base, lo);
+	pl->right = piece_of(table[first + n - 1], hi,
+			     table[first + n - 1]->base + table[first + n - 1]->size);
+	memcpy(pl->gone, table + first, n * sizeof *pl->gone);
+	pl->ngone = n;
+	memmove(table + first, table + first + n, (table_len - first - n) * sizeof *table);
+	table_len -= n;
 	return 0;
+}
+
+/* A view in place of [lo, hi) of a placeholder, which is split around it: the range is
+ * never free.  Applies when one placeholder holds all of [lo, hi), no mapped page of it
+ * lies in [lo, hi) outside the caller's range, and the section fills the granules.  1 when
+ * done, 0 when not applicable, -1 on failure (the placeholder as it was). */
+static int fixed_into_placeholder(struct request *r, char *lo, char *hi)
+{
+	size_t i = table_find(lo), size = (size_t)(hi - lo);
+	char *a = lo + r->lead, *e = a + r->len, *end;
+	struct map *m, *left, *right, *view;
+	uint64_t voff = (uint64_t)(r->off - (int64_t)r->lead);
+
+	if (r->section == NULL || i >= table_len)
+		return 0;
+	m = table[i];
+	end = m->base + m->size;
+	if (!m->placeholder || m->base > lo || end < hi || r->room < size ||
+	    live_in(m, lo, a) != 0 || live_in(m, e, hi) != 0)
+		return 0;
+	left = piece_of(m, m->base, lo);
+	right = piece_of(m, hi, end);
+	view = map_new(K_VIEW, lo, size);
+	if ((m->base < lo && left == NULL) || (hi < end && right == NULL) || view == NULL ||
+	    table_cap < table_len + 2) {
+		free(left);
+		free(right);
+		free(view);
+		return 0;
+	}
+	if ((lo > m->base || hi < end) &&
+	    !VirtualFree(lo, size, MEM_RELEASE | MEM_PRESERVE_PLACEHOLDER))
+		goto undo;
+	if (map3(r->section, GetCurrentProcess(), lo, voff, size, MEM_REPLACE_PLACEHOLDER,
+		 view_default_prot(r->view_access), NULL, 0) == NULL) {
+		VirtualFree(m->base, m->size, MEM_RELEASE | MEM_COALESCE_PLACEHOLDERS);
+		goto undo;
+	}
+	/* Pages of the view outside the caller's range are not part of the mapping. */
+	set_prot(lo, r->lead, PAGE_NOACCESS);
+	set_prot(e, (size_t)(hi - e), PAGE_NOACCESS);
+	if (win_prot(r->prot, !r->shared) != view_default_prot(r->view_access))
+		set_prot(a, r->len, win_prot(r->prot, !r->shared));
+	table_remove(i);
+	free(m);
+	if (left != NULL) {
+		left->placeholder = 1;
+		table_insert(left);
+	}
+	if (right != NULL) {
+		right->placeholder = 1;
+		table_insert(right);
+	}
+	view->live = bits_set(view, page_of(view, a), page_of(view, e));
+	view->maxprot = r->maxprot;
+	view->cow = !r->shared;
+	view->view_end = hi;
+	view->sync = r->shared && !r->anon;
+	table_insert(view);
+	return 1;
+undo:
+	free(left);
+	free(right);
+	free(view);
+	return pi_fail_win32(0);
 }
 
 static char *map_fixed(struct request *r)
 {
-	char *a = r->addr, *e = a + r->len, *lo = a - r->lead;
-	char *hi = (char *)round_gran((uintptr_t)e);
-	int done;
+	char *a = r->addr, *e = a + r->len, *lo = a - r->lead, *p;
+	char *hi = (char *)round_gran((uintptr_t)e), *end = lo + round_gran(r->lead + r->len);
+	struct fixed_plan pl;
+	DWORD start = GetTickCount();
+	size_t i;
+	int done, e_saved;
 
 	if (r->noreplace && occupied(a, e)) {
 		errno = EEXIST;
@@ -712,9 +911,24 @@ static char *map_fixed(struct request *r)
 		if (done != 0)
 			return done < 0 ? NULL : a;
 	}
-	if (clear_for_fixed(lo, hi, a, e) < 0)
+	done = fixed_into_placeholder(r, lo, hi);
+	if (done != 0)
+		return done < 0 ? NULL : a;
+	if (plan_fixed(&pl, lo, hi, a, e) < 0)
 		return NULL;
-	return place(r, lo);
+	/* From the first release to the new mapping nothing else runs. */
+	for (i = 0; i < pl.ngone; i++)
+		map_release(pl.gone[i]);
+	/* A failure to place in the freed range means someone took part of it. */
+	while ((p = place(r, lo)) == NULL && errno == ENOMEM && pl.ngone > 0 &&
+	       GetTickCount() - start <= FIXED_WAIT_MS && wait_free(lo, end, start))
+		;
+	e_saved = errno;
+	enter_piece(pl.left, start);
+	enter_piece(pl.right, start);
+	free(pl.gone);
+	errno = e_saved;
+	return p;
 }
 
 /* ---------------------------------------------------------------- mmap */
@@ -747,11 +961,13 @@ static int check_flags(int flags, int prot)
 /* A section over the pagefile for MAP_SHARED|MAP_ANONYMOUS. */
 static int anon_section(struct request *r)
 {
-	uint64_t size = r->lead + r->len;
+	uint64_t size = r->lead + r->len, room = round_gran((uintptr_t)size);
 
+	/* Whole granules, so that MAP_FIXED can fill a placeholder with the view exactly. */
 	r->view_bytes = (size_t)size;
+	r->room = room;
 	r->section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_EXECUTE_READWRITE,
-					(DWORD)(size >> 32), (DWORD)(size & 0xffffffffu), NULL);
+					(DWORD)(room >> 32), (DWORD)(room & 0xffffffffu), NULL);
 	if (r->section == NULL)
 		return pi_fail_win32(0);
 	r->view_access = FILE_MAP_WRITE | FILE_MAP_EXECUTE;
@@ -840,6 +1056,7 @@ static int check_file(struct request *r, int fd, int64_t offset)
 	voff = offset - (int64_t)r->lead;
 	if (size.QuadPart <= voff)
 		return GetFileType(h) != FILE_TYPE_DISK ? pi_fail(ENODEV) : check_access(r, h);
+	r->room = (uint64_t)(size.QuadPart - voff);
 	r->view_bytes = size.QuadPart - voff < (int64_t)(r->lead + r->len)
 				? (size_t)(size.QuadPart - voff) : r->lead + r->len;
 	return file_section(r, h) < 0 ? file_fail(h, errno) : 0;
@@ -853,7 +1070,8 @@ static int check_request(struct request *r, void *addr, size_t length, int prot,
 		return pi_fail(EINVAL);
 	if (check_flags(flags, prot) < 0)
 		return -1;
-	if (length > SIZE_MAX - PAGE + 1)
+	/* No address space is that large; Linux says ENOMEM before looking at the file. */
+	if (length > (size_t)PTRDIFF_MAX)
 		return pi_fail(ENOMEM);
 	r->addr = addr;
 	r->len = round_page(length);

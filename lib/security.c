@@ -29,9 +29,14 @@ static BOOL CALLBACK find_user_sid(PINIT_ONCE once, PVOID param, PVOID *ctx)
 	return TRUE;
 }
 
+/* The owner keeps DELETE and FILE_WRITE_ATTRIBUTES whatever the mode, so that it can always
+ * unlink: Wine 8.0 turns an access list that denies the owner writing into the read-only
+ * attribute (Windows does not), which refuses deletion until pi_clear_readonly() takes it
+ * away.  On kernel objects other than files and pipes that bit names no right. */
 int pi_sa_from_mode(mode_t mode, DWORD read_rights, DWORD write_rights, struct pi_sa *out)
 {
-	DWORD owner = READ_CONTROL | WRITE_DAC | DELETE | SYNCHRONIZE, other = 0;
+	DWORD owner = READ_CONTROL | WRITE_DAC | DELETE | SYNCHRONIZE | FILE_WRITE_ATTRIBUTES;
+	DWORD other = 0;
 	wchar_t sddl[256];
 
 	if (out == NULL)
@@ -85,4 +90,17 @@ mode_t pi_umask(void)
 	_umask(m);
 	ReleaseSRWLockExclusive(&lock);
 	return (mode_t)m;
+}
+
+int pi_clear_readonly(HANDLE h)
+{
+	FILE_BASIC_INFO info;
+
+	if (!GetFileInformationByHandleEx(h, FileBasicInfo, &info, sizeof info) ||
+	    !(info.FileAttributes & FILE_ATTRIBUTE_READONLY))
+		return 0;
+	info.FileAttributes &= ~(DWORD)FILE_ATTRIBUTE_READONLY;
+	if (info.FileAttributes == 0)
+		info.FileAttributes = FILE_ATTRIBUTE_NORMAL;
+	return SetFileInformationByHandle(h, FileBasicInfo, &info, sizeof info) != 0;
 }

@@ -812,13 +812,31 @@ static int rename_handle(HANDLE h, const wchar_t *path)
 	return pi_fail_win32(err);
 }
 
+/* Wine 8.0 refuses to delete a file made with a mode that denies the owner writing, which
+ * it marks read-only (Windows does not); h holds FILE_WRITE_ATTRIBUTES to take that away. */
 static int delete_handle(HANDLE h)
 {
 	FILE_DISPOSITION_INFO info = { TRUE };
 
-	if (!SetFileInformationByHandle(h, FileDispositionInfo, &info, sizeof info))
-		return pi_fail_win32(0);
-	return 0;
+	if (SetFileInformationByHandle(h, FileDispositionInfo, &info, sizeof info))
+		return 0;
+	if (pi_clear_readonly(h) &&
+	    SetFileInformationByHandle(h, FileDispositionInfo, &info, sizeof info))
+		return 0;
+	return pi_fail_win32(0);
+}
+
+/* A handle for deleting the file at path; FILE_WRITE_ATTRIBUTES only where its security
+ * grants it (the owner always has it). */
+static HANDLE open_for_delete(const wchar_t *path)
+{
+	HANDLE h = CreateFileW(path, DELETE | FILE_WRITE_ATTRIBUTES | FILE_READ_ATTRIBUTES,
+			       SHARE_ALL, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+
+	if (h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_ACCESS_DENIED)
+		h = CreateFileW(path, DELETE, SHARE_ALL, NULL, OPEN_EXISTING,
+				FILE_ATTRIBUTE_NORMAL, NULL);
+	return h;
 }
 
 /* Free the name at once, even while processes hold the file open: POSIX deletion where
@@ -895,8 +913,7 @@ static void sweep_unlinked(const wchar_t *path)
 			if (!is_unlinked(data.cFileName))
 				continue;
 			wcscpy(full + dir, data.cFileName);
-			h = CreateFileW(full, DELETE, SHARE_ALL, NULL, OPEN_EXISTING,
-					FILE_ATTRIBUTE_NORMAL, NULL);
+			h = open_for_delete(full);
 			if (h != INVALID_HANDLE_VALUE) {
 				delete_handle(h);
 				CloseHandle(h);
@@ -1291,8 +1308,7 @@ PI_EXPORT int posixipc_sem_unlink(const char *name)
 	path = pi_object_path("sem", encoded);
 	if (path == NULL)
 		return -1;
-	file = CreateFileW(path, DELETE, SHARE_ALL, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL,
-			   NULL);
+	file = open_for_delete(path);
 	if (file == INVALID_HANDLE_VALUE) {
 		free(path);
 		return pi_fail_win32(0);

@@ -175,15 +175,7 @@ static HANDLE open_object(const wchar_t *path, int oflag, mode_t mode)
  * children, as FD_CLOEXEC does. */
 static int wrap_handle(HANDLE h)
 {
-	int fd;
-
-	errno = 0;
-	fd = _open_osfhandle((intptr_t)h, _O_BINARY | _O_NOINHERIT);
-	if (fd < 0) {
-		CloseHandle(h);
-		return pi_fail(errno ? errno : EMFILE);
-	}
-	return fd;
+	return pi_fd_wrap(h, _O_BINARY | _O_NOINHERIT);
 }
 
 PI_EXPORT int posixipc_shm_open(const char *name, int oflag, mode_t mode)
@@ -272,22 +264,6 @@ static int rename_aside(HANDLE h, const wchar_t *path)
 	return r;
 }
 
-/* A read-only attribute would refuse deletion.  Wine 8.0 sets it on every file whose DACL
- * denies the owner writing (a 0400 object); Windows leaves attributes alone.  Returns 1 when
- * the attribute was there and is gone. */
-static int clear_readonly(HANDLE h)
-{
-	FILE_BASIC_INFO info;
-
-	if (!GetFileInformationByHandleEx(h, FileBasicInfo, &info, sizeof info) ||
-	    !(info.FileAttributes & FILE_ATTRIBUTE_READONLY))
-		return 0;
-	info.FileAttributes &= ~(DWORD)FILE_ATTRIBUTE_READONLY;
-	if (info.FileAttributes == 0)
-		info.FileAttributes = FILE_ATTRIBUTE_NORMAL;
-	return SetFileInformationByHandle(h, FileBasicInfo, &info, sizeof info) != 0;
-}
-
 static int mark_delete(HANDLE h)
 {
 	FILE_DISPOSITION_INFO info;
@@ -303,10 +279,10 @@ static int delete_on_close(HANDLE h)
 {
 	if (mark_delete(h) == 0)
 		return 0;
-	return clear_readonly(h) ? mark_delete(h) : -1;
+	return pi_clear_readonly(h) ? mark_delete(h) : -1;
 }
 
-/* FILE_WRITE_ATTRIBUTES is for clear_readonly(), asked for only where the file's security
+/* FILE_WRITE_ATTRIBUTES is for pi_clear_readonly(), asked for only where the file's security
  * grants it.  FILE_FLAG_OPEN_REPARSE_POINT: a link in the folder goes, not its target. */
 static HANDLE open_for_delete(const wchar_t *path, DWORD share)
 {

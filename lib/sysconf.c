@@ -40,7 +40,7 @@ PI_EXPORT long posixipc_sysconf(int name)
 		/* No fixed limit: POSIX says return -1 without changing errno. */
 		return -1;
 	case _SC_OPEN_MAX:
-		return 2048;
+		return PI_FD_MAX;
 	case _SC_CLK_TCK:
 		return 1000;
 	case _SC_ARG_MAX:

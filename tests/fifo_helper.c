@@ -3,6 +3,7 @@
  * helper saw what it expected; anything else names the step that failed. */
 #include <errno.h>
 #include <fcntl.h>
+#include <io.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,79 @@ static int do_die_reading(const char *path)
 	return 3;
 }
 
+/* hold-writers <path> <n>: n write descriptors open at once, one byte through each, then
+ * all closed.  die-holding <path> <n>: n read descriptors open, then the process ends
+ * without closing them.  crt-close <path> <n>: n times open and close with the C runtime's
+ * own _close, which the library never hears of. */
+static int do_hold_writers(const char *path, int n)
+{
+	int *fds = malloc((size_t)n * sizeof *fds), i;
+
+	if (fds == NULL)
+		return 2;
+	for (i = 0; i < n; i++)
+		if ((fds[i] = open(path, O_WRONLY)) < 0) {
+			fprintf(stderr, "fifo_helper: open %d of %d: %s\n", i + 1, n,
+				strerror(errno));
+			return 3;
+		}
+	for (i = 0; i < n; i++)
+		if (write(fds[i], "w", 1) != 1)
+			return 4;
+	for (i = 0; i < n; i++)
+		if (close(fds[i]) != 0)
+			return 5;
+	free(fds);
+	return 0;
+}
+
+static int do_die_holding(const char *path, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (open(path, O_RDONLY | O_NONBLOCK) < 0)
+			return 2;
+	TerminateProcess(GetCurrentProcess(), 0);
+	return 3;
+}
+
+static int do_crt_close(const char *path, int n)
+{
+	int i, fd;
+
+	for (i = 0; i < n; i++) {
+		fd = open(path, O_RDONLY | O_NONBLOCK);
+		if (fd < 0) {
+			fprintf(stderr, "fifo_helper: open %d of %d: %s\n", i + 1, n,
+				strerror(errno));
+			return 2;
+		}
+		_close(fd);
+	}
+	return 0;
+}
+
+/* expect-text <path> <text>: read until end of file; it must be exactly text. */
+static int do_expect_text(const char *path, const char *text)
+{
+	char buf[1024];
+	size_t done = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return 2;
+	while (done < sizeof buf && (r = read(fd, buf + done, sizeof buf - done)) > 0)
+		done += (size_t)r;
+	close(fd);
+	if (done != strlen(text) || memcmp(buf, text, done) != 0) {
+		fprintf(stderr, "fifo_helper: read %.*s\n", (int)done, buf);
+		return 3;
+	}
+	return 0;
+}
+
 /* nb-write-open <path>: open O_WRONLY|O_NONBLOCK; exit status is the errno (0 on success). */
 static int do_nb_write_open(const char *path)
 {
@@ -181,6 +255,14 @@ int main(int argc, char **argv)
 		return do_die_writing(path, n, seed);
 	if (strcmp(cmd, "die-reading") == 0)
 		return do_die_reading(path);
+	if (strcmp(cmd, "expect-text") == 0)
+		return do_expect_text(path, argc > 3 ? argv[3] : "");
+	if (strcmp(cmd, "hold-writers") == 0)
+		return do_hold_writers(path, (int)n);
+	if (strcmp(cmd, "die-holding") == 0)
+		return do_die_holding(path, (int)n);
+	if (strcmp(cmd, "crt-close") == 0)
+		return do_crt_close(path, (int)n);
 	if (strcmp(cmd, "nb-write-open") == 0)
 		return do_nb_write_open(path);
 	if (strcmp(cmd, "native-write") == 0)

@@ -109,6 +109,19 @@ static int share(const char *how, const char *name)
 	return 0;
 }
 
+/* expect <name> <text>: the existing object starts with text. */
+static int expect(const char *name, const char *text)
+{
+	char buf[256] = "";
+	int fd = shm_open(name, O_RDONLY, 0);
+
+	if (fd < 0)
+		return 2;
+	if (read(fd, buf, strlen(text)) != (ssize_t)strlen(text) || memcmp(buf, text, strlen(text)))
+		return 3;
+	return close(fd) == 0 ? 0 : 4;
+}
+
 /* 0 if descriptor fd does not exist here, 1 if it does (inherited). */
 static int inherited(const char *fd)
 {
@@ -125,8 +138,10 @@ int main(int argc, char **argv)
 		return crash(argv[2], argv[3], argv[4]);
 	if (argc == 4 && strcmp(argv[1], "share") == 0)
 		return share(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "expect") == 0)
+		return expect(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "inherited") == 0)
 		return inherited(argv[2]);
-	fprintf(stderr, "usage: shm_helper create|crash|share|inherited|unlink ...\n");
+	fprintf(stderr, "usage: shm_helper create|crash|share|expect|inherited|unlink ...\n");
 	return 100;
 }

@@ -438,6 +438,140 @@ START_TEST(fcntl_cloexec_round_trip)
 }
 END_TEST
 
+/* A thread that opens a file of its own again and again and checks that each descriptor it
+ * gets still reads that file, while another thread calls fcntl(F_DUPFD). */
+struct opener_loop {
+	const char *path;
+	volatile LONG stop;
+	volatile LONG opens, wrong;
+};
+
+static DWORD WINAPI opener_loop_main(LPVOID arg)
+{
+	struct opener_loop *o = arg;
+	char c;
+	int fd;
+
+	while (!o->stop) {
+		fd = _open(o->path, _O_RDONLY | _O_BINARY);
+		if (fd < 0)
+			continue;
+		/* Let the other thread's F_DUPFD run between open and use. */
+		SwitchToThread();
+		if (_lseek(fd, 0, SEEK_SET) != 0 || _read(fd, &c, 1) != 1 || c != 'B')
+			InterlockedIncrement(&o->wrong);
+		_close(fd);
+		InterlockedIncrement(&o->opens);
+	}
+	return 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = _open(path, _O_CREAT | _O_TRUNC | _O_WRONLY | _O_BINARY, 0600);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(_write(fd, text, (unsigned)strlen(text)), (int)strlen(text));
+	_close(fd);
+}
+
+START_TEST(fcntl_dupfd_never_replaces_another_threads_descriptor)
+{
+	char a[MAX_PATH], b[MAX_PATH], c;
+	struct opener_loop o = { b, 0, 0, 0 };
+	HANDLE t;
+	int fd, low, d, i;
+
+	tu_path(a, sizeof a, "dupfd-a");
+	tu_path(b, sizeof b, "dupfd-b");
+	write_file(a, "A");
+	write_file(b, "B");
+	fd = _open(a, _O_RDONLY | _O_BINARY);
+	ck_assert_int_ge(fd, 0);
+	low = _dup(fd);
+	ck_assert_int_ge(low, 0);
+	_close(low);
+	t = CreateThread(NULL, 0, opener_loop_main, &o, 0, NULL);
+	ck_assert_ptr_nonnull(t);
+	for (i = 0; i < 20000 && (i < 2000 || o.opens < 2000); i++) {
+		d = fcntl(fd, i % 2 ? F_DUPFD_CLOEXEC : F_DUPFD, low);
+		ck_assert_int_ge(d, low);
+		ck_assert_int_eq(_lseek(d, 0, SEEK_SET), 0);
+		ck_assert_int_eq(_read(d, &c, 1), 1);
+		ck_assert_int_eq(c, 'A');
+		ck_assert_int_eq(_close(d), 0);
+	}
+	o.stop = 1;
+	ck_assert_int_eq(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+	CloseHandle(t);
+	ck_assert_int_gt(o.opens, 0);
+	ck_assert_msg(o.wrong == 0, "%ld of %ld descriptors were replaced by F_DUPFD",
+		      (long)o.wrong, (long)o.opens);
+	close(fd);
+	_unlink(a);
+	_unlink(b);
+}
+END_TEST
+
+START_TEST(fcntl_dupfd_gives_lowest_free_at_or_above_minfd)
+{
+	int fd = _open("NUL", _O_RDONLY), d, e;
+
+	ck_assert_int_ge(fd, 0);
+	d = fcntl(fd, F_DUPFD, 100);
+	ck_assert_int_eq(d, 100);
+	e = fcntl(fd, F_DUPFD, 100);
+	ck_assert_int_eq(e, 101);
+	close(d);
+	d = fcntl(fd, F_DUPFD_CLOEXEC, 100);
+	ck_assert_int_eq(d, 100);
+	ck_assert_int_eq(fcntl(d, F_GETFD), FD_CLOEXEC);
+	close(d);
+	close(e);
+	/* The descriptors made on the way up are closed again. */
+	ck_assert_int_eq(_dup(fd), fd + 1);
+	close(fd + 1);
+	errno = 0;
+	ck_assert_int_eq(fcntl(fd, F_DUPFD, -1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(fcntl(fd, F_DUPFD, (int)sysconf(_SC_OPEN_MAX)), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	close(fd);
+}
+END_TEST
+
+/* Linux says EMFILE when the process has no descriptor left, for every call that makes
+ * one; Wine's msvcrt says ENFILE. */
+START_TEST(full_descriptor_table_is_emfile_for_open_dup_and_fcntl)
+{
+	char path[MAX_PATH];
+	struct tu_fd_fill fill;
+	int fd;
+
+	tu_path(path, sizeof path, "emfile");
+	write_file(path, "x");
+	fd = _open(path, _O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	tu_fd_table_fill(&fill);
+	errno = 0;
+	ck_assert_int_eq(open(path, O_RDONLY), -1);
+	ck_assert_int_eq(errno, EMFILE);
+	errno = 0;
+	ck_assert_int_eq(dup(fd), -1);
+	ck_assert_int_eq(errno, EMFILE);
+	errno = 0;
+	ck_assert_int_eq(fcntl(fd, F_DUPFD, 0), -1);
+	ck_assert_int_eq(errno, EMFILE);
+	errno = 0;
+	ck_assert_int_eq(fcntl(fd, F_DUPFD_CLOEXEC, 10), -1);
+	ck_assert_int_eq(errno, EMFILE);
+	tu_fd_table_free(&fill);
+	close(fd);
+	_unlink(path);
+}
+END_TEST
+
 START_TEST(version_matches_header)
 {
 	ck_assert_str_eq(posixipc_version(), POSIXIPC_VERSION_STRING);
@@ -472,6 +606,9 @@ int main(void)
 	tcase_add_test(tc, fdtable_unregister_returns_the_object);
 	tcase_add_test(tc, sysconf_reports_page_size);
 	tcase_add_test(tc, fcntl_cloexec_round_trip);
+	tcase_add_test(tc, fcntl_dupfd_never_replaces_another_threads_descriptor);
+	tcase_add_test(tc, fcntl_dupfd_gives_lowest_free_at_or_above_minfd);
+	tcase_add_test(tc, full_descriptor_table_is_emfile_for_open_dup_and_fcntl);
 	tcase_add_test(tc, version_matches_header);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

@@ -15,6 +15,7 @@
 
 #include <aclapi.h>
 
+#include "internal.h"
 #include "testutil.h"
 
 #define MIB (1024 * 1024)
@@ -883,6 +884,247 @@ START_TEST(fifo_fopen_opens_fifo_as_pipe)
 }
 END_TEST
 
+/* The C runtime's own _write on an O_RDWR descriptor (stdio's "w+", "r+", "a+", freopen, or
+ * code built without the headers) reaches readers in other processes. */
+START_TEST(fifo_rdwr_stream_written_through_crt_reaches_other_process)
+{
+	static const char *const modes[] = { "w+", "a+", "r+" };
+	char path[MAX_PATH], args[512];
+	size_t i;
+	HANDLE h;
+	FILE *f;
+	int code, w;
+
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		new_fifo(path, sizeof path);
+		snprintf(args, sizeof args, "expect-text \"%s\" through-%s", path, modes[i]);
+		h = tu_spawn("fifo_helper", args);
+		/* Returns once the helper is reading. */
+		w = open(path, O_WRONLY);
+		ck_assert_int_ge(w, 0);
+		f = fopen(path, modes[i]);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_gt(fprintf(f, "through-%s", modes[i]), 0);
+		ck_assert_int_eq(fflush(f), 0);
+		ck_assert_int_eq(fclose(f), 0);
+		close(w);
+		code = tu_wait(h, 20000);
+		ck_assert_msg(code == 0, "mode %s: the reader did not get it (%d)", modes[i], code);
+		unlink(path);
+	}
+}
+END_TEST
+
+/* As on Linux, an O_RDWR stream reads back what it wrote: fprintf, fflush, fgets. */
+START_TEST(fifo_rdwr_stream_reads_back_its_own_lines)
+{
+	static const char *const modes[] = { "r+", "w+", "a+" };
+	char path[MAX_PATH], line[64];
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		new_fifo(path, sizeof path);
+		f = fopen(path, modes[i]);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_gt(fprintf(f, "line %s\n", modes[i]), 0);
+		ck_assert_int_eq(fflush(f), 0);
+		ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+		ck_assert_str_eq(line, modes[i][0] == 'r' ? "line r+\n" :
+				 modes[i][0] == 'w' ? "line w+\n" : "line a+\n");
+		ck_assert_int_eq(fclose(f), 0);
+		unlink(path);
+	}
+}
+END_TEST
+
+START_TEST(fifo_rdwr_descriptor_works_with_crt_read_write_and_freopen)
+{
+	char path[MAX_PATH], buf[16], line[32];
+	FILE *f;
+	int fd;
+
+	new_fifo(path, sizeof path);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(_write(fd, "crt", 3), 3);
+	ck_assert_int_eq(write(fd, "lib", 3), 3);
+	/* Order is kept between the two ways of writing. */
+	ck_assert_int_eq(read(fd, buf, 6), 6);
+	ck_assert_int_eq(memcmp(buf, "crtlib", 6), 0);
+	ck_assert_int_eq(_write(fd, "again", 5), 5);
+	ck_assert_int_eq(_read(fd, buf, 5), 5);
+	ck_assert_int_eq(memcmp(buf, "again", 5), 0);
+	ck_assert_int_eq(close(fd), 0);
+	f = tmpfile();
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_eq(freopen(path, "r+", f), f);
+	ck_assert_int_ge(fputs("reopened\n", f), 0);
+	ck_assert_int_eq(fflush(f), 0);
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+	ck_assert_str_eq(line, "reopened\n");
+	fclose(f);
+	unlink(path);
+}
+END_TEST
+
+/* Runtime writes that fill the pipe while nobody reads: close() still returns. */
+START_TEST(fifo_rdwr_close_returns_with_full_pipe_of_crt_writes)
+{
+	char path[MAX_PATH], *buf = calloc(1, 65536);
+	DWORD start;
+	int fd, r, i;
+
+	ck_assert_ptr_nonnull(buf);
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(_write(fd, buf, 65536), 65536);
+	Sleep(100);
+	start = GetTickCount();
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert_uint_lt(GetTickCount() - start, 5000);
+	close(r);
+	free(buf);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_fopen_wx_of_existing_fifo_is_eexist)
+{
+	char path[MAX_PATH];
+	int r;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	errno = 0;
+	ck_assert_ptr_null(fopen(path, "wx"));
+	ck_assert_int_eq(errno, EEXIST);
+	errno = 0;
+	ck_assert_ptr_null(fopen(path, "w+x"));
+	ck_assert_int_eq(errno, EEXIST);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_open_and_dup_with_full_descriptor_table_are_emfile)
+{
+	char path[MAX_PATH];
+	struct tu_fd_fill fill;
+	int r, fd, e1, e2, e3;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDWR);
+	ck_assert_int_ge(r, 0);
+	tu_fd_table_fill(&fill);
+	errno = 0;
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	e1 = errno;
+	errno = 0;
+	ck_assert_int_eq(dup(r), -1);
+	e2 = errno;
+	errno = 0;
+	ck_assert_int_eq(fcntl(r, F_DUPFD, 0), -1);
+	e3 = errno;
+	tu_fd_table_free(&fill);
+	ck_assert_int_eq(fd, -1);
+	ck_assert_int_eq(e1, EMFILE);
+	ck_assert_int_eq(e2, EMFILE);
+	ck_assert_int_eq(e3, EMFILE);
+	/* Nothing was left half-open: the FIFO still works. */
+	ck_assert_int_eq(write(r, "ok", 2), 2);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ many holders */
+
+/* Entries [0, used) of the FIFO's holder table: how many slots its holders take. */
+static LONG holders_used(const char *path)
+{
+	char pipe[128];
+	wchar_t name[128];
+	struct pi_fifo_shared *st;
+	HANDLE map;
+	LONG used;
+
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	swprintf(name, 128, L"Local\\posixipc.fifo.%hs.state.v2", pipe + strlen(pipe) - 16);
+	map = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
+	ck_assert_ptr_nonnull(map);
+	st = MapViewOfFile(map, FILE_MAP_READ, 0, 0, 4096);
+	ck_assert_ptr_nonnull(st);
+	used = st->used;
+	UnmapViewOfFile(st);
+	CloseHandle(map);
+	return used;
+}
+
+START_TEST(fifo_thousands_of_opens_across_processes)
+{
+	char path[MAX_PATH], buf[256];
+	int fds[1100], r, i, n = 0;
+	size_t got = 0;
+	ssize_t k;
+	HANDLE h;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	for (i = 0; i < 1100; i++) {
+		fds[i] = i % 2 ? dup(fds[i - 1]) : open(path, O_RDONLY | O_NONBLOCK);
+		ck_assert_msg(fds[i] >= 0, "open %d: %s", i + 2, strerror(errno));
+	}
+	h = helper("hold-writers \"%s\" %lu", path, 1000, 0);
+	ck_assert_int_eq(tu_wait(h, 120000), 0);
+	/* What the writers wrote stays readable after they have gone. */
+	fcntl(r, F_SETFL, 0);
+	while (got < 1000 && (k = read(r, buf, sizeof buf)) > 0)
+		got += (size_t)k;
+	ck_assert_uint_eq(got, 1000);
+	for (i = 0; i < 1100; i++)
+		n += close(fds[i]) == 0;
+	ck_assert_int_eq(n, 1100);
+	/* The last writer has gone: end of file. */
+	ck_assert_int_eq(read(r, buf, sizeof buf), 0);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_holders_closed_by_crt_or_killed_are_reclaimed)
+{
+	char path[MAX_PATH];
+	int r, fd, i;
+
+	new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	for (i = 0; i < 300; i++) {
+		fd = open(path, O_RDONLY | O_NONBLOCK);
+		ck_assert_msg(fd >= 0, "open %d: %s", i + 1, strerror(errno));
+		_close(fd);
+	}
+	ck_assert_int_le(holders_used(path), 2);
+	ck_assert_int_eq(tu_wait(helper("crt-close \"%s\" %lu", path, 300, 0), 60000), 0);
+	ck_assert_int_eq(tu_wait(helper("die-holding \"%s\" %lu", path, 300, 0), 60000), 0);
+	ck_assert_int_ge(holders_used(path), 2);
+	/* The next opener walks the table and drops what the others left. */
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_le(holders_used(path), 3);
+	close(fd);
+	close(r);
+	unlink(path);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ crashed peers */
 
 START_TEST(fifo_reader_gets_bytes_then_eof_when_writer_dies)
@@ -1201,6 +1443,14 @@ int main(void)
 	ADD(s, fifo_descriptor_works_with_stdio_and_dup);
 	ADD(s, fifo_crt_read_write_close_without_compat_see_data_and_eof);
 	ADD(s, fifo_fopen_opens_fifo_as_pipe);
+	ADD(s, fifo_rdwr_stream_written_through_crt_reaches_other_process);
+	ADD(s, fifo_rdwr_stream_reads_back_its_own_lines);
+	ADD(s, fifo_rdwr_descriptor_works_with_crt_read_write_and_freopen);
+	ADD(s, fifo_rdwr_close_returns_with_full_pipe_of_crt_writes);
+	ADD(s, fifo_fopen_wx_of_existing_fifo_is_eexist);
+	ADD(s, fifo_open_and_dup_with_full_descriptor_table_are_emfile);
+	ADD(s, fifo_thousands_of_opens_across_processes);
+	ADD(s, fifo_holders_closed_by_crt_or_killed_are_reclaimed);
 	ADD(s, fifo_reader_gets_bytes_then_eof_when_writer_dies);
 	ADD(s, fifo_writer_blocked_mid_write_killed_reader_gets_prefix_then_eof);
 	ADD(s, fifo_writer_gets_epipe_when_reader_dies);

@@ -564,6 +564,93 @@ START_TEST(map_fixed_file_views_into_reserved_range_make_a_ring)
 }
 END_TEST
 
+/* Another thread allocating address space all the time (large mallocs, thread stacks);
+ * when asked to pause it lets its allocation go first. */
+struct allocator {
+	volatile LONG stop, pause, paused;
+};
+
+static DWORD WINAPI allocator_main(LPVOID arg)
+{
+	struct allocator *al = arg;
+	size_t size = 64 * 1024;
+	char *p;
+
+	while (!al->stop) {
+		if (al->pause) {
+			InterlockedExchange(&al->paused, 1);
+			while (al->pause && !al->stop)
+				Sleep(0);
+			InterlockedExchange(&al->paused, 0);
+			continue;
+		}
+		p = VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+		if (p != NULL) {
+			p[0] = 1;
+			VirtualFree(p, 0, MEM_RELEASE);
+		}
+		size = size >= 4 * 1024 * 1024 ? 64 * 1024 : size * 2;
+	}
+	return 0;
+}
+
+/* Is all of [p, p + len) taken (by the caller's reservation, nothing is free)? */
+static int none_free(const char *p, size_t len)
+{
+	MEMORY_BASIC_INFORMATION mbi;
+	const char *q;
+
+	for (q = p; q < p + len; q = (const char *)mbi.BaseAddress + mbi.RegionSize)
+		if (VirtualQuery(q, &mbi, sizeof mbi) == 0 || mbi.State == MEM_FREE)
+			return 0;
+	return 1;
+}
+
+/* Linux replaces the pages of a reservation atomically; here another thread's allocation
+ * must never make the call fail or take part of the caller's range. */
+START_TEST(map_fixed_file_view_into_reservation_while_another_thread_allocates)
+{
+	const size_t big = 256 * 1024 * 1024;
+	struct allocator al = { 0, 0, 0 };
+	char path[MAX_PATH];
+	int fd = make_file(path, sizeof path, 4 * GR, O_RDWR), i, iters = 600, failed = 0;
+	int lost = 0;
+	unsigned char *p, *q;
+	HANDLE t;
+
+	t = CreateThread(NULL, 0, allocator_main, &al, 0, NULL);
+	ck_assert_ptr_nonnull(t);
+	for (i = 0; i < iters && !failed; i++) {
+		p = mmap(NULL, big, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			failed = -1;
+			break;
+		}
+		q = mmap(p + (size_t)(i % 64) * GR * 16, 4 * GR, PROT_READ, MAP_SHARED | MAP_FIXED,
+			 fd, 0);
+		if (q != p + (size_t)(i % 64) * GR * 16 || q[GR] != pat(GR))
+			failed = i + 1;
+		/* Let the allocator give back what it holds, then look: nothing of the range may
+		 * have been given away. */
+		InterlockedExchange(&al.pause, 1);
+		while (!al.paused)
+			Sleep(0);
+		if (!failed && !none_free((const char *)p, big))
+			lost = i + 1;
+		munmap(p, big);
+		InterlockedExchange(&al.pause, 0);
+		if (lost)
+			break;
+	}
+	InterlockedExchange(&al.stop, 1);
+	WaitForSingleObject(t, INFINITE);
+	CloseHandle(t);
+	remove_file(fd, path);
+	ck_assert_msg(failed == 0, "MAP_FIXED failed in iteration %d (errno %d)", failed, errno);
+	ck_assert_msg(lost == 0, "part of the range was lost in iteration %d", lost);
+}
+END_TEST
+
 START_TEST(map_fixed_where_windows_cannot_place_fails_without_moving)
 {
 	char path[MAX_PATH];
@@ -764,6 +851,32 @@ static void expect_mmap_error(void *addr, size_t len, int prot, int flags, int f
 	ck_assert_ptr_eq(mmap64(addr, len, prot, flags, fd, off), MAP_FAILED);
 	ck_assert_int_eq(errno, e);
 }
+
+START_TEST(mmap_of_file_with_length_of_2_63_or_more_is_enomem)
+{
+	static const size_t lens[] = { (size_t)1 << 63, ((size_t)1 << 63) + 4096, SIZE_MAX - 8192,
+				       SIZE_MAX };
+	char path[MAX_PATH];
+	size_t i;
+	int fd;
+
+	tu_path(path, sizeof path, "hugelen");
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "x", 1), 1);
+	for (i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		errno = 0;
+		ck_assert_ptr_eq(mmap(NULL, lens[i], PROT_READ, MAP_SHARED, fd, 0), MAP_FAILED);
+		ck_assert_msg(errno == ENOMEM, "length %zx: errno %d", lens[i], errno);
+		errno = 0;
+		ck_assert_ptr_eq(mmap(NULL, lens[i], PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+				      0), MAP_FAILED);
+		ck_assert_int_eq(errno, ENOMEM);
+	}
+	close(fd);
+	unlink(path);
+}
+END_TEST
 
 START_TEST(mmap_errors_are_the_ones_linux_gives)
 {
@@ -986,6 +1099,7 @@ int main(void)
 	tcase_add_test(tc, map_fixed_replaces_anonymous_and_file_mappings_at_that_address);
 	tcase_add_test(tc, map_fixed_file_views_into_reserved_range_make_a_ring);
 	tcase_add_test(tc, map_fixed_where_windows_cannot_place_fails_without_moving);
+	tcase_add_test(tc, map_fixed_file_view_into_reservation_while_another_thread_allocates);
 	tcase_add_test(tc, map_fixed_noreplace_fails_eexist_over_a_mapping);
 	tcase_add_test(tc, mmap_address_without_map_fixed_is_only_a_hint);
 	tcase_add_test(tc, mprotect_part_of_a_mapping_changes_only_those_pages);
@@ -994,6 +1108,7 @@ int main(void)
 	tcase_add_test(tc, msync_sync_makes_data_visible_to_read_and_flushes_it);
 	tcase_add_test(tc, msync_rejects_bad_flags_and_addresses);
 	tcase_add_test(tc, mmap_errors_are_the_ones_linux_gives);
+	tcase_add_test(tc, mmap_of_file_with_length_of_2_63_or_more_is_enomem);
 	tcase_add_test(tc, munmap_and_mprotect_errors_are_the_ones_linux_gives);
 	tcase_add_test(tc, mmap_and_munmap_from_several_threads_at_once);
 	tcase_add_test(tc, madvise_dontneed_zeroes_private_anonymous_memory);

@@ -478,6 +478,62 @@ START_TEST(sem_unlink_twice_fails_enoent)
 }
 END_TEST
 
+/* Whatever the mode, the creator may unlink, and nothing stays behind: under Wine a file
+ * whose access list denies writing becomes read-only, which refuses deletion. */
+START_TEST(sem_created_without_write_permission_unlinks_completely)
+{
+	static const mode_t modes[] = { 0, 0444, 0400 };
+	size_t i;
+	sem_t *sem;
+
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		tu_name(name, sizeof name, "sem");
+		sem = sem_open(name, O_CREAT | O_EXCL, modes[i], 1);
+		ck_assert_ptr_ne(sem, SEM_FAILED);
+		ck_assert_int_eq(sem_unlink(name), 0);
+		ck_assert_int_eq(sem_close(sem), 0);
+		ck_assert_msg(count_backing_files() == 0, "mode %03o left a file", (unsigned)modes[i]);
+		tu_name(name, sizeof name, "sem");
+		sem = sem_open(name, O_CREAT | O_EXCL, modes[i], 1);
+		ck_assert_ptr_ne(sem, SEM_FAILED);
+		ck_assert_int_eq(sem_close(sem), 0);
+		ck_assert_int_eq(sem_unlink(name), 0);
+		ck_assert_msg(count_backing_files() == 0, "mode %03o left a file", (unsigned)modes[i]);
+		errno = 0;
+		ck_assert_ptr_eq(sem_open(name, 0), SEM_FAILED);
+		ck_assert_int_eq(errno, ENOENT);
+	}
+}
+END_TEST
+
+/* The objects folder does not follow TMP or TEMP, in this process or in a peer started
+ * with other values: an existing semaphore is found, never made again with value 0. */
+START_TEST(sem_objects_folder_does_not_follow_tmp_or_temp)
+{
+	char args[128];
+	struct tu_temp saved;
+	sem_t *sem, *again;
+	int value = -1, code;
+
+	SetEnvironmentVariableA("POSIXIPC_DIR", NULL);
+	sem = sem_open(name, O_CREAT | O_EXCL, 0600, 5);
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(sem_close(sem), 0);
+	tu_temp_move(&saved);
+	again = sem_open(name, O_CREAT, 0600, 0);
+	if (again != SEM_FAILED)
+		sem_getvalue(again, &value);
+	snprintf(args, sizeof args, "getvalue %s", name);
+	code = run_helper(args);
+	tu_temp_restore(&saved);
+	ck_assert_ptr_ne(again, SEM_FAILED);
+	ck_assert_int_eq(value, 5);
+	ck_assert_int_eq(code, 5);
+	ck_assert_int_eq(sem_close(again), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- values and waits */
 
 START_TEST(sem_getvalue_reports_exact_count)
@@ -1437,6 +1493,8 @@ int main(void)
 	tcase_add_test(tc, sem_native_posts_persist_once_a_holder_closed);
 	tcase_add_test(tc, sem_unlink_frees_name_while_holders_keep_semaphore);
 	tcase_add_test(tc, sem_unlink_twice_fails_enoent);
+	tcase_add_test(tc, sem_created_without_write_permission_unlinks_completely);
+	tcase_add_test(tc, sem_objects_folder_does_not_follow_tmp_or_temp);
 	tcase_add_test(tc, sem_getvalue_reports_exact_count);
 	tcase_add_test(tc, sem_post_at_max_fails_eoverflow);
 	tcase_add_test(tc, sem_timedwait_takes_a_unit_even_past_the_deadline);

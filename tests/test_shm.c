@@ -685,6 +685,62 @@ START_TEST(shm_unlink_removes_read_only_object_completely)
 }
 END_TEST
 
+START_TEST(shm_created_without_write_permission_unlinks_completely)
+{
+	static const mode_t modes[] = { 0, 0444 };
+	char dir[MAX_PATH];
+	size_t i;
+	int fd, left = 0;
+	void *p;
+
+	use_private_dir(dir, sizeof dir);
+	for (i = 0; i < sizeof modes / sizeof modes[0] && left == 0; i++) {
+		tu_name(name, sizeof name, "shm");
+		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, modes[i]);
+		if (fd < 0)
+			break;
+		close(fd);
+		if (shm_unlink(name) != 0)
+			break;
+		left = files_in(dir);
+		tu_name(name, sizeof name, "shm");
+		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, modes[i]);
+		if (fd < 0 || ftruncate(fd, 4096) != 0)
+			break;
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED || shm_unlink(name) != 0)
+			break;
+		close(fd);
+		munmap(p, 4096);
+		/* The storage of an object unlinked while mapped goes by the next unlink. */
+		fd = shm_open("/sweep-trigger", O_RDWR | O_CREAT, 0600);
+		close(fd);
+		shm_unlink("/sweep-trigger");
+		left += files_in(dir);
+	}
+	restore_dir();
+	ck_assert_msg(i == sizeof modes / sizeof modes[0], "mode %03o: %s", (unsigned)modes[i],
+		      strerror(errno));
+	ck_assert_int_eq(left, 0);
+}
+END_TEST
+
+START_TEST(shm_open_with_full_descriptor_table_is_emfile)
+{
+	struct tu_fd_fill fill;
+	int fd, e;
+
+	tu_fd_table_fill(&fill);
+	errno = 0;
+	fd = shm_open(name, O_RDWR | O_CREAT, 0600);
+	e = errno;
+	tu_fd_table_free(&fill);
+	ck_assert_int_eq(fd, -1);
+	ck_assert_int_eq(e, EMFILE);
+	shm_unlink(name);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ names */
 
 START_TEST(shm_name_with_and_without_slash_is_the_same_object)
@@ -966,14 +1022,45 @@ START_TEST(shm_win32_path_is_the_file_in_the_objects_folder)
 	ck_assert_int_eq(shm_unlink(name), 0);
 	restore_dir();
 	ck_assert_int_eq(GetFileAttributesA(path), INVALID_FILE_ATTRIBUTES);
-	/* Without POSIXIPC_DIR: "posixipc\shm" in the temporary folder. */
+	/* Without POSIXIPC_DIR: "posixipc\shm" in the user's local application data. */
 	use_private_dir(dir, sizeof dir);
 	SetEnvironmentVariableA("POSIXIPC_DIR", NULL);
-	GetTempPathA(sizeof dir, dir);
-	snprintf(want, sizeof want, "%sposixipc\\shm\\%s", dir, enc);
+	snprintf(want, sizeof want, "%s\\posixipc\\shm\\%s", getenv("LOCALAPPDATA"), enc);
 	ck_assert_int_eq(posixipc_shm_win32_path(name, path, sizeof path), 0);
 	restore_dir();
 	ck_assert_str_eq(path, want);
+}
+END_TEST
+
+/* Peers started from different shells (MSYS2, cmd, a scheduled task) have different TMP and
+ * TEMP; they must still meet, and a program that changes TMP keeps its objects. */
+START_TEST(shm_objects_folder_does_not_follow_tmp_or_temp)
+{
+	char dir[MAX_PATH], before[MAX_PATH], after[MAX_PATH], args[256], buf[8] = "";
+	struct tu_temp saved;
+	int fd, again, code;
+
+	use_private_dir(dir, sizeof dir);
+	SetEnvironmentVariableA("POSIXIPC_DIR", NULL);
+	ck_assert_int_eq(posixipc_objects_dir(before, sizeof before), 0);
+	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "meet", 4), 4);
+	tu_temp_move(&saved);
+	ck_assert_int_eq(posixipc_objects_dir(after, sizeof after), 0);
+	again = shm_open(name, O_RDONLY, 0);
+	snprintf(args, sizeof args, "expect %s meet", name);
+	code = tu_wait(tu_spawn("shm_helper", args), 20000);
+	tu_temp_restore(&saved);
+	restore_dir();
+	ck_assert_str_eq(after, before);
+	ck_assert_int_ge(again, 0);
+	ck_assert_int_eq(read(again, buf, 4), 4);
+	ck_assert_str_eq(buf, "meet");
+	ck_assert_int_eq(code, 0);
+	close(again);
+	close(fd);
+	ck_assert_int_eq(shm_unlink(name), 0);
 }
 END_TEST
 
@@ -1236,6 +1323,8 @@ int main(void)
 	tcase_add_test(unl, shm_unlinked_files_never_show_up_as_objects);
 	tcase_add_test(unl, shm_storage_of_object_unlinked_while_mapped_is_reclaimed);
 	tcase_add_test(unl, shm_unlink_removes_read_only_object_completely);
+	tcase_add_test(unl, shm_created_without_write_permission_unlinks_completely);
+	tcase_add_test(unl, shm_open_with_full_descriptor_table_is_emfile);
 	tcase_add_test(unl, shm_open_excl_after_unlink_of_object_only_mapped_makes_new_object);
 	tcase_add_test(unl, shm_storage_left_by_another_process_is_reclaimed);
 	tcase_add_test(names, shm_name_with_and_without_slash_is_the_same_object);
@@ -1253,6 +1342,7 @@ int main(void)
 	tcase_add_test(win32, shm_win32_path_rejects_bad_arguments);
 	tcase_add_test(win32, shm_native_win32_program_shares_memory_with_posix_side);
 	tcase_add_test(win32, shm_file_is_temporary_and_not_content_indexed);
+	tcase_add_test(win32, shm_objects_folder_does_not_follow_tmp_or_temp);
 	tcase_add_test(mt, shm_open_close_cycles_leak_no_handles);
 	tcase_add_test(mt, shm_open_excl_race_has_exactly_one_winner);
 	tcase_add_test(mt, shm_calls_from_several_threads_do_not_interfere);

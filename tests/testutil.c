@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <io.h>
 
 #include "testutil.h"
 #include "reliability_shared.h"
@@ -117,4 +119,58 @@ int tu_under_wine(void)
 DWORD tu_handle_count(void)
 {
 	return rel_handle_count();
+}
+
+void tu_fd_table_fill(struct tu_fd_fill *fill)
+{
+	int fd = _open("NUL", _O_RDONLY), d;
+
+	ck_assert_int_ge(fd, 0);
+	fill->fds = malloc(16384 * sizeof *fill->fds);
+	ck_assert_ptr_nonnull(fill->fds);
+	fill->fds[0] = fd;
+	fill->n = 1;
+	while (fill->n < 16384 && (d = _dup(fd)) >= 0)
+		fill->fds[fill->n++] = d;
+	ck_assert_int_lt(fill->n, 16384);
+}
+
+void tu_fd_table_free(struct tu_fd_fill *fill)
+{
+	while (fill->n > 0)
+		_close(fill->fds[--fill->n]);
+	free(fill->fds);
+	fill->fds = NULL;
+}
+
+static void put_var(const char *var, const char *value)
+{
+	char buf[MAX_PATH + 16];
+
+	/* "VAR=" removes the variable. */
+	snprintf(buf, sizeof buf, "%s=%s", var, value);
+	ck_assert_int_eq(_putenv(buf), 0);
+}
+
+void tu_temp_move(struct tu_temp *saved)
+{
+	char dir[MAX_PATH];
+	const char *v;
+
+	v = getenv("TMP");
+	saved->had_tmp = v != NULL;
+	snprintf(saved->tmp, sizeof saved->tmp, "%s", v ? v : "");
+	v = getenv("TEMP");
+	saved->had_temp = v != NULL;
+	snprintf(saved->temp, sizeof saved->temp, "%s", v ? v : "");
+	tu_path(dir, sizeof dir, "othertmp");
+	ck_assert(CreateDirectoryA(dir, NULL) || GetLastError() == ERROR_ALREADY_EXISTS);
+	put_var("TMP", dir);
+	put_var("TEMP", dir);
+}
+
+void tu_temp_restore(struct tu_temp *saved)
+{
+	put_var("TMP", saved->had_tmp ? saved->tmp : "");
+	put_var("TEMP", saved->had_temp ? saved->temp : "");
 }

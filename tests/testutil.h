@@ -40,6 +40,24 @@ int tu_wait(HANDLE process, DWORD ms);
 /* Is the current process running under Wine? (for comments and skips that name it) */
 int tu_under_wine(void);
 
+/* Fill the C runtime's descriptor table with duplicates of a descriptor of its own, so that
+ * the next descriptor-making call finds it full; tu_fd_table_free closes them again. */
+struct tu_fd_fill {
+	int *fds;
+	int n;
+};
+void tu_fd_table_fill(struct tu_fd_fill *fill);
+void tu_fd_table_free(struct tu_fd_fill *fill);
+
+/* Point TMP and TEMP at a fresh folder with _putenv, as a program (or a different shell)
+ * would; children started meanwhile inherit it.  tu_temp_restore puts them back. */
+struct tu_temp {
+	char tmp[MAX_PATH], temp[MAX_PATH];
+	int had_tmp, had_temp;
+};
+void tu_temp_move(struct tu_temp *saved);
+void tu_temp_restore(struct tu_temp *saved);
+
 /* Number of handles the process has open. */
 DWORD tu_handle_count(void);
 
