@@ -166,7 +166,7 @@ static int wait_result(DWORD r, int timeout_errno)
 
 /* The same sources winpthreads' clock_gettime reads, so a deadline that passed here has
  * passed for the caller's clock too. */
-static int64_t clock_now(clockid_t clock)
+int64_t pi_clock_ns(clockid_t clock)
 {
 	LARGE_INTEGER count, freq;
 	ULARGE_INTEGER t;
@@ -185,7 +185,7 @@ static int64_t clock_now(clockid_t clock)
 }
 
 /* The deadline in ns, saturated: seconds beyond what 64 bits of ns hold wait forever. */
-static int64_t deadline_ns(const struct timespec *ts)
+int64_t pi_deadline_ns(const struct timespec *ts)
 {
 	if ((int64_t)ts->tv_sec >= INT64_MAX / NSEC - 1)
 		return INT64_MAX;
@@ -207,9 +207,9 @@ static int wait_until(HANDLE h, clockid_t clock, const struct timespec *abstime)
 	/* POSIX checks the timeout only when the call would block. */
 	if (abstime == NULL || abstime->tv_nsec < 0 || abstime->tv_nsec >= NSEC)
 		return pi_fail(EINVAL);
-	deadline = deadline_ns(abstime);
+	deadline = pi_deadline_ns(abstime);
 	for (;;) {
-		now = clock_now(clock);
+		now = pi_clock_ns(clock);
 		if (now >= deadline)
 			return pi_fail(ETIMEDOUT);
 		left = deadline - now;
@@ -599,7 +599,7 @@ static wchar_t *aside_path(const wchar_t *path, const wchar_t *what)
 }
 
 /* Rename the file open as h (with DELETE access) to path, never replacing a file there. */
-static int rename_handle(HANDLE h, const wchar_t *path)
+int pi_rename_noreplace(HANDLE h, const wchar_t *path)
 {
 	size_t len = wcslen(path), size = sizeof(FILE_RENAME_INFO) + len * sizeof(wchar_t);
 	FILE_RENAME_INFO *info = calloc(1, size);
@@ -646,7 +646,7 @@ static int remove_name(HANDLE h, const wchar_t *path)
 	aside = aside_path(path, L"unlinked");
 	if (aside == NULL)
 		return -1;
-	r = rename_handle(h, aside);
+	r = pi_rename_noreplace(h, aside);
 	free(aside);
 	if (r < 0)
 		return -1;
@@ -757,7 +757,7 @@ static HANDLE create_backing(const wchar_t *path, mode_t mode, unsigned int valu
 	rec->mode = mode & 0777;
 	rec->id = new_id();
 	rec->value = (LONG)value;
-	if (write_file_at(file, 0, rec, sizeof *rec) < 0 || rename_handle(file, path) < 0) {
+	if (write_file_at(file, 0, rec, sizeof *rec) < 0 || pi_rename_noreplace(file, path) < 0) {
 		int e = errno;
 
 		delete_handle(file);
