@@ -868,8 +868,8 @@ END_TEST
 
 /* ------------------------------------------------------------------ killed peers */
 
-#define KILL_MSGSIZE (256 * 1024)
-#define KILL_ROUNDS 8
+#define KILL_MSGSIZE (1024 * 1024)
+#define KILL_ROUNDS 12
 
 static HANDLE report_map;
 static struct mqt_report *report;
@@ -923,46 +923,73 @@ static void assert_whole_queue(mqd_t q)
 	free(m);
 }
 
-/* A sender killed at a random point: what is queued is whole and in order, seq numbers
- * run on without a gap or a repeat, and this process's receives never hang. */
+struct killer {
+	HANDLE process;
+	DWORD delay;
+};
+
+/* End the process after delay ms, whatever it is doing. */
+static unsigned __stdcall kill_later(void *arg)
+{
+	struct killer *k = arg;
+
+	Sleep(k->delay);
+	TerminateProcess(k->process, 7);
+	return 0;
+}
+
+static HANDLE start_killer(struct killer *k, HANDLE p)
+{
+	HANDLE t;
+
+	k->process = p;
+	k->delay = 30 + (DWORD)(rand() % 120);
+	t = (HANDLE)_beginthreadex(NULL, 0, kill_later, k, 0, NULL);
+	ck_assert_ptr_nonnull(t);
+	return t;
+}
+
+static void reap(HANDLE killer, HANDLE p)
+{
+	WaitForSingleObject(killer, INFINITE);
+	CloseHandle(killer);
+	WaitForSingleObject(p, INFINITE);
+	CloseHandle(p);
+}
+
+/* A sender killed at a random point while this process receives: what is queued is whole
+ * and in order, seq numbers run on without a gap or a repeat, and receives never hang. */
 START_TEST(mq_killed_sender_leaves_every_message_whole_or_absent)
 {
 	mqd_t q = create(name, O_RDWR, 4, KILL_MSGSIZE);
 	unsigned char *m = malloc(KILL_MSGSIZE);
-	struct timespec ts;
-	char args[256];
 	uint32_t id = 0, seq = 0, next;
-	int round, i;
-	HANDLE p;
+	struct timespec ts;
+	struct killer k;
+	char args[256];
+	HANDLE p, t;
+	int round;
 	ssize_t n;
 
 	srand((unsigned)GetTickCount());
 	for (round = 0; round < KILL_ROUNDS; round++) {
 		snprintf(args, sizeof args, "sender-loop %s", name);
 		p = tu_spawn("mqueue_helper", args);
-		/* Take some while it runs, so it also dies while a receiver is blocked. */
-		for (i = 0, next = 0; i < 20 + rand() % 40; i++, next++) {
-			ts = in_ms(20000);
-			n = mq_timedreceive(q, (char *)m, KILL_MSGSIZE, NULL, &ts);
-			ck_assert_msg(n == KILL_MSGSIZE, "receive: errno %d", errno);
-			ck_assert_int_eq(mqt_check(m, (size_t)n, &id, &seq), 0);
-			ck_assert_uint_eq(seq, next);
-		}
-		Sleep((DWORD)(rand() % 5));
-		TerminateProcess(p, 7);
-		WaitForSingleObject(p, INFINITE);
-		CloseHandle(p);
-		for (;;) {
-			ts = in_ms(700);
+		t = start_killer(&k, p);
+		for (next = 0;; next++) {
+			/* Long enough for a helper that is still starting. */
+			ts = in_ms(next == 0 ? 20000 : 1000);
 			n = mq_timedreceive(q, (char *)m, KILL_MSGSIZE, NULL, &ts);
 			if (n < 0) {
 				ck_assert_int_eq(errno, ETIMEDOUT);
 				break;
 			}
+			ck_assert_int_eq(n, KILL_MSGSIZE);
 			ck_assert_int_eq(mqt_check(m, (size_t)n, &id, &seq), 0);
 			ck_assert_uint_eq(seq, next);
-			next++;
 		}
+		reap(t, p);
+		ck_assert_uint_gt(next, 0);
 		ck_assert_int_eq(curmsgs(q), 0);
 		assert_whole_queue(q);
 	}
@@ -972,19 +999,20 @@ START_TEST(mq_killed_sender_leaves_every_message_whole_or_absent)
 }
 END_TEST
 
-/* A receiver killed at a random point: what is left is whole, in order, and runs on from
- * what it took (at most the one it was taking when killed goes missing from its count);
- * this process's blocked sends carry on. */
+/* A receiver killed at a random point while this process sends: what is left is whole, in
+ * order, and runs on from what it took (the one it was taking when killed may be gone
+ * uncounted); sends blocked on the full queue carry on or time out, never hang. */
 START_TEST(mq_killed_receiver_leaves_every_message_queued_or_taken)
 {
 	mqd_t q = create(name, O_RDWR, 4, KILL_MSGSIZE);
 	unsigned char *m = malloc(KILL_MSGSIZE);
-	struct timespec ts;
-	char args[256];
 	uint32_t id = 0, seq = 0, sent, next;
+	struct timespec ts;
+	struct killer k;
+	char args[256];
 	int round, first;
+	HANDLE p, t;
 	LONG taken;
-	HANDLE p;
 	ssize_t n;
 
 	make_report();
@@ -994,20 +1022,18 @@ START_TEST(mq_killed_receiver_leaves_every_message_queued_or_taken)
 		report->last = -1;
 		snprintf(args, sizeof args, "receiver-loop %s %s", name, report_name);
 		p = tu_spawn("mqueue_helper", args);
-		for (sent = 0; sent < 30u + (uint32_t)(rand() % 40); sent++) {
+		t = start_killer(&k, p);
+		for (sent = 0;; sent++) {
 			mqt_fill(m, KILL_MSGSIZE, 1, sent);
-			ts = in_ms(20000);
-			ck_assert_msg(mq_timedsend(q, (char *)m, KILL_MSGSIZE, 0, &ts) == 0,
-				      "send: errno %d", errno);
+			ts = in_ms(1000);
+			if (mq_timedsend(q, (char *)m, KILL_MSGSIZE, 0, &ts) != 0) {
+				ck_assert_int_eq(errno, ETIMEDOUT);
+				break;
+			}
 		}
-		Sleep((DWORD)(rand() % 5));
-		TerminateProcess(p, 7);
-		WaitForSingleObject(p, INFINITE);
-		CloseHandle(p);
+		reap(t, p);
 		taken = report->count;
 		ck_assert_int_le(taken, (LONG)sent);
-		/* What it took and counted is gone; the one it was taking when killed may be
-		 * gone uncounted; the rest is here, whole and in order. */
 		next = (uint32_t)taken;
 		first = 1;
 		while (curmsgs(q) > 0) {
