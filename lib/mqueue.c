@@ -589,7 +589,7 @@ PI_EXPORT mqd_t posixipc_mq_open(const char *name, int oflag, ...)
 	return open_queue(encoded, oflag, mode, attr);
 }
 
-static void notify_cancel(struct mqd *d, int keep_header);
+static void notify_cancel(struct mqd *d);
 
 PI_EXPORT int posixipc_mq_close(mqd_t mqdes)
 {
@@ -603,7 +603,7 @@ PI_EXPORT int posixipc_mq_close(mqd_t mqdes)
 	ReleaseSRWLockExclusive(&table_lock);
 	if (d == NULL)
 		return pi_fail(EBADF);
-	notify_cancel(d, 0);
+	notify_cancel(d);
 	drop(d);
 	return 0;
 }
@@ -937,7 +937,7 @@ struct reg {
 	struct reg *next;
 	uint64_t id, token;
 	HANDLE event, thread;
-	int notify;
+	int notify, cancelled;
 	void (*fn)(union sigval);
 	union sigval value;
 };
@@ -945,13 +945,17 @@ struct reg {
 static SRWLOCK reg_lock = SRWLOCK_INIT;
 static struct reg *regs;
 
+/* A registration of queue id (token, or any when 0) whose thread is not the caller: a
+ * callback that closes its own queue leaves its own registration to its thread. */
 static struct reg *unlink_reg(uint64_t id, uint64_t token)
 {
+	DWORD self = GetCurrentThreadId();
 	struct reg **p, *r;
 
 	for (p = &regs; *p != NULL; p = &(*p)->next) {
 		r = *p;
-		if (r->id == id && (token == 0 || r->token == token)) {
+		if (r->id == id && (token == 0 || r->token == token) &&
+		    (r->thread == NULL || GetThreadId(r->thread) != self)) {
 			*p = r->next;
 			return r;
 		}
@@ -968,46 +972,70 @@ static void free_reg(struct reg *r)
 }
 
 /* The registration's own thread: its event is set by the sender that consumed the
- * registration, or by notify_cancel, which has then taken it off the list and waits here. */
-static unsigned __stdcall notify_thread(void *arg)
+ * registration, or by notify_cancel, which has then taken it off the list.  It stays listed
+ * while the callback runs, so that mq_close waits for the callback to end and no thread of
+ * the library outlives the queue's last descriptor. */
+/* Take r off the list if it is still there; the caller holds reg_lock. */
+static int remove_reg(struct reg *r)
 {
-	struct reg *r = arg, *mine;
+	struct reg **p;
 
-	WaitForSingleObject(r->event, INFINITE);
-	AcquireSRWLockExclusive(&reg_lock);
-	mine = unlink_reg(r->id, r->token);
-	ReleaseSRWLockExclusive(&reg_lock);
-	if (mine == NULL)
-		return 0;
-	if (r->notify == SIGEV_THREAD)
-		r->fn(r->value);
-	free_reg(r);
+	for (p = &regs; *p != NULL; p = &(*p)->next) {
+		if (*p == r) {
+			*p = r->next;
+			return 1;
+		}
+	}
 	return 0;
 }
 
-/* Drop this process's registration on d's queue (mq_close, mq_notify(NULL)); keep_header:
- * the header no longer names it. */
-static void notify_cancel(struct mqd *d, int keep_header)
+static unsigned __stdcall notify_thread(void *arg)
+{
+	struct reg *r = arg, *p;
+	int listed;
+
+	WaitForSingleObject(r->event, INFINITE);
+	AcquireSRWLockShared(&reg_lock);
+	for (p = regs; p != NULL && p != r; p = p->next)
+		;
+	listed = p != NULL && !r->cancelled;
+	ReleaseSRWLockShared(&reg_lock);
+	if (!listed)
+		return 0; /* notify_cancel frees it */
+	if (r->notify == SIGEV_THREAD)
+		r->fn(r->value);
+	AcquireSRWLockExclusive(&reg_lock);
+	listed = remove_reg(r);
+	ReleaseSRWLockExclusive(&reg_lock);
+	if (listed)
+		free_reg(r);
+	return 0;
+}
+
+/* Drop this process's registrations on d's queue (mq_close, mq_notify(NULL)) and wait for
+ * their threads: the one the header names, and any whose callback is running. */
+static void notify_cancel(struct mqd *d)
 {
 	struct reg *r;
 
-	AcquireSRWLockExclusive(&reg_lock);
-	r = unlink_reg(d->h->id, 0);
-	ReleaseSRWLockExclusive(&reg_lock);
-	if (r == NULL)
-		return;
-	if (!keep_header) {
+	for (;;) {
+		AcquireSRWLockExclusive(&reg_lock);
+		r = unlink_reg(d->h->id, 0);
+		if (r != NULL)
+			r->cancelled = 1;
+		ReleaseSRWLockExclusive(&reg_lock);
+		if (r == NULL)
+			return;
 		lock(d);
 		if (d->h->notify_token == r->token) {
 			d->h->notify_token = 0;
 			d->h->notify_pid = 0;
 		}
 		unlock(d);
+		SetEvent(r->event);
+		WaitForSingleObject(r->thread, INFINITE);
+		free_reg(r);
 	}
-	SetEvent(r->event);
-	/* A callback that closes its own queue is already off the list. */
-	WaitForSingleObject(r->thread, INFINITE);
-	free_reg(r);
 }
 
 /* Is the registration in the header still someone's?  Its event lives as long as its
@@ -1129,7 +1157,7 @@ PI_EXPORT int posixipc_mq_notify(mqd_t mqdes, const struct sigevent *notificatio
 		/* Only the registered process removes the registration; others succeed as on
 		 * Linux. */
 		if (d->h->notify_pid == GetCurrentProcessId())
-			notify_cancel(d, 0);
+			notify_cancel(d);
 	} else if (notification->sigev_notify == SIGEV_SIGNAL) {
 		r = pi_fail(ENOTSUP);
 	} else if (notification->sigev_notify != SIGEV_NONE &&
