@@ -951,6 +951,9 @@ static HANDLE start_killer(struct killer *k, HANDLE p)
 
 static void reap(HANDLE killer, HANDLE p)
 {
+	if (killer == NULL)
+		TerminateProcess(p, 8);
+	ck_assert_msg(killer != NULL, "the helper never got going");
 	WaitForSingleObject(killer, INFINITE);
 	CloseHandle(killer);
 	WaitForSingleObject(p, INFINITE);
@@ -975,11 +978,14 @@ START_TEST(mq_killed_sender_leaves_every_message_whole_or_absent)
 	for (round = 0; round < KILL_ROUNDS; round++) {
 		snprintf(args, sizeof args, "sender-loop %s", name);
 		p = tu_spawn("mqueue_helper", args);
-		t = start_killer(&k, p);
+		t = NULL;
 		for (next = 0;; next++) {
-			/* Long enough for a helper that is still starting. */
+			/* Long enough for a helper that is still starting; it is killed once it
+			 * runs. */
 			ts = in_ms(next == 0 ? 20000 : 1000);
 			n = mq_timedreceive(q, (char *)m, KILL_MSGSIZE, NULL, &ts);
+			if (t == NULL)
+				t = start_killer(&k, p);
 			if (n < 0) {
 				ck_assert_int_eq(errno, ETIMEDOUT);
 				break;
@@ -1022,10 +1028,12 @@ START_TEST(mq_killed_receiver_leaves_every_message_queued_or_taken)
 		report->last = -1;
 		snprintf(args, sizeof args, "receiver-loop %s %s", name, report_name);
 		p = tu_spawn("mqueue_helper", args);
-		t = start_killer(&k, p);
+		t = NULL;
 		for (sent = 0;; sent++) {
+			if (t == NULL && report->count > 0)
+				t = start_killer(&k, p);
 			mqt_fill(m, KILL_MSGSIZE, 1, sent);
-			ts = in_ms(1000);
+			ts = in_ms(t == NULL ? 20000 : 1000);
 			if (mq_timedsend(q, (char *)m, KILL_MSGSIZE, 0, &ts) != 0) {
 				ck_assert_int_eq(errno, ETIMEDOUT);
 				break;
