@@ -17,6 +17,7 @@
  * registration a Win32 event and a thread that waits on it; the header holds the event's name,
  * and the event vanishing with its process is how others know the registration is stale. */
 #include <mqueue.h>
+#include <posixipc.h>
 #include <process.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -1167,5 +1168,23 @@ PI_EXPORT int posixipc_mq_notify(mqd_t mqdes, const struct sigevent *notificatio
 		r = notify_register(d, notification);
 	}
 	drop(d);
+	return r;
+}
+
+PI_EXPORT int posixipc_mq_win32_path(const char *name, char *buf, size_t size)
+{
+	char encoded[PI_ENCODED_MAX + 1];
+	wchar_t *path;
+	int r;
+
+	if (buf == NULL || size == 0)
+		return pi_fail(EINVAL);
+	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
+		return -1;
+	path = pi_object_path("mq", encoded);
+	if (path == NULL)
+		return -1;
+	r = pi_display_path(path, buf, size);
+	free(path);
 	return r;
 }
