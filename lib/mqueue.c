@@ -59,7 +59,10 @@ struct mq_head {
 	uint32_t maxmsg;
 	uint32_t msgsize;
 	uint32_t slot_size;
-	uint32_t reserved0;
+	/* 1 while a post of the lock's semaphore is on its way and not yet taken: an unlock
+	 * posts only then, so a contender killed while waiting costs one post, not one each
+	 * unlock. */
+	volatile LONG lock_wake;
 	volatile LONG64 owner; /* 0, or process id << 32 | thread id of the lock's holder */
 	volatile LONG lock_waiters;
 	/* The truth: the first queued slot, then each slot's next.  The rest follows from it. */
@@ -215,6 +218,7 @@ static void lock_slow(struct mqd *d, LONG64 me)
 {
 	struct mq_head *h = d->h;
 	LONG64 cur;
+	DWORD r;
 	int i, stolen = 0;
 
 	for (i = 0; i < SPINS; i++) {
@@ -224,7 +228,11 @@ static void lock_slow(struct mqd *d, LONG64 me)
 	}
 	InterlockedIncrement(&h->lock_waiters);
 	while (InterlockedCompareExchange64(&h->owner, me, 0) != 0) {
-		if (WaitForSingleObject(d->lock_sem, LOCK_POLL_MS) != WAIT_TIMEOUT)
+		r = WaitForSingleObject(d->lock_sem, LOCK_POLL_MS);
+		/* Taken, or never coming (its poster was killed): either way the next unlock
+		 * may post again. */
+		InterlockedExchange(&h->lock_wake, 0);
+		if (r != WAIT_TIMEOUT)
 			continue;
 		cur = h->owner;
 		if (cur != 0 && !owner_alive(cur) &&
@@ -253,7 +261,7 @@ static void lock(struct mqd *d)
 static void unlock(struct mqd *d)
 {
 	InterlockedExchange64(&d->h->owner, 0);
-	if (d->h->lock_waiters > 0)
+	if (d->h->lock_waiters > 0 && InterlockedCompareExchange(&d->h->lock_wake, 1, 0) == 0)
 		ReleaseSemaphore(d->lock_sem, 1, NULL);
 }
 
@@ -625,6 +633,15 @@ PI_EXPORT int posixipc_mq_unlink(const char *name)
 	return r;
 }
 
+static void get_attr(struct mqd *d, struct mq_attr *mqstat)
+{
+	memset(mqstat, 0, sizeof *mqstat);
+	mqstat->mq_flags = d->flags & O_NONBLOCK;
+	mqstat->mq_maxmsg = (long)d->h->maxmsg;
+	mqstat->mq_msgsize = (long)d->h->msgsize;
+	mqstat->mq_curmsgs = d->h->curmsgs;
+}
+
 PI_EXPORT int posixipc_mq_getattr(mqd_t mqdes, struct mq_attr *mqstat)
 {
 	struct mqd *d = acquire(mqdes);
@@ -635,11 +652,7 @@ PI_EXPORT int posixipc_mq_getattr(mqd_t mqdes, struct mq_attr *mqstat)
 		drop(d);
 		return pi_fail(EFAULT);
 	}
-	memset(mqstat, 0, sizeof *mqstat);
-	mqstat->mq_flags = d->flags & O_NONBLOCK;
-	mqstat->mq_maxmsg = (long)d->h->maxmsg;
-	mqstat->mq_msgsize = (long)d->h->msgsize;
-	mqstat->mq_curmsgs = d->h->curmsgs;
+	get_attr(d, mqstat);
 	drop(d);
 	return 0;
 }
@@ -658,7 +671,7 @@ PI_EXPORT int posixipc_mq_setattr(mqd_t mqdes, const struct mq_attr *mqstat,
 		return pi_fail(EINVAL);
 	}
 	if (omqstat != NULL)
-		posixipc_mq_getattr(mqdes, omqstat);
+		get_attr(d, omqstat);
 	if (mqstat != NULL) {
 		do {
 			old = d->flags;
@@ -704,7 +717,9 @@ static int sleep_on(struct mqd *d, HANDLE sem, volatile LONG *waiters, volatile 
 		err = GetLastError();
 	lock(d);
 	count_down(waiters);
-	if (r == WAIT_OBJECT_0)
+	/* A post taken, or one that may never come (its sender was killed between counting it
+	 * and making it): counting too few only means a spare post later. */
+	if (r == WAIT_OBJECT_0 || r == WAIT_TIMEOUT)
 		count_down(wakes);
 	return err ? pi_fail_win32(err) : 0;
 }
