@@ -17,20 +17,6 @@
 
 #include "mqueue_shared.h"
 
-static struct timespec in_ms(long ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
-}
-
 /* Send count messages "<text><i>" at prio, after waiting delay ms. */
 static int send_n(const char *name, const char *text, int count, unsigned prio, int delay)
 {

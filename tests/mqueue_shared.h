@@ -1,11 +1,12 @@
-/* What the message queue suite and its helper program agree on: the shared report block and
- * the messages of the kill and stress tests. */
+/* What the message queue suite and its helper program agree on: the shared report block,
+ * deadlines, and the messages of the kill and stress tests. */
 #ifndef POSIXIPC_MQUEUE_SHARED_H
 #define POSIXIPC_MQUEUE_SHARED_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
@@ -26,6 +27,21 @@ struct mqt_report {
 	volatile LONG count; /* messages a receiver took */
 	volatile LONG seen[MQT_PROCS * MQT_THREADS * MQT_PER_THREAD];
 };
+
+/* The absolute CLOCK_REALTIME deadline ms from now, as the timed calls take it. */
+static inline struct timespec in_ms(long ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
 
 /* A message: sender id, seq, then bytes that depend on both, so that a torn, mixed or
  * repeated message shows. */

@@ -68,20 +68,6 @@ static long curmsgs(mqd_t q)
 	return a.mq_curmsgs;
 }
 
-static struct timespec in_ms(long ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
-}
-
 static void expect_errno(int r, int e)
 {
 	ck_assert_int_eq(r, -1);
