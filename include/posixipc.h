@@ -39,7 +39,7 @@ POSIXIPC_API int posixipc_shm_win32_path(const char *name, char *buf, size_t siz
 
 /* The file behind the message queue `name` (as given to mq_open), whether or not it exists.
  * A native program may look at it (GetFileSize, its security) or delete it, which removes the
- * queue as mq_unlink does; sending and receiving need the library.  The queue's Win32
+ * queue once no descriptor has it open; sending and receiving need the library.  The queue's Win32
  * semaphores and notification events are "Local\posixipc.mq.<id>.lock", ".recv", ".send"
  * and ".n<token>" (Global\ under POSIXIPC_GLOBAL=1), for the library's own use. */
 POSIXIPC_API int posixipc_mq_win32_path(const char *name, char *buf, size_t size);

@@ -614,6 +614,30 @@ START_TEST(mq_mode_becomes_the_access_list_after_the_umask)
 }
 END_TEST
 
+/* What a native program can do: see the file, and delete it, which removes the queue once
+ * no descriptor has it open. */
+START_TEST(mq_win32_path_is_the_queue_file_and_deleting_it_removes_the_queue_after_last_close)
+{
+	mqd_t q = create(name, O_RDWR, 3, 100);
+	char path[1024];
+	WIN32_FILE_ATTRIBUTE_DATA data;
+
+	ck_assert_int_eq(posixipc_mq_win32_path(name, path, sizeof path), 0);
+	ck_assert_ptr_nonnull(strstr(path, "\\mq\\"));
+	ck_assert(GetFileAttributesExA(path, GetFileExInfoStandard, &data));
+	ck_assert_uint_ge(data.nFileSizeLow, 3 * 100);
+	ck_assert_msg(DeleteFileA(path), "DeleteFile: error %lu", (unsigned long)GetLastError());
+	/* The file is only marked for deletion while a descriptor maps it: Windows then refuses
+	 * to open it (delete pending), Wine 8.0 still opens it.  Open descriptors keep working,
+	 * and the queue is gone once the last one closes. */
+	send_text(q, "still", 0);
+	expect_text(q, "still", 0);
+	mq_close(q);
+	expect_errno(mq_open(name, O_RDWR), ENOENT);
+	ck_assert_uint_eq(GetFileAttributesA(path), INVALID_FILE_ATTRIBUTES);
+}
+END_TEST
+
 START_TEST(mq_names_never_reach_outside_the_objects_folder)
 {
 	const char *bad[] = { "/..", "/.", "/a\\..\\..\\x", "/con", "/nul.txt" };
@@ -827,6 +851,61 @@ START_TEST(mq_notify_sigev_none_consumes_the_registration_silently)
 	/* Gone once a message arrived: registering again works. */
 	ck_assert_int_eq(mq_notify(q, &sev), 0);
 	mq_close(q);
+	mq_unlink(name);
+}
+END_TEST
+
+static mqd_t rearm_queue;
+static volatile LONG rearmed;
+
+/* The usual pattern: register again from the callback, drain, and once close the queue
+ * from inside the callback. */
+static void rearm(union sigval v)
+{
+	struct sigevent sev;
+	char buf[16];
+
+	(void)v;
+	memset(&sev, 0, sizeof sev);
+	sev.sigev_notify = SIGEV_THREAD;
+	sev.sigev_notify_function = rearm;
+	if (InterlockedIncrement(&rearmed) < 3) {
+		if (mq_notify(rearm_queue, &sev) != 0)
+			InterlockedAdd(&rearmed, 100);
+		while (mq_receive(rearm_queue, buf, sizeof buf, NULL) >= 0)
+			;
+	} else {
+		mq_close(rearm_queue);
+	}
+	SetEvent(notified_event);
+}
+
+START_TEST(mq_notify_callback_may_register_again_and_close_the_queue)
+{
+	mqd_t w = create(name, O_RDWR, 4, 16);
+	struct sigevent sev;
+	int i;
+
+	rearmed = 0;
+	rearm_queue = mq_open(name, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ne(rearm_queue, -1);
+	memset(&sev, 0, sizeof sev);
+	sev.sigev_notify = SIGEV_THREAD;
+	sev.sigev_notify_function = rearm;
+	ck_assert_int_eq(mq_notify(rearm_queue, &sev), 0);
+	for (i = 1; i <= 3; i++) {
+		send_text(w, "m", 0);
+		ck_assert_int_eq(WaitForSingleObject(notified_event, 10000), WAIT_OBJECT_0);
+		ck_assert_int_eq(rearmed, i);
+		while (i < 3 && curmsgs(w) > 0)
+			Sleep(1);
+	}
+	expect_text(w, "m", 0);
+	/* Closed by the third callback: the registration went with it. */
+	expect_errno(mq_notify(rearm_queue, NULL), EBADF);
+	ck_assert_int_eq(mq_notify(w, &sev), 0);
+	ck_assert_int_eq(mq_notify(w, NULL), 0);
+	mq_close(w);
 	mq_unlink(name);
 }
 END_TEST
@@ -1051,6 +1130,40 @@ START_TEST(mq_killed_receiver_leaves_every_message_queued_or_taken)
 }
 END_TEST
 
+/* Processes killed while blocked take nothing with them: the message sent afterwards waits
+ * for a live receiver, and a full queue's killed sender leaves no phantom message. */
+START_TEST(mq_killed_blocked_peers_take_nothing_and_hold_nothing_up)
+{
+	mqd_t q = create(name, O_RDWR, 1, 64);
+	char args[256], buf[64];
+	struct timespec ts;
+	HANDLE p;
+
+	snprintf(args, sizeof args, "receive %s never 60000", name);
+	p = tu_spawn("mqueue_helper", args);
+	Sleep(500);
+	TerminateProcess(p, 7);
+	ck_assert_int_eq(tu_wait(p, 10000), 7);
+	send_text(q, "kept", 0);
+	snprintf(args, sizeof args, "receive %s kept 10000", name);
+	ck_assert_int_eq(helper(args), 0);
+	ck_assert_int_eq(curmsgs(q), 0);
+	send_text(q, "full", 0);
+	snprintf(args, sizeof args, "send-blocked %s phantom 60000", name);
+	p = tu_spawn("mqueue_helper", args);
+	Sleep(500);
+	TerminateProcess(p, 7);
+	ck_assert_int_eq(tu_wait(p, 10000), 7);
+	expect_text(q, "full", 0);
+	ts = in_ms(300);
+	expect_errno((int)mq_timedreceive(q, buf, sizeof buf, NULL, &ts), ETIMEDOUT);
+	send_text(q, "after", 0);
+	expect_text(q, "after", 0);
+	mq_close(q);
+	mq_unlink(name);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ stress */
 
 START_TEST(mq_eight_threads_in_four_processes_deliver_every_message_once)
@@ -1130,6 +1243,7 @@ int main(void)
 	tcase_add_test(life, mq_unlink_errors);
 	tcase_add_test(life, mq_mode_becomes_the_access_list_after_the_umask);
 	tcase_add_test(life, mq_names_never_reach_outside_the_objects_folder);
+	tcase_add_test(life, mq_win32_path_is_the_queue_file_and_deleting_it_removes_the_queue_after_last_close);
 	tcase_add_test(notify, mq_notify_fires_once_when_a_message_reaches_an_empty_queue);
 	tcase_add_test(notify, mq_notify_does_not_fire_for_a_queue_that_was_not_empty);
 	tcase_add_test(notify, mq_notify_waits_while_a_receiver_is_blocked);
@@ -1138,8 +1252,10 @@ int main(void)
 	tcase_add_test(notify, mq_close_removes_the_registration);
 	tcase_add_test(notify, mq_notify_sigev_none_consumes_the_registration_silently);
 	tcase_add_test(notify, mq_notify_bad_requests);
+	tcase_add_test(notify, mq_notify_callback_may_register_again_and_close_the_queue);
 	tcase_add_test(kill, mq_killed_sender_leaves_every_message_whole_or_absent);
 	tcase_add_test(kill, mq_killed_receiver_leaves_every_message_queued_or_taken);
+	tcase_add_test(kill, mq_killed_blocked_peers_take_nothing_and_hold_nothing_up);
 	tcase_add_test(stress, mq_eight_threads_in_four_processes_deliver_every_message_once);
 	return tu_run(s);
 }
