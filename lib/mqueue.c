@@ -954,6 +954,9 @@ struct reg {
 	uint64_t id, token;
 	HANDLE event, thread;
 	int notify, cancelled;
+	/* done: its thread has finished with the list; orphan: nobody waits for it any more,
+	 * so its thread frees it. */
+	int done, orphan;
 	void (*fn)(union sigval);
 	union sigval value;
 };
@@ -989,8 +992,7 @@ static void free_reg(struct reg *r)
 
 /* The registration's own thread: its event is set by the sender that consumed the
  * registration, or by notify_cancel, which has then taken it off the list.  It stays listed
- * while the callback runs, so that mq_close waits for the callback to end and no thread of
- * the library outlives the queue's last descriptor. */
+ * while the callback runs, so that mq_close can wait for the callback to end. */
 /* Take r off the list if it is still there; the caller holds reg_lock. */
 static int remove_reg(struct reg *r)
 {
@@ -1008,20 +1010,29 @@ static int remove_reg(struct reg *r)
 static unsigned __stdcall notify_thread(void *arg)
 {
 	struct reg *r = arg, *p;
-	int listed;
+	int listed, orphan = 0;
 
 	WaitForSingleObject(r->event, INFINITE);
-	AcquireSRWLockShared(&reg_lock);
+	AcquireSRWLockExclusive(&reg_lock);
 	for (p = regs; p != NULL && p != r; p = p->next)
 		;
 	listed = p != NULL && !r->cancelled;
-	ReleaseSRWLockShared(&reg_lock);
-	if (!listed)
-		return 0; /* notify_cancel frees it */
+	if (!listed) {
+		/* Cancelled: notify_cancel frees it, unless it stopped waiting. */
+		r->done = 1;
+		orphan = r->orphan;
+	}
+	ReleaseSRWLockExclusive(&reg_lock);
+	if (!listed) {
+		if (orphan)
+			free_reg(r);
+		return 0;
+	}
 	if (r->notify == SIGEV_THREAD)
 		r->fn(r->value);
 	AcquireSRWLockExclusive(&reg_lock);
-	listed = remove_reg(r);
+	listed = remove_reg(r) || r->orphan;
+	r->done = 1;
 	ReleaseSRWLockExclusive(&reg_lock);
 	if (listed)
 		free_reg(r);
@@ -1029,7 +1040,10 @@ static unsigned __stdcall notify_thread(void *arg)
 }
 
 /* Drop this process's registrations on d's queue (mq_close, mq_notify(NULL)) and wait for
- * their threads: the one the header names, and any whose callback is running. */
+ * their threads: the one the header names, and any whose callback is running, for at most
+ * CALLBACK_WAIT_MS, so that no thread of the library outlives the queue's last descriptor
+ * unless a callback does not return. */
+#define CALLBACK_WAIT_MS 2000
 static void notify_cancel(struct mqd *d)
 {
 	struct reg *r;
@@ -1049,7 +1063,16 @@ static void notify_cancel(struct mqd *d)
 		}
 		unlock(d);
 		SetEvent(r->event);
-		WaitForSingleObject(r->thread, INFINITE);
+		if (WaitForSingleObject(r->thread, CALLBACK_WAIT_MS) != WAIT_OBJECT_0) {
+			/* A callback still running (blocked, perhaps on this very queue) is left
+			 * to finish on its own. */
+			AcquireSRWLockExclusive(&reg_lock);
+			r->orphan = !r->done;
+			ReleaseSRWLockExclusive(&reg_lock);
+			if (r->orphan)
+				continue;
+			WaitForSingleObject(r->thread, INFINITE);
+		}
 		free_reg(r);
 	}
 }

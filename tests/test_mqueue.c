@@ -910,6 +910,50 @@ START_TEST(mq_notify_callback_may_register_again_and_close_the_queue)
 }
 END_TEST
 
+static mqd_t blocking_queue;
+
+/* A callback that blocks on its own queue until the test sends again. */
+static void block_in_callback(union sigval v)
+{
+	char buf[16];
+
+	(void)v;
+	SetEvent(notified_event);
+	mq_receive(blocking_queue, buf, sizeof buf, NULL);
+	mq_receive(blocking_queue, buf, sizeof buf, NULL);
+	InterlockedIncrement(&notified);
+	SetEvent(notified_event);
+}
+
+START_TEST(mq_close_does_not_wait_forever_for_a_blocked_callback)
+{
+	mqd_t w = create(name, O_RDWR, 4, 16);
+	struct sigevent sev;
+	DWORD t0;
+
+	blocking_queue = mq_open(name, O_RDONLY);
+	ck_assert_int_ne(blocking_queue, -1);
+	memset(&sev, 0, sizeof sev);
+	sev.sigev_notify = SIGEV_THREAD;
+	sev.sigev_notify_function = block_in_callback;
+	ck_assert_int_eq(mq_notify(blocking_queue, &sev), 0);
+	send_text(w, "a", 0);
+	ck_assert_int_eq(WaitForSingleObject(notified_event, 10000), WAIT_OBJECT_0);
+	while (curmsgs(w) > 0)
+		Sleep(1);
+	t0 = GetTickCount();
+	ck_assert_int_eq(mq_close(blocking_queue), 0);
+	ck_assert_uint_lt(GetTickCount() - t0, 10000);
+	/* The callback's receive still works on the queue it holds, and it ends. */
+	ck_assert_int_eq(notified, 0);
+	send_text(w, "b", 0);
+	ck_assert_int_eq(WaitForSingleObject(notified_event, 10000), WAIT_OBJECT_0);
+	ck_assert_int_eq(notified, 1);
+	mq_close(w);
+	mq_unlink(name);
+}
+END_TEST
+
 START_TEST(mq_notify_bad_requests)
 {
 	mqd_t q = create(name, O_RDWR, 4, 16);
@@ -1253,6 +1297,7 @@ int main(void)
 	tcase_add_test(notify, mq_notify_sigev_none_consumes_the_registration_silently);
 	tcase_add_test(notify, mq_notify_bad_requests);
 	tcase_add_test(notify, mq_notify_callback_may_register_again_and_close_the_queue);
+	tcase_add_test(notify, mq_close_does_not_wait_forever_for_a_blocked_callback);
 	tcase_add_test(kill, mq_killed_sender_leaves_every_message_whole_or_absent);
 	tcase_add_test(kill, mq_killed_receiver_leaves_every_message_queued_or_taken);
 	tcase_add_test(kill, mq_killed_blocked_peers_take_nothing_and_hold_nothing_up);
