@@ -199,6 +199,20 @@ static LONG64 self_id(void)
 	return (LONG64)((uint64_t)GetCurrentProcessId() << 32 | GetCurrentThreadId());
 }
 
+/* Another user's process: alive while it can be opened and has not ended; one we may not
+ * open at all counts as alive. */
+static int process_alive(DWORD pid)
+{
+	HANDLE p = OpenProcess(SYNCHRONIZE, FALSE, pid);
+	int alive;
+
+	if (p == NULL)
+		return GetLastError() == ERROR_ACCESS_DENIED;
+	alive = WaitForSingleObject(p, 0) == WAIT_TIMEOUT;
+	CloseHandle(p);
+	return alive;
+}
+
 /* A thread that cannot be opened is gone, unless it belongs to a user we may not look at. */
 static int owner_alive(LONG64 owner)
 {
@@ -207,7 +221,8 @@ static int owner_alive(LONG64 owner)
 	int alive;
 
 	if (t == NULL)
-		return GetLastError() == ERROR_ACCESS_DENIED;
+		return GetLastError() == ERROR_ACCESS_DENIED &&
+		       process_alive((DWORD)((uint64_t)owner >> 32));
 	alive = WaitForSingleObject(t, 0) == WAIT_TIMEOUT &&
 		GetProcessIdOfThread(t) == (DWORD)((uint64_t)owner >> 32);
 	CloseHandle(t);
