@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <mqueue.h>
 #include <semaphore.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -46,6 +47,8 @@
 #define IOBUF 65536
 #define PAGE 4096
 #define MSG_SIZE 64
+/* Messages of the queue rows: room for the 1 KiB throughput row. */
+#define MQ_MSGSIZE 1024
 #define WARM_ROUNDS 50
 #define PATHLEN 512
 
@@ -700,6 +703,81 @@ static int serve_echo(chan in, chan out, const struct msg *m, char **args)
 	return chan_send(out, 'd', e, 0, 0);
 }
 
+/* "<base>.<seq><tag>": the queues of one sample. */
+static mqd_t mq_sample(const char *base, uint64_t n, const char *tag, int flags)
+{
+	char name[PATHLEN];
+	struct mq_attr a;
+
+	memset(&a, 0, sizeof a);
+	a.mq_maxmsg = 10;
+	a.mq_msgsize = MQ_MSGSIZE;
+	seqname(name, sizeof name, base, (unsigned long)n, tag);
+	return mq_open(name, flags, 0600, &a);
+}
+
+/* mqecho FIFO-IN FIFO-OUT PIPE-BASE ROUNDS MQ-BASE: 'P' sends every message on queue "a"
+ * straight back on queue "b"; 'R' does the same over the two FIFOs (the baseline). */
+static int serve_mqecho(chan in, chan out, const struct msg *m, char **args)
+{
+	long rounds = atol(args[3]), i;
+	char buf[MQ_MSGSIZE];
+	struct msg fifo;
+	mqd_t a, b = (mqd_t)-1;
+	ssize_t n;
+	int e = 0;
+
+	if (m->op == 'R') {
+		fifo = *m;
+		fifo.op = 'P';
+		return serve_echo(in, out, &fifo, args);
+	}
+	a = mq_sample(args[4], m->seq, "a", O_RDONLY);
+	if (a != (mqd_t)-1)
+		b = mq_sample(args[4], m->seq, "b", O_WRONLY);
+	if (a == (mqd_t)-1 || b == (mqd_t)-1)
+		e = errno;
+	if (peer_ready(in, out, e) == 0)
+		for (i = 0; i < rounds && !e; i++) {
+			n = mq_receive(a, buf, sizeof buf, NULL);
+			if (n < 0 || mq_send(b, buf, (size_t)n, 0) < 0)
+				e = errno;
+		}
+	if (b != (mqd_t)-1)
+		mq_close(b);
+	if (a != (mqd_t)-1)
+		mq_close(a);
+	return chan_send(out, 'd', e, 0, 0);
+}
+
+/* mqwriter FIFO PIPE-BASE WRITE-SIZE BYTES MQ-BASE: 'P' sends BYTES in WRITE-SIZE messages
+ * on queue "a"; 'R' writes them to the FIFO (the baseline). */
+static int serve_mqwriter(chan in, chan out, const struct msg *m, char **args)
+{
+	size_t wsize = (size_t)atol(args[2]), total = (size_t)atoll(args[3]), done;
+	char buf[MQ_MSGSIZE];
+	struct msg fifo;
+	mqd_t a;
+	int e = 0;
+
+	if (m->op == 'R') {
+		fifo = *m;
+		fifo.op = 'P';
+		return serve_writer(in, out, &fifo, args);
+	}
+	memset(buf, 'x', sizeof buf);
+	a = mq_sample(args[4], m->seq, "a", O_WRONLY);
+	if (a == (mqd_t)-1 || wsize > sizeof buf)
+		e = a == (mqd_t)-1 ? errno : EINVAL;
+	if (peer_ready(in, out, e) == 0)
+		for (done = 0; done < total && !e; done += wsize)
+			if (mq_send(a, buf, wsize, 0) < 0)
+				e = errno;
+	if (a != (mqd_t)-1)
+		mq_close(a);
+	return chan_send(out, 'd', e, 0, 0);
+}
+
 static int peer_main(chan in, chan out, int argc, char **argv)
 {
 	int (*serve)(chan, chan, const struct msg *, char **) = NULL;
@@ -711,6 +789,10 @@ static int peer_main(chan in, chan out, int argc, char **argv)
 		serve = serve_writer;
 	else if (argc >= 5 && strcmp(argv[0], "echo") == 0)
 		serve = serve_echo;
+	else if (argc >= 6 && strcmp(argv[0], "mqecho") == 0)
+		serve = serve_mqecho;
+	else if (argc >= 6 && strcmp(argv[0], "mqwriter") == 0)
+		serve = serve_mqwriter;
 	if (serve == NULL) {
 		fprintf(stderr, "bench: bad peer arguments\n");
 		return 2;
@@ -1064,6 +1146,9 @@ static int fifo_writers;
 
 /* mkfifo's failure is the POSIX half's failure only: the raw half still runs. */
 static int fifo_posix_err;
+/* The command that sends a FIFO peer to its FIFOs: 'P', or 'R' where the peer serves a
+ * message queue row and the FIFO is the baseline. */
+static int fifo_cmd = 'P';
 
 static void fifo_make(void)
 {
@@ -1124,7 +1209,7 @@ static int tput_posix(double *out)
 	if (fifo_posix_err)
 		return fifo_posix_err;
 	++seq;
-	e = peers_cmd('P', 0);
+	e = peers_cmd(fifo_cmd, 0);
 	if (e)
 		return e;
 	fd = open(fifo_a, O_RDONLY);
@@ -1170,7 +1255,7 @@ static int echo_posix(double *out)
 		return fifo_posix_err;
 	memset(buf, 'm', sizeof buf);
 	++seq;
-	e = peers_cmd('P', 0);
+	e = peers_cmd(fifo_cmd, 0);
 	if (e)
 		return e;
 	wr = open(fifo_a, O_WRONLY);
@@ -1545,6 +1630,192 @@ static int map_raw(double *out)
 }
 #endif
 
+/* ------------------------------------------------------------------ message queue rows */
+
+/* Each queue row's baseline is the best the same program could do without queues: posixipc
+ * FIFOs (the "raw" column), on Windows and Linux alike. */
+static char mq_base[64];
+
+static void mq_names(void)
+{
+	snprintf(mq_base, sizeof mq_base, "/posixipc-bench.%lu.mq", self_id());
+}
+
+static void mq_unlink_sample(uint64_t n)
+{
+	char name[PATHLEN];
+
+	seqname(name, sizeof name, mq_base, (unsigned long)n, "a");
+	mq_unlink(name);
+	seqname(name, sizeof name, mq_base, (unsigned long)n, "b");
+	mq_unlink(name);
+}
+
+static int mq_echo_start(void)
+{
+	char rounds[32];
+
+	mq_names();
+	fifo_make();
+	fifo_cmd = 'R';
+	snprintf(rounds, sizeof rounds, "%ld", count(2000) + WARM_ROUNDS);
+	return peers_start(1, "mqecho", fifo_a, fifo_b, pipe_base, rounds, mq_base, (char *)NULL);
+}
+
+static void mq_fifo_stop(void)
+{
+	fifo_cmd = 'P';
+	fifo_stop();
+}
+
+static int mq_echo_posix(double *out)
+{
+	long n = count(2000), i;
+	char buf[MQ_MSGSIZE];
+	double t0 = 0, t1 = 0;
+	mqd_t a, b = (mqd_t)-1;
+	int e;
+
+	memset(buf, 'm', sizeof buf);
+	++seq;
+	a = mq_sample(mq_base, seq, "a", O_WRONLY | O_CREAT | O_EXCL);
+	if (a != (mqd_t)-1)
+		b = mq_sample(mq_base, seq, "b", O_RDONLY | O_CREAT | O_EXCL);
+	e = a == (mqd_t)-1 || b == (mqd_t)-1 ? errno : 0;
+	if (!e)
+		e = peers_cmd('P', 0);
+	if (!e)
+		e = peers_wait('r');
+	if (!e) {
+		peers_go();
+		for (i = 0; i < WARM_ROUNDS + n && !e; i++) {
+			if (i == WARM_ROUNDS)
+				t0 = now_ns();
+			if (mq_send(a, buf, MSG_SIZE, 0) < 0 ||
+			    mq_receive(b, buf, sizeof buf, NULL) != MSG_SIZE)
+				e = errno ? errno : EIO;
+		}
+		t1 = now_ns();
+		if (!e)
+			e = peers_wait('d');
+	}
+	if (b != (mqd_t)-1)
+		mq_close(b);
+	if (a != (mqd_t)-1)
+		mq_close(a);
+	mq_unlink_sample(seq);
+	out[0] = (t1 - t0) / (double)n;
+	return e;
+}
+
+static int mq_tput_start(void)
+{
+	char ws[32], bytes[32];
+
+	mq_names();
+	fifo_make();
+	fifo_cmd = 'R';
+	fifo_writers = 1;
+	fifo_wsize = MQ_MSGSIZE;
+	fifo_total = (size_t)count((long)(opt.fifo_bytes / 4 / MQ_MSGSIZE)) * MQ_MSGSIZE;
+	snprintf(ws, sizeof ws, "%d", MQ_MSGSIZE);
+	snprintf(bytes, sizeof bytes, "%zu", fifo_total);
+	return peers_start(1, "mqwriter", fifo_a, pipe_base, ws, bytes, mq_base, (char *)NULL);
+}
+
+static int mq_tput_posix(double *out)
+{
+	char buf[MQ_MSGSIZE];
+	size_t got = 0;
+	double t0 = 0, t1 = 0;
+	ssize_t r;
+	mqd_t a;
+	int e;
+
+	++seq;
+	a = mq_sample(mq_base, seq, "a", O_RDONLY | O_CREAT | O_EXCL);
+	if (a == (mqd_t)-1)
+		return errno;
+	e = peers_cmd('P', 0);
+	if (!e)
+		e = peers_wait('r');
+	if (!e) {
+		t0 = now_ns();
+		peers_go();
+		while (got < fifo_total && !e) {
+			r = mq_receive(a, buf, sizeof buf, NULL);
+			if (r < 0)
+				e = errno;
+			else
+				got += (size_t)r;
+		}
+		t1 = now_ns();
+		if (!e)
+			e = peers_wait('d');
+	}
+	mq_close(a);
+	mq_unlink_sample(seq);
+	out[0] = (t1 - t0) / (double)(got ? got : 1);
+	return e;
+}
+
+/* One process, room in the queue: the lock is taken and released twice, with no waiter to
+ * wake.  The baseline is one lock and one unlock of a kernel mutex. */
+static int mq_pair_posix(double *out)
+{
+	long n = ops, i;
+	char buf[MQ_MSGSIZE];
+	double t0, t1;
+	mqd_t q;
+	int e = 0;
+
+	memset(buf, 'm', MSG_SIZE);
+	mq_names();
+	++seq;
+	q = mq_sample(mq_base, seq, "a", O_RDWR | O_CREAT | O_EXCL);
+	if (q == (mqd_t)-1)
+		return errno;
+	for (i = 0; i < WARM_ROUNDS && !e; i++)
+		if (mq_send(q, buf, MSG_SIZE, 0) < 0 || mq_receive(q, buf, sizeof buf, NULL) < 0)
+			e = errno;
+	t0 = now_ns();
+	for (i = 0; i < n && !e; i++)
+		if (mq_send(q, buf, MSG_SIZE, 0) < 0 || mq_receive(q, buf, sizeof buf, NULL) < 0)
+			e = errno;
+	t1 = now_ns();
+	mq_close(q);
+	mq_unlink_sample(seq);
+	out[0] = (t1 - t0) / (double)n;
+	return e;
+}
+
+#ifdef _WIN32
+static int mutex_pair_raw(double *out)
+{
+	long n = ops, i;
+	char name[PATHLEN];
+	double t0, t1;
+	HANDLE m;
+	int e = 0;
+
+	seqname(name, sizeof name, raw_base, ++seq, "m");
+	m = CreateMutexA(NULL, FALSE, name);
+	if (m == NULL)
+		return win_fail("CreateMutex");
+	for (i = 0; i < WARM_ROUNDS && !e; i++)
+		if (WaitForSingleObject(m, INFINITE) != WAIT_OBJECT_0 || !ReleaseMutex(m))
+			e = win_fail("mutex");
+	t0 = now_ns();
+	for (i = 0; i < n && !e; i++)
+		if (WaitForSingleObject(m, INFINITE) != WAIT_OBJECT_0 || !ReleaseMutex(m))
+			e = win_fail("mutex");
+	t1 = now_ns();
+	CloseHandle(m);
+	out[0] = (t1 - t0) / (double)n;
+	return e;
+}
+#endif
+
 /* ------------------------------------------------------------------ the rows */
 
 enum unit { TIME, RATE, BW };
@@ -1601,6 +1872,12 @@ static const struct row rows[] = {
 	  shm_cycle_start, NULL, touch_posix, RAW(touch_raw), 0 },
 	{ "mmap-offset", { "1 MiB view at page offset" }, 1, TIME, 1.20,
 	  map_start, map_stop, map_posix, RAW(map_raw), 1 },
+	{ "mq-latency", { "64 B round trip, mq vs 2 FIFOs" }, 1, TIME, 1.20,
+	  mq_echo_start, mq_fifo_stop, mq_echo_posix, echo_posix, 0 },
+	{ "mq-1k", { "1 KiB messages, mq vs 1 FIFO" }, 1, BW, 1 / 0.8,
+	  mq_tput_start, mq_fifo_stop, mq_tput_posix, tput_posix, 0 },
+	{ "mq-pair", { "mq_send+mq_receive vs mutex lock" }, 1, TIME, 1.00,
+	  NULL, NULL, mq_pair_posix, RAW(mutex_pair_raw), 1 },
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])

@@ -1,5 +1,6 @@
 /* <unistd.h> for Windows: read/write/close/dup that know FIFO descriptors (exact POSIX errno
- * values, EOF rules), sysconf() and getpagesize().  Other descriptors go to the C runtime. */
+ * values, EOF rules), sysconf() and getpagesize(), and the
+ * POSIX options the library provides.  Other descriptors go to the C runtime. */
 #ifndef POSIXIPC_UNISTD_H
 #define POSIXIPC_UNISTD_H
 
@@ -27,6 +28,15 @@ extern "C" {
 #define _SC_SEM_NSEMS_MAX    32
 #define _SC_SEM_VALUE_MAX    33
 #define _SC_PHYS_PAGES       85
+#endif
+#ifndef _SC_MQ_OPEN_MAX
+#define _SC_MQ_OPEN_MAX        27
+#define _SC_MQ_PRIO_MAX        28
+#define _SC_MESSAGE_PASSING    20
+#endif
+/* <mqueue.h>: message queues across processes. */
+#ifndef _POSIX_MESSAGE_PASSING
+#define _POSIX_MESSAGE_PASSING 200809L
 #endif
 
 POSIXIPC_API ssize_t posixipc_read(int fd, void *buf, size_t count);

@@ -3,9 +3,11 @@
  * records they announce out of the ring until every writer has said bye.
  *   consumer FIFO BASE WRITERS   the reading side of the demo
  *   consumer -w FIFO BASE        print the Win32 names of the objects (Windows only)
+ *   consumer -q FIFO BASE        receive the producer's two queued messages, urgent first
  *   consumer -u FIFO BASE        remove whatever objects a failed run left behind */
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
 #include <semaphore.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,7 +24,7 @@
 #include "demo.h"
 
 static const char *fifo;
-static char shm_name[256], items_name[256], spaces_name[256];
+static char shm_name[256], items_name[256], spaces_name[256], mq_name[256];
 static struct demo_ring *ring;
 static sem_t *items, *spaces;
 static unsigned records, messages;
@@ -203,6 +205,35 @@ static void remove_objects(void)
 	say("sem_unlink, shm_unlink, unlink(\"%s\"): nothing left behind", fifo);
 }
 
+static void expect_message(mqd_t q, const char *text, unsigned prio)
+{
+	struct timespec deadline = { time(NULL) + DEMO_WAIT, 0 };
+	char buf[DEMO_MQ_MSGSIZE];
+	unsigned got;
+	ssize_t n = mq_timedreceive(q, buf, sizeof buf, &got, &deadline);
+
+	if (n < 0)
+		die("mq_timedreceive");
+	if ((size_t)n != strlen(text) + 1 || memcmp(buf, text, (size_t)n) != 0 || got != prio)
+		fail("the queue gave the wrong message");
+	say("mq_receive: \"%s\" (priority %u)", buf, got);
+}
+
+/* Highest priority first, whatever order the messages were sent in. */
+static int receive_messages(void)
+{
+	mqd_t q = mq_open(mq_name, O_RDONLY);
+
+	if (q == (mqd_t)-1)
+		die("mq_open");
+	expect_message(q, DEMO_URGENT, DEMO_URGENT_PRIO);
+	expect_message(q, DEMO_ROUTINE, DEMO_ROUTINE_PRIO);
+	if (mq_close(q) < 0 || mq_unlink(mq_name) < 0)
+		die("mq_unlink");
+	say("mq_close, mq_unlink(\"%s\")", mq_name);
+	return 0;
+}
+
 /* After a failed run: remove what exists, quietly skip what does not. */
 static int remove_leftovers(void)
 {
@@ -222,6 +253,10 @@ static int remove_leftovers(void)
 		bad |= errno != ENOENT;
 	if (unlink(fifo) == 0)
 		say("removed leftover FIFO %s", fifo);
+	else
+		bad |= errno != ENOENT;
+	if (mq_unlink(mq_name) == 0)
+		say("removed leftover message queue %s", mq_name);
 	else
 		bad |= errno != ENOENT;
 	return bad;
@@ -258,7 +293,7 @@ static int print_win32_names(void)
 static void usage(void)
 {
 	fputs("usage: consumer FIFO BASE WRITERS\n"
-	      "       consumer -w|-u FIFO BASE\n", stderr);
+	      "       consumer -w|-q|-u FIFO BASE\n", stderr);
 	exit(2);
 }
 
@@ -281,12 +316,15 @@ int main(int argc, char **argv)
 	base = argv[2];
 	if (demo_name(shm_name, sizeof shm_name, base, "") < 0 ||
 	    demo_name(items_name, sizeof items_name, base, "-items") < 0 ||
-	    demo_name(spaces_name, sizeof spaces_name, base, "-spaces") < 0)
+	    demo_name(spaces_name, sizeof spaces_name, base, "-spaces") < 0 ||
+	    demo_name(mq_name, sizeof mq_name, base, "-mq") < 0)
 		fail("base name too long");
 	if (mode != NULL && strcmp(mode, "-w") == 0)
 		return print_win32_names();
 	if (mode != NULL && strcmp(mode, "-u") == 0)
 		return remove_leftovers();
+	if (mode != NULL && strcmp(mode, "-q") == 0)
+		return receive_messages();
 	if (mode != NULL)
 		usage();
 	create_objects();

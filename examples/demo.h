@@ -46,6 +46,14 @@ static inline uint32_t demo_sum(const char *text)
 	return h;
 }
 
+/* The message queue "/<base>-mq": the producer sends two messages, the routine one first,
+ * and the consumer must receive the urgent one first. */
+#define DEMO_MQ_MSGSIZE 128
+#define DEMO_ROUTINE "routine: records are in the ring"
+#define DEMO_ROUTINE_PRIO 1
+#define DEMO_URGENT "urgent: the last batch is done"
+#define DEMO_URGENT_PRIO 9
+
 /* "/<base><suffix>" into buf; 0, or -1 when it does not fit. */
 static inline int demo_name(char *buf, size_t size, const char *base, const char *suffix)
 {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the posixipc demo: a consumer and a producer process share a ring buffer (shm_open +
 # mmap), coordinate with named semaphores and talk through a FIFO; with Windows programs a
-# native Win32 peer joins in.  Exits 0 when every process succeeded; always cleans up.
+# native Win32 peer joins in; last, a message passes through a POSIX message queue.  Exits 0 when every process succeeded; always cleans up.
 #   sh examples/demo.sh DIR
 # DIR holds consumer.exe, producer.exe and native_peer.exe (run under Wine when this is not
 # Windows), or Linux builds named consumer and producer:
@@ -111,4 +111,10 @@ wait "$consumer"
 status=$?
 consumer=''
 ran "the consumer" "$status"
+
+step "4. the producer leaves two messages in a message queue and exits; the consumer takes the urgent one first"
+(prog producer -q "$base")
+ran "the producer" $?
+(prog consumer -q "$fifo" "$base")
+ran "the consumer" $?
 printf '\ndemo: OK: every record arrived in order and no object is left behind\n'

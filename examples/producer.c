@@ -4,6 +4,7 @@
  *   producer FIFO BASE COUNT */
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
 #include <semaphore.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,6 +108,32 @@ static void announce(int fd, unsigned n, const char *text)
 		die("write fifo");
 }
 
+/* Make the queue and leave two messages in it, the routine one first. */
+static int send_messages(const char *base)
+{
+	struct mq_attr attr = { 0 };
+	char name[256];
+	mqd_t q;
+
+	if (demo_name(name, sizeof name, base, "-mq") < 0) {
+		fputs("producer: base name too long\n", stderr);
+		return 1;
+	}
+	attr.mq_maxmsg = 4;
+	attr.mq_msgsize = DEMO_MQ_MSGSIZE;
+	q = mq_open(name, O_WRONLY | O_CREAT | O_EXCL, 0600, &attr);
+	if (q == (mqd_t)-1)
+		die("mq_open");
+	if (mq_send(q, DEMO_ROUTINE, sizeof DEMO_ROUTINE, DEMO_ROUTINE_PRIO) < 0 ||
+	    mq_send(q, DEMO_URGENT, sizeof DEMO_URGENT, DEMO_URGENT_PRIO) < 0)
+		die("mq_send");
+	say("mq_open(\"%s\"), mq_send priority %d then %d; the queue outlives mq_close", name,
+	    DEMO_ROUTINE_PRIO, DEMO_URGENT_PRIO);
+	if (mq_close(q) < 0)
+		die("mq_close");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char shm_name[256], items_name[256], spaces_name[256], text[64];
@@ -114,8 +141,11 @@ int main(int argc, char **argv)
 	unsigned i, n;
 	int fd;
 
+	if (argc == 3 && strcmp(argv[1], "-q") == 0)
+		return send_messages(argv[2]);
 	if (argc != 4 || (count = strtoul(argv[3], NULL, 10)) == 0 || count > 1000) {
-		fputs("usage: producer FIFO BASE COUNT (1 to 1000)\n", stderr);
+		fputs("usage: producer FIFO BASE COUNT (1 to 1000)\n"
+		      "       producer -q BASE\n", stderr);
 		return 2;
 	}
 	if (demo_name(shm_name, sizeof shm_name, argv[2], "") < 0 ||

@@ -1,4 +1,5 @@
-/* posixipc: POSIX FIFOs, semaphores, shared memory and mmap for Windows programs.
+/* posixipc: POSIX FIFOs, semaphores, shared memory, message queues and mmap for Windows
+ * programs.
  * This header is the library's own API: its version, and the Win32 names behind POSIX
  * objects so that native Win32 programs can open them.  The POSIX functions themselves
  * are declared in the usual headers (<sys/mman.h>, <semaphore.h>, <sys/stat.h>, ...),
@@ -27,15 +28,22 @@ POSIXIPC_API const char *posixipc_version(void);
  * small, ENAMETOOLONG for an over-long name, and the errno of the failing lookup otherwise.
  * Strings are in the active ANSI code page, as the C runtime's own file functions use. */
 
-/* The folder that holds shared memory objects and named semaphores: POSIXIPC_DIR if that
- * environment variable is set, otherwise "posixipc" in the user's local application data
- * folder, the same for every process of the user whatever its TMP and TEMP. */
+/* The folder that holds shared memory objects, named semaphores and message queues:
+ * POSIXIPC_DIR if that environment variable is set, otherwise "posixipc" in the user's local
+ * application data folder, the same for every process of the user whatever its TMP and TEMP. */
 POSIXIPC_API int posixipc_objects_dir(char *buf, size_t size);
 
 /* The file behind the shared memory object `name` (as given to shm_open), whether or not it
  * exists.  A native program opens that file with CreateFile and maps it with
  * CreateFileMapping/MapViewOfFile to share the object's memory. */
 POSIXIPC_API int posixipc_shm_win32_path(const char *name, char *buf, size_t size);
+
+/* The file behind the message queue `name` (as given to mq_open), whether or not it exists.
+ * A native program may look at it (GetFileSize, its security) or delete it, which removes the
+ * queue once no descriptor has it open; sending and receiving need the library.  The queue's Win32
+ * semaphores and notification events are "Local\posixipc.mq.<id>.lock", ".recv", ".send"
+ * and ".n<token>" (Global\ under POSIXIPC_GLOBAL=1), for the library's own use. */
+POSIXIPC_API int posixipc_mq_win32_path(const char *name, char *buf, size_t size);
 
 /* The Win32 semaphore name behind the named semaphore `name` (as given to sem_open), for
  * OpenSemaphore.  The semaphore must exist: ENOENT otherwise.  Each sem_open(O_CREAT) after a

@@ -3,6 +3,7 @@
  * call the posixipc_ names, so link order against winpthreads or libgcc never matters.
  * mprotect and getpagesize are left to libgcc, which defines both. */
 #include <fcntl.h>
+#include <mqueue.h>
 #include <semaphore.h>
 #include <stdarg.h>
 #include <sys/mman.h>
@@ -37,6 +38,16 @@
 #undef mkfifo
 #undef mkfifoat
 #undef fcntl
+#undef mq_open
+#undef mq_close
+#undef mq_unlink
+#undef mq_send
+#undef mq_timedsend
+#undef mq_receive
+#undef mq_timedreceive
+#undef mq_getattr
+#undef mq_setattr
+#undef mq_notify
 #undef sysconf
 
 PI_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
@@ -188,4 +199,66 @@ PI_EXPORT int fcntl(int fd, int cmd, ...)
 PI_EXPORT long sysconf(int name)
 {
 	return posixipc_sysconf(name);
+}
+
+PI_EXPORT mqd_t mq_open(const char *name, int oflag, ...)
+{
+	struct mq_attr *attr = NULL;
+	int mode = 0;
+	va_list ap;
+
+	if (oflag & O_CREAT) {
+		va_start(ap, oflag);
+		mode = va_arg(ap, int);
+		attr = va_arg(ap, struct mq_attr *);
+		va_end(ap);
+	}
+	return posixipc_mq_open(name, oflag, mode, attr);
+}
+
+PI_EXPORT int mq_close(mqd_t mqdes)
+{
+	return posixipc_mq_close(mqdes);
+}
+
+PI_EXPORT int mq_unlink(const char *name)
+{
+	return posixipc_mq_unlink(name);
+}
+
+PI_EXPORT int mq_send(mqd_t mqdes, const char *msg_ptr, size_t msg_len, unsigned int msg_prio)
+{
+	return posixipc_mq_send(mqdes, msg_ptr, msg_len, msg_prio);
+}
+
+PI_EXPORT int mq_timedsend(mqd_t mqdes, const char *msg_ptr, size_t msg_len,
+			   unsigned int msg_prio, const struct timespec *abs_timeout)
+{
+	return posixipc_mq_timedsend(mqdes, msg_ptr, msg_len, msg_prio, abs_timeout);
+}
+
+PI_EXPORT ssize_t mq_receive(mqd_t mqdes, char *msg_ptr, size_t msg_len, unsigned int *msg_prio)
+{
+	return posixipc_mq_receive(mqdes, msg_ptr, msg_len, msg_prio);
+}
+
+PI_EXPORT ssize_t mq_timedreceive(mqd_t mqdes, char *msg_ptr, size_t msg_len,
+				  unsigned int *msg_prio, const struct timespec *abs_timeout)
+{
+	return posixipc_mq_timedreceive(mqdes, msg_ptr, msg_len, msg_prio, abs_timeout);
+}
+
+PI_EXPORT int mq_getattr(mqd_t mqdes, struct mq_attr *mqstat)
+{
+	return posixipc_mq_getattr(mqdes, mqstat);
+}
+
+PI_EXPORT int mq_setattr(mqd_t mqdes, const struct mq_attr *mqstat, struct mq_attr *omqstat)
+{
+	return posixipc_mq_setattr(mqdes, mqstat, omqstat);
+}
+
+PI_EXPORT int mq_notify(mqd_t mqdes, const struct sigevent *notification)
+{
+	return posixipc_mq_notify(mqdes, notification);
 }

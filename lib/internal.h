@@ -1,4 +1,4 @@
-/* Private interface shared by the facilities (fifo.c, sem.c, shm.c, mman.c): Win32 error to
+/* Private interface shared by the facilities (fifo.c, sem.c, shm.c, mman.c, mqueue.c): Win32 error to
  * errno, POSIX IPC names to Win32 names, path conversion as the C runtime does it, security
  * descriptors from modes, where objects live, and the descriptor table. */
 #ifndef POSIXIPC_INTERNAL_H
@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* Only functions marked PI_EXPORT leave the DLL; everything else stays private.  The public
  * headers mark their declarations the same way (POSIXIPC_BUILDING is set for the library). */
@@ -187,6 +188,24 @@ void pi_holders_remove(struct pi_holders *t, HANDLE h);
 HANDLE pi_holders_dup(const struct pi_holder *ho);
 /* A handle's granted access, from the object manager (never waits on the object). */
 DWORD pi_granted_access(HANDLE h);
+
+/* shm.c: the object files of shm_open, which message queues share.  pi_object_file opens or
+ * creates one (CreateFileW's access, security and disposition; shared for reading, writing and
+ * deletion, kept in the cache as a temporary file), making the folders only when they are
+ * missing; the Win32 error stays in GetLastError().  pi_object_unlink frees the file's name at
+ * once, even while it is open and mapped, and reclaims files unlinked while mapped. */
+HANDLE pi_object_file(const wchar_t *path, DWORD access, SECURITY_ATTRIBUTES *sa, DWORD disp);
+int pi_object_unlink(const wchar_t *path);
+
+/* sem.c: clocks and deadlines as sem_timedwait reads them (ns since the epoch for
+ * CLOCK_REALTIME; a deadline beyond 64 bits of ns saturates), and a rename of the file open
+ * as h (with DELETE access) to path that never replaces a file there (EEXIST). */
+int64_t pi_clock_ns(clockid_t clock);
+int64_t pi_deadline_ns(const struct timespec *ts);
+int pi_rename_noreplace(HANDLE h, const wchar_t *path);
+
+/* mqueue.c: how many message queue descriptors a process may hold (sysconf). */
+long pi_mq_open_max(void);
 
 /* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
 int pi_fifo_open(const char *path, int flags, mode_t mode);

@@ -172,7 +172,7 @@ static int wait_result(DWORD r, int timeout_errno)
 
 /* The same sources winpthreads' clock_gettime reads, so a deadline that passed here has
  * passed for the caller's clock too. */
-static int64_t clock_now(clockid_t clock)
+int64_t pi_clock_ns(clockid_t clock)
 {
 	LARGE_INTEGER count, freq;
 	ULARGE_INTEGER t;
@@ -188,6 +188,17 @@ static int64_t clock_now(clockid_t clock)
 	t.LowPart = ft.dwLowDateTime;
 	t.HighPart = ft.dwHighDateTime;
 	return ((int64_t)t.QuadPart - EPOCH_DIFF) * 100;
+}
+
+/* The deadline in ns, saturated: INT64_MAX (forever) for seconds beyond what 64 bits of ns
+ * hold, INT64_MIN for a deadline that far in the past. */
+int64_t pi_deadline_ns(const struct timespec *ts)
+{
+	if ((int64_t)ts->tv_sec >= INT64_MAX / NSEC - 1)
+		return INT64_MAX;
+	if ((int64_t)ts->tv_sec <= INT64_MIN / NSEC + 1)
+		return INT64_MIN;
+	return (int64_t)ts->tv_sec * NSEC + ts->tv_nsec;
 }
 
 /* A wait's deadline in ns, saturated (seconds beyond what 64 bits of ns hold wait forever);
@@ -209,12 +220,8 @@ static int deadline_of(struct deadline *d, clockid_t clock, const struct timespe
 		return 0;
 	if (ts == NULL || ts->tv_nsec < 0 || ts->tv_nsec >= NSEC)
 		return EINVAL;
-	if ((int64_t)ts->tv_sec >= INT64_MAX / NSEC - 1)
-		d->forever = 1;
-	else if ((int64_t)ts->tv_sec <= INT64_MIN / NSEC + 1)
-		d->ns = INT64_MIN;
-	else
-		d->ns = (int64_t)ts->tv_sec * NSEC + ts->tv_nsec;
+	d->ns = pi_deadline_ns(ts);
+	d->forever = d->ns == INT64_MAX;
 	return 0;
 }
 
@@ -231,7 +238,7 @@ static int block(HANDLE h, const struct deadline *d, HANDLE *cancel)
 	int expired = 0;
 
 	if (!d->forever) {
-		now = clock_now(d->clock);
+		now = pi_clock_ns(d->clock);
 		left = d->ns - now;
 		/* Past: one last look, so a deadline in the past still takes a unit that is there. */
 		if (now >= d->ns)
@@ -789,7 +796,7 @@ static wchar_t *aside_path(const wchar_t *path, const wchar_t *what)
 }
 
 /* Rename the file open as h (with DELETE access) to path, never replacing a file there. */
-static int rename_handle(HANDLE h, const wchar_t *path)
+int pi_rename_noreplace(HANDLE h, const wchar_t *path)
 {
 	size_t len = wcslen(path), size = sizeof(FILE_RENAME_INFO) + len * sizeof(wchar_t);
 	FILE_RENAME_INFO *info = calloc(1, size);
@@ -854,7 +861,7 @@ static int remove_name(HANDLE h, const wchar_t *path)
 	aside = aside_path(path, L"unlinked");
 	if (aside == NULL)
 		return -1;
-	r = rename_handle(h, aside);
+	r = pi_rename_noreplace(h, aside);
 	free(aside);
 	if (r < 0)
 		return -1;
@@ -964,7 +971,7 @@ static HANDLE create_backing(const wchar_t *path, mode_t mode, unsigned int valu
 	rec->mode = mode & 0777;
 	rec->id = new_id();
 	rec->value = (LONG)value;
-	if (write_file_at(file, 0, rec, sizeof *rec) < 0 || rename_handle(file, path) < 0) {
+	if (write_file_at(file, 0, rec, sizeof *rec) < 0 || pi_rename_noreplace(file, path) < 0) {
 		int e = errno;
 
 		delete_handle(file);

@@ -82,7 +82,7 @@ static int busy_wait(int tries)
 
 /* The object's folders are made only when the file cannot be reached without them, which
  * saves two CreateDirectoryW calls on every open.  The Win32 error stays in GetLastError(). */
-static HANDLE create_file(const wchar_t *path, DWORD access, SECURITY_ATTRIBUTES *sa, DWORD disp)
+HANDLE pi_object_file(const wchar_t *path, DWORD access, SECURITY_ATTRIBUTES *sa, DWORD disp)
 {
 	HANDLE h;
 	int made = 0, tries = 0;
@@ -119,10 +119,10 @@ static HANDLE open_file(const wchar_t *path, int oflag, mode_t mode, DWORD *gran
 			    &sa) < 0)
 		return INVALID_HANDLE_VALUE;
 	*granted = access | FILE_EXECUTE;
-	h = create_file(path, *granted, &sa.sa, disposition(oflag));
+	h = pi_object_file(path, *granted, &sa.sa, disposition(oflag));
 	if (h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_ACCESS_DENIED) {
 		*granted = access;
-		h = create_file(path, *granted, &sa.sa, disposition(oflag));
+		h = pi_object_file(path, *granted, &sa.sa, disposition(oflag));
 	}
 	err = GetLastError();
 	pi_sa_free(&sa);
@@ -468,13 +468,10 @@ static int unlink_file(const wchar_t *path, int *left)
 	return r;
 }
 
-PI_EXPORT int posixipc_shm_unlink(const char *name)
+int pi_object_unlink(const wchar_t *path)
 {
-	wchar_t *path = object_path(name, 0);
 	int r, left = 0;
 
-	if (path == NULL)
-		return -1;
 	r = unlink_file(path, &left);
 	if (r == 0) {
 		if (sweep_due(path))
@@ -482,6 +479,17 @@ PI_EXPORT int posixipc_shm_unlink(const char *name)
 		if (left)
 			put_marker(path);
 	}
+	return r;
+}
+
+PI_EXPORT int posixipc_shm_unlink(const char *name)
+{
+	wchar_t *path = object_path(name, 0);
+	int r;
+
+	if (path == NULL)
+		return -1;
+	r = pi_object_unlink(path);
 	free(path);
 	return r;
 }

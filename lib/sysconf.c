@@ -1,6 +1,7 @@
 /* sysconf() and getpagesize(), which mingw-w64 lacks: the page size callers align mmap
  * offsets to, and the limits of the library's own facilities. */
 #include <limits.h>
+#include <mqueue.h>
 #include <semaphore.h>
 #include <unistd.h>
 
@@ -39,6 +40,12 @@ PI_EXPORT long posixipc_sysconf(int name)
 	case _SC_SEM_NSEMS_MAX:
 		/* No fixed limit: POSIX says return -1 without changing errno. */
 		return -1;
+	case _SC_MESSAGE_PASSING:
+		return _POSIX_MESSAGE_PASSING;
+	case _SC_MQ_PRIO_MAX:
+		return MQ_PRIO_MAX;
+	case _SC_MQ_OPEN_MAX:
+		return pi_mq_open_max();
 	case _SC_OPEN_MAX:
 		return PI_FD_MAX;
 	case _SC_CLK_TCK:

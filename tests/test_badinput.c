@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <io.h>
 #include <limits.h>
+#include <mqueue.h>
 #include <posixipc.h>
 #include <semaphore.h>
 #include <stdint.h>
@@ -28,7 +29,7 @@
 
 static char objects[MAX_PATH];
 
-/* Count the entries of the objects folder's subfolder sub (shm or sem). */
+/* Count the entries of the objects folder's subfolder sub (shm, sem or mq). */
 static int count_objects(const char *sub)
 {
 	char pattern[MAX_PATH];
@@ -299,6 +300,76 @@ START_TEST(descriptor_calls_reject_closed_descriptors)
 }
 END_TEST
 
+START_TEST(mq_open_rejects_bad_input_and_creates_nothing)
+{
+	struct mq_attr attr = { 0 };
+	char longname[NAME_MAX + 3];
+	size_t i;
+
+	for (i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++)
+		EXPECT_FAIL(mq_open(bad_names[i], O_RDWR | O_CREAT, 0600, NULL), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(mq_open(NULL, O_RDWR | O_CREAT, 0600, NULL), -1, EINVAL, EFAULT);
+	memset(longname, 'n', sizeof longname);
+	longname[0] = '/';
+	longname[NAME_MAX + 2] = '\0';
+	EXPECT_FAIL(mq_open(longname, O_RDWR | O_CREAT, 0600, NULL), -1, ENAMETOOLONG,
+		    ENAMETOOLONG);
+	EXPECT_FAIL(mq_open("/q", O_RDWR | O_WRONLY | O_CREAT, 0600, NULL), -1, EINVAL, EINVAL);
+	attr.mq_maxmsg = -1;
+	attr.mq_msgsize = 8;
+	EXPECT_FAIL(mq_open("/q", O_RDWR | O_CREAT, 0600, &attr), -1, EINVAL, EINVAL);
+	attr.mq_maxmsg = LONG_MAX;
+	EXPECT_FAIL(mq_open("/q", O_RDWR | O_CREAT, 0600, &attr), -1, EINVAL, EINVAL);
+	attr.mq_maxmsg = 1;
+	attr.mq_msgsize = LONG_MAX;
+	EXPECT_FAIL(mq_open("/q", O_RDWR | O_CREAT, 0600, &attr), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(mq_open("/q", O_RDWR), -1, ENOENT, ENOENT);
+	EXPECT_FAIL(mq_unlink("/q"), -1, ENOENT, ENOENT);
+	EXPECT_FAIL(mq_unlink(NULL), -1, EINVAL, EFAULT);
+	ck_assert_int_eq(count_objects("mq"), 0);
+}
+END_TEST
+
+START_TEST(mq_calls_reject_bad_descriptors_and_buffers)
+{
+	struct mq_attr attr = { 0 };
+	struct sigevent sev;
+	struct timespec ts = { 0, 0 };
+	char buf[16];
+	mqd_t q;
+
+	EXPECT_FAIL(mq_close(-1), -1, EBADF, EBADF);
+	EXPECT_FAIL(mq_close(INT_MAX), -1, EBADF, EBADF);
+	EXPECT_FAIL(mq_send(-1, "x", 1, 0), -1, EBADF, EBADF);
+	EXPECT_FAIL(mq_receive(-1, buf, sizeof buf, NULL), -1, EBADF, EBADF);
+	EXPECT_FAIL(mq_timedsend(-1, "x", 1, 0, &ts), -1, EBADF, EBADF);
+	EXPECT_FAIL(mq_timedreceive(-1, buf, sizeof buf, NULL, &ts), -1, EBADF, EBADF);
+	EXPECT_FAIL(mq_getattr(-1, &attr), -1, EBADF, EBADF);
+	EXPECT_FAIL(mq_setattr(-1, &attr, NULL), -1, EBADF, EBADF);
+	EXPECT_FAIL(mq_notify(-1, NULL), -1, EBADF, EBADF);
+	attr.mq_maxmsg = 2;
+	attr.mq_msgsize = 16;
+	q = mq_open("/q", O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK, 0600, &attr);
+	ck_assert_int_ne(q, -1);
+	EXPECT_FAIL(mq_send(q, NULL, 4, 0), -1, EFAULT, EFAULT);
+	EXPECT_FAIL(mq_receive(q, NULL, 16, NULL), -1, EFAULT, EFAULT);
+	EXPECT_FAIL(mq_getattr(q, NULL), -1, EFAULT, EFAULT);
+	EXPECT_FAIL(mq_send(q, "x", 1, UINT_MAX), -1, EINVAL, EINVAL);
+	ts.tv_nsec = -5;
+	EXPECT_FAIL(mq_timedreceive(q, buf, sizeof buf, NULL, &ts), -1, EINVAL, EINVAL);
+	memset(&sev, 0, sizeof sev);
+	sev.sigev_notify = -1;
+	EXPECT_FAIL(mq_notify(q, &sev), -1, EINVAL, EINVAL);
+	/* Nothing above changed the queue. */
+	ck_assert_int_eq(mq_getattr(q, &attr), 0);
+	ck_assert_int_eq(attr.mq_curmsgs, 0);
+	ck_assert_int_eq(attr.mq_flags, O_NONBLOCK);
+	EXPECT_FAIL(mq_receive(q, buf, sizeof buf, NULL), -1, EAGAIN, EAGAIN);
+	ck_assert_int_eq(mq_close(q), 0);
+	ck_assert_int_eq(mq_unlink("/q"), 0);
+}
+END_TEST
+
 START_TEST(name_lookups_reject_bad_buffers)
 {
 	char buf[4];
@@ -308,6 +379,9 @@ START_TEST(name_lookups_reject_bad_buffers)
 	EXPECT_FAIL(posixipc_shm_win32_path("/a/b", buf, sizeof buf), -1, EINVAL, EINVAL);
 	EXPECT_FAIL(posixipc_sem_win32_name("/nosuchsem.x", buf, sizeof buf), -1, ENOENT, ERANGE);
 	EXPECT_FAIL(posixipc_sem_win32_name(NULL, buf, sizeof buf), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(posixipc_mq_win32_path("/x", NULL, 10), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(posixipc_mq_win32_path("/x", buf, sizeof buf), -1, ERANGE, ERANGE);
+	EXPECT_FAIL(posixipc_mq_win32_path("/a/b", buf, sizeof buf), -1, EINVAL, EINVAL);
 	EXPECT_FAIL(posixipc_fifo_pipe_name(NULL, buf, sizeof buf), -1, EINVAL, EINVAL);
 	EXPECT_FAIL(posixipc_fifo_pipe_name("Z:\\no\\such\\fifo", buf, sizeof buf), -1, ENOENT,
 		    ENOENT);
@@ -333,6 +407,8 @@ int main(void)
 	tcase_add_test(tc, munmap_mprotect_msync_reject_bad_ranges);
 	tcase_add_test(tc, mkfifo_rejects_bad_paths);
 	tcase_add_test(tc, descriptor_calls_reject_closed_descriptors);
+	tcase_add_test(tc, mq_open_rejects_bad_input_and_creates_nothing);
+	tcase_add_test(tc, mq_calls_reject_bad_descriptors_and_buffers);
 	tcase_add_test(tc, name_lookups_reject_bad_buffers);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <mqueue.h>
 #include <semaphore.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1307,6 +1308,40 @@ static void shm_cycle(int i)
 	ck_assert_int_eq(shm_unlink(leak_name), 0);
 }
 
+static void ignore_message(union sigval v)
+{
+	(void)v;
+}
+
+/* Open (making the queue every other cycle), send, receive, register for notification and
+ * let mq_close drop it (its thread ends), unlink. */
+static void mq_cycle(int i)
+{
+	static char buf[8192];
+	struct sigevent sev;
+	mqd_t q = mq_open(leak_name, O_CREAT | O_RDWR, 0600, NULL);
+
+	ck_assert_int_ne(q, -1);
+	memset(&sev, 0, sizeof sev);
+	sev.sigev_notify = i & 1 ? SIGEV_THREAD : SIGEV_NONE;
+	sev.sigev_notify_function = ignore_message;
+	ck_assert_int_eq(mq_notify(q, &sev), 0);
+	ck_assert_int_eq(mq_send(q, "x", 1, (unsigned)i % 8), 0);
+	ck_assert_int_eq(mq_receive(q, buf, sizeof buf, NULL), 1);
+	ck_assert_int_eq(mq_notify(q, &sev), 0);
+	ck_assert_int_eq(mq_close(q), 0);
+	if (i & 1)
+		ck_assert_int_eq(mq_unlink(leak_name), 0);
+}
+
+START_TEST(leak_mq_open_send_receive_notify_close_cycles_keep_usage_flat)
+{
+	fresh_name(leak_name, sizeof leak_name, "rel-leak");
+	assert_flat(mq_cycle, "mq_open/mq_notify/mq_send/mq_receive/mq_close/mq_unlink");
+	mq_unlink(leak_name);
+}
+END_TEST
+
 START_TEST(leak_shm_open_mmap_unlink_cycles_keep_usage_flat)
 {
 	fresh_name(leak_name, sizeof leak_name, "rel-leak");
@@ -1900,6 +1935,7 @@ int main(void)
 	ADD(s, leak_sem_open_post_wait_close_cycles_keep_usage_flat);
 	ADD(s, leak_sem_init_destroy_cycles_keep_usage_flat);
 	ADD(s, leak_shm_open_mmap_unlink_cycles_keep_usage_flat);
+	ADD(s, leak_mq_open_send_receive_notify_close_cycles_keep_usage_flat);
 	ADD(s, leak_fifo_mkfifo_open_close_unlink_cycles_keep_usage_flat);
 	ADD(s, leak_mmap_anonymous_and_file_cycles_keep_usage_flat);
 	ADD(s, security_mode_0600_grants_everyone_nothing);

@@ -36,8 +36,9 @@ export POSIXIPC_DIR
 
 cat >"$work/mkobj.c" <<'EOF'
 /* Makes objects for the posixipc command to find:
- *   mkobj shm NAME SIZE | sem NAME VALUE | fifo PATH */
+ *   mkobj shm NAME SIZE | sem NAME VALUE | mq NAME MAXMSG MSGSIZE QUEUED | fifo PATH */
 #include <fcntl.h>
+#include <mqueue.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,8 +49,10 @@ cat >"$work/mkobj.c" <<'EOF'
 
 int main(int argc, char **argv)
 {
+	struct mq_attr attr = { 0 };
 	sem_t *sem;
-	int fd;
+	mqd_t q;
+	int fd, i;
 
 	if (argc == 4 && strcmp(argv[1], "shm") == 0) {
 		fd = shm_open(argv[2], O_RDWR | O_CREAT | O_EXCL, 0600);
@@ -63,13 +66,25 @@ int main(int argc, char **argv)
 			perror("mkobj: sem");
 			return 1;
 		}
+	} else if (argc == 6 && strcmp(argv[1], "mq") == 0) {
+		attr.mq_maxmsg = atol(argv[3]);
+		attr.mq_msgsize = atol(argv[4]);
+		q = mq_open(argv[2], O_WRONLY | O_CREAT | O_EXCL, 0600, &attr);
+		for (i = 0; q != (mqd_t)-1 && i < atoi(argv[5]); i++)
+			if (mq_send(q, "m", 1, 0) < 0)
+				break;
+		if (q == (mqd_t)-1 || i < atoi(argv[5]) || mq_close(q) < 0) {
+			perror("mkobj: mq");
+			return 1;
+		}
 	} else if (argc == 3 && strcmp(argv[1], "fifo") == 0) {
 		if (mkfifo(argv[2], 0600) < 0) {
 			perror("mkobj: fifo");
 			return 1;
 		}
 	} else {
-		fputs("usage: mkobj shm NAME SIZE | sem NAME VALUE | fifo PATH\n", stderr);
+		fputs("usage: mkobj shm NAME SIZE | sem NAME VALUE | mq NAME MAXMSG MSGSIZE QUEUED"
+		      " | fifo PATH\n", stderr);
 		return 2;
 	}
 	return 0;
@@ -170,13 +185,16 @@ mkobj shm /tool-a 1000
 mkobj shm "/Tool b" 8192
 mkobj sem /tool-s 3
 mkobj fifo "$work/fifo"
+mkobj mq /tool-q 5 100 3
 # Files the library did not name are not objects.
 : >"$work/objects/shm/Not-encoded"
 : >"$work/objects/shm/bad%zz"
 mkdir "$work/objects/shm/folder"
 
 expect 0 "^sem +3 +[^ ]+ +/tool-s$" "" list
-lists /tool-s "/Tool b" /tool-a
+lists /tool-q /tool-s "/Tool b" /tool-a
+expect 0 "^mq +3/5x100 +[^ ]+ +/tool-q$" "" list mq
+lists /tool-q
 expect 0 "^shm +1000 +[^ ]+ +/tool-a$" "" list shm
 lists "/Tool b" /tool-a
 expect 0 "^shm +8192 +[^ ]+ +/Tool b$" "" list shm
@@ -186,12 +204,17 @@ lists /tool-s
 expect 0 "^$dir_re$(literal '\shm\tool-a')$" "" name shm /tool-a
 expect 0 "^$dir_re$(literal '\shm\%54ool%20b')$" "" name shm "/Tool b"
 expect 0 "^.+$" "" name sem /tool-s
+expect 0 "^$dir_re$(literal '\mq\tool-q')$" "" name mq /tool-q
 expect 1 "" "^posixipc: name sem /nope: No such file or directory$" name sem /nope
 expect 0 "^$(literal "\\\\.\\pipe\\")" "" name fifo "$work/fifo"
 expect 1 "" "^posixipc: name fifo .*: No such file or directory$" name fifo "$work/nope"
 expect 1 "" "^posixipc: name shm: Invalid argument$" name shm ""
 expect 1 "" "^posixipc: name shm /a/b: Invalid argument$" name shm /a/b
 
+expect 0 "" "" rm mq /tool-q
+expect 1 "" "^posixipc: rm mq /tool-q: No such file or directory$" rm mq /tool-q
+expect 0 "$header" "" list mq
+lists
 expect 0 "" "" rm shm /tool-a
 expect 1 "" "^posixipc: rm shm /tool-a: No such file or directory$" rm shm /tool-a
 expect 0 "$header" "" list

@@ -1,7 +1,9 @@
-/* The posixipc command: what ipcs, ipcrm and ls /dev/shm are for System V and Linux, for the
- * library's POSIX shared memory objects and named semaphores, plus the Win32 names behind
- * them.  It only reads and removes; programs create objects. */
+/* The posixipc command: what ipcs, ipcrm, ls /dev/shm and /dev/mqueue are for System V and
+ * Linux, for the library's POSIX shared memory objects, named semaphores and message queues,
+ * plus the Win32 names behind them.  It only reads and removes; programs create objects. */
 #include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,22 +20,26 @@
 enum { OK = 0, FAILURE = 1, USAGE = 2 };
 
 static const char usage_text[] =
-	"usage: posixipc list [shm|sem]\n"
-	"       posixipc rm shm|sem NAME...\n"
-	"       posixipc name shm|sem NAME\n"
+	"usage: posixipc list [shm|sem|mq]\n"
+	"       posixipc rm shm|sem|mq NAME...\n"
+	"       posixipc name shm|sem|mq NAME\n"
 	"       posixipc name fifo PATH\n"
 	"       posixipc dir\n"
 	"       posixipc --help | --version\n";
 
 static const char help_text[] =
 	"\n"
-	"Lists and removes POSIX shared memory objects (shm_open) and named semaphores\n"
-	"(sem_open), and prints the Win32 names behind POSIX objects for native programs.\n"
+	"Lists and removes POSIX shared memory objects (shm_open), named semaphores\n"
+	"(sem_open) and message queues (mq_open), and prints the Win32 names behind POSIX\n"
+	"objects for native programs.\n"
 	"\n"
-	"  list [shm|sem]      each object's type, size (shm) or value (sem), owner and name\n"
+	"  list [shm|sem|mq]   each object's type, size (shm), value (sem) or messages\n"
+	"                      queued/mq_maxmsg x mq_msgsize (mq), owner and name\n"
 	"  rm shm NAME...      shm_unlink each NAME\n"
 	"  rm sem NAME...      sem_unlink each NAME\n"
+	"  rm mq NAME...       mq_unlink each NAME\n"
 	"  name shm NAME       the file that holds a shared memory object\n"
+	"  name mq NAME        the file that holds a message queue\n"
 	"  name sem NAME       the Win32 semaphore behind a named semaphore (which must exist)\n"
 	"  name fifo PATH      the Win32 named pipe behind a FIFO made by mkfifo\n"
 	"  dir                 the folder that holds the objects: POSIXIPC_DIR if set,\n"
@@ -140,6 +146,20 @@ static void sem_amount(const char *name, char *buf, size_t size)
 	sem_close(sem);
 }
 
+/* "queued/maxmsg x msgsize", as /dev/mqueue's QSIZE and the attributes tell on Linux. */
+static void mq_amount(const char *name, char *buf, size_t size)
+{
+	mqd_t q = mq_open(name, O_RDONLY | O_NONBLOCK);
+	struct mq_attr a;
+
+	snprintf(buf, size, "?");
+	if (q == (mqd_t)-1)
+		return;
+	if (mq_getattr(q, &a) == 0)
+		snprintf(buf, size, "%ld/%ldx%ld", a.mq_curmsgs, a.mq_maxmsg, a.mq_msgsize);
+	mq_close(q);
+}
+
 static void add_file(struct listing *l, const char *type, const wchar_t *dir,
 		     const WIN32_FIND_DATAW *fd)
 {
@@ -157,6 +177,8 @@ static void add_file(struct listing *l, const char *type, const wchar_t *dir,
 	if (strcmp(type, "shm") == 0)
 		snprintf(e->amount, sizeof e->amount, "%llu",
 			 ((unsigned long long)fd->nFileSizeHigh << 32) | fd->nFileSizeLow);
+	else if (strcmp(type, "mq") == 0)
+		mq_amount(name, e->amount, sizeof e->amount);
 	else
 		sem_amount(name, e->amount, sizeof e->amount);
 	n = wcslen(dir) + wcslen(fd->cFileName) + 2;
@@ -236,7 +258,7 @@ static void print_name(const char *s)
 static int list(int argc, char **argv)
 {
 	struct listing l = { NULL, 0, 0 };
-	int want_shm = 1, want_sem = 1, status = OK;
+	int want_shm = 1, want_sem = 1, want_mq = 1, status = OK;
 	size_t i;
 
 	if (argc > 1)
@@ -244,13 +266,16 @@ static int list(int argc, char **argv)
 	if (argc == 1) {
 		want_shm = strcmp(argv[0], "shm") == 0;
 		want_sem = strcmp(argv[0], "sem") == 0;
-		if (!want_shm && !want_sem)
-			return usage("list: the type is shm or sem");
+		want_mq = strcmp(argv[0], "mq") == 0;
+		if (!want_shm && !want_sem && !want_mq)
+			return usage("list: the type is shm, sem or mq");
 	}
 	if (want_shm)
 		status |= collect(&l, "shm");
 	if (want_sem)
 		status |= collect(&l, "sem");
+	if (want_mq)
+		status |= collect(&l, "mq");
 	if (l.n > 0)
 		qsort(l.v, l.n, sizeof *l.v, by_name);
 	printf("%-4s %12s  %-16s %s\n", "TYPE", "SIZE/VALUE", "OWNER", "NAME");
@@ -269,13 +294,15 @@ static int rm(int argc, char **argv)
 	int (*unlink_fn)(const char *), status = OK, i;
 
 	if (argc < 2)
-		return usage("rm needs a type (shm or sem) and at least one name");
+		return usage("rm needs a type (shm, sem or mq) and at least one name");
 	if (strcmp(argv[0], "shm") == 0)
 		unlink_fn = shm_unlink;
 	else if (strcmp(argv[0], "sem") == 0)
 		unlink_fn = sem_unlink;
+	else if (strcmp(argv[0], "mq") == 0)
+		unlink_fn = mq_unlink;
 	else
-		return usage("rm: the type is shm or sem");
+		return usage("rm: the type is shm, sem or mq");
 	for (i = 1; i < argc; i++)
 		if (unlink_fn(argv[i]) < 0)
 			status = failed("rm", argv[0], argv[i]);
@@ -288,15 +315,17 @@ static int name(int argc, char **argv)
 	char buf[1024];
 
 	if (argc != 2)
-		return usage("name needs a type (shm, sem or fifo) and one name");
+		return usage("name needs a type (shm, sem, mq or fifo) and one name");
 	if (strcmp(argv[0], "shm") == 0)
 		lookup = posixipc_shm_win32_path;
 	else if (strcmp(argv[0], "sem") == 0)
 		lookup = posixipc_sem_win32_name;
+	else if (strcmp(argv[0], "mq") == 0)
+		lookup = posixipc_mq_win32_path;
 	else if (strcmp(argv[0], "fifo") == 0)
 		lookup = posixipc_fifo_pipe_name;
 	else
-		return usage("name: the type is shm, sem or fifo");
+		return usage("name: the type is shm, sem, mq or fifo");
 	if (lookup(argv[1], buf, sizeof buf) < 0)
 		return failed("name", argv[0], argv[1]);
 	puts(buf);
