@@ -3,6 +3,8 @@
 #ifndef POSIXIPC_FCNTL_H
 #define POSIXIPC_FCNTL_H
 
+#pragma GCC system_header
+
 #include <posixipc_api.h>
 
 #include_next <fcntl.h>

@@ -4,6 +4,8 @@
 #ifndef POSIXIPC_SEMAPHORE_H
 #define POSIXIPC_SEMAPHORE_H
 
+#pragma GCC system_header
+
 #include <posixipc_api.h>
 
 #ifdef WIN_PTHREADS_SEMAPHORE_H
@@ -34,9 +36,6 @@ typedef struct {
 #define SEM_FAILED ((sem_t *)0)
 #ifndef SEM_VALUE_MAX
 #define SEM_VALUE_MAX 2147483647
-#endif
-#ifndef SEM_NSEMS_MAX
-#define SEM_NSEMS_MAX 256
 #endif
 
 POSIXIPC_API sem_t *posixipc_sem_open(const char *name, int oflag, ...);

@@ -3,6 +3,8 @@
 #ifndef POSIXIPC_STDIO_H
 #define POSIXIPC_STDIO_H
 
+#pragma GCC system_header
+
 #include <posixipc_api.h>
 
 #include_next <stdio.h>

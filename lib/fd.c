@@ -189,10 +189,10 @@ PI_EXPORT int posixipc_fcntl(int fd, int cmd, ...)
 		if (arg < 0)
 			return pi_fail(EINVAL);
 		/* The C runtime hands out the lowest free descriptor; find one >= arg. */
-		for (newfd = arg; newfd < 2048; newfd++)
+		for (newfd = arg; newfd < PI_OPEN_MAX; newfd++)
 			if (_get_osfhandle(newfd) == -1)
 				break;
-		if (newfd == 2048)
+		if (newfd == PI_OPEN_MAX)
 			return pi_fail(EMFILE);
 		if (posixipc_dup2(fd, newfd) < 0)
 			return -1;
@@ -295,4 +295,39 @@ PI_EXPORT int posixipc_fclose(FILE *stream)
 	fflush(stream);
 	drop_state(fd);
 	return fclose(stream);
+}
+
+/* fsync and fdatasync: Windows flushes data and metadata together.  Pipes, FIFOs and
+ * character devices cannot be synchronised: EINVAL, as Linux says. */
+static int sync_fd(int fd)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd), w;
+	BOOL ok;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return pi_fail(EBADF);
+	if (GetFileType(h) != FILE_TYPE_DISK)
+		return pi_fail(EINVAL);
+	if (FlushFileBuffers(h))
+		return 0;
+	if (GetLastError() != ERROR_ACCESS_DENIED)
+		return pi_fail_win32(0);
+	/* POSIX lets a read-only descriptor be synchronised; Windows wants write access to
+	 * flush, so flush through a second handle to the same file when the user may write it. */
+	w = ReOpenFile(h, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, 0);
+	if (w == INVALID_HANDLE_VALUE)
+		return 0;
+	ok = FlushFileBuffers(w);
+	CloseHandle(w);
+	return ok ? 0 : pi_fail_win32(0);
+}
+
+PI_EXPORT int posixipc_fsync(int fd)
+{
+	return sync_fd(fd);
+}
+
+PI_EXPORT int posixipc_fdatasync(int fd)
+{
+	return sync_fd(fd);
 }

@@ -104,6 +104,10 @@ void pi_fd_release(const struct pi_fd_ops *ops, void *obj);
 /* Remove fd's entry and return its object (NULL if none); the caller disposes of it. */
 void *pi_fd_unregister(int fd, const struct pi_fd_ops **ops);
 
+/* fd.c, sysconf.c: the highest descriptor number plus one that F_DUPFD hands out and
+ * sysconf(_SC_OPEN_MAX) reports (the C runtime's own limit, _getmaxstdio aside). */
+#define PI_OPEN_MAX 2048
+
 /* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
 int pi_fifo_open(const char *path, int flags, mode_t mode);
 

@@ -3,6 +3,8 @@
 #ifndef POSIXIPC_SYS_MMAN_H
 #define POSIXIPC_SYS_MMAN_H
 
+#pragma GCC system_header
+
 #include <posixipc_api.h>
 
 #include <stddef.h>

@@ -3,6 +3,8 @@
 #ifndef POSIXIPC_SYS_STAT_H
 #define POSIXIPC_SYS_STAT_H
 
+#pragma GCC system_header
+
 #include <posixipc_api.h>
 
 #include_next <sys/stat.h>
