@@ -8,8 +8,7 @@
 #include <posixipc_api.h>
 
 #include_next <fcntl.h>
-#include <io.h>
-#include <sys/types.h>
+#include <posixipc_io.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,11 +46,9 @@ extern "C" {
 #define AT_FDCWD (-100)
 #endif
 
-POSIXIPC_API int posixipc_open(const char *path, int flags, ...);
 POSIXIPC_API int posixipc_fcntl(int fd, int cmd, ...);
 
-#define open  posixipc_open
-#define fcntl posixipc_fcntl
+int fcntl(int fd, int cmd, ...) POSIXIPC_REDIRECT(posixipc_fcntl);
 
 #ifdef __cplusplus
 }

@@ -50,17 +50,18 @@ POSIXIPC_API int posixipc_sem_clockwait(sem_t *sem, clockid_t clock, const struc
 POSIXIPC_API int posixipc_sem_post(sem_t *sem);
 POSIXIPC_API int posixipc_sem_getvalue(sem_t *sem, int *value);
 
-#define sem_open      posixipc_sem_open
-#define sem_close     posixipc_sem_close
-#define sem_unlink    posixipc_sem_unlink
-#define sem_init      posixipc_sem_init
-#define sem_destroy   posixipc_sem_destroy
-#define sem_wait      posixipc_sem_wait
-#define sem_trywait   posixipc_sem_trywait
-#define sem_timedwait posixipc_sem_timedwait
-#define sem_clockwait posixipc_sem_clockwait
-#define sem_post      posixipc_sem_post
-#define sem_getvalue  posixipc_sem_getvalue
+sem_t *sem_open(const char *, int, ...) POSIXIPC_REDIRECT(posixipc_sem_open);
+int sem_close(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_close);
+int sem_unlink(const char *) POSIXIPC_REDIRECT(posixipc_sem_unlink);
+int sem_init(sem_t *, int, unsigned int) POSIXIPC_REDIRECT(posixipc_sem_init);
+int sem_destroy(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_destroy);
+int sem_wait(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_wait);
+int sem_trywait(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_trywait);
+int sem_timedwait(sem_t *, const struct timespec *) POSIXIPC_REDIRECT(posixipc_sem_timedwait);
+int sem_clockwait(sem_t *, clockid_t, const struct timespec *)
+	POSIXIPC_REDIRECT(posixipc_sem_clockwait);
+int sem_post(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_post);
+int sem_getvalue(sem_t *, int *) POSIXIPC_REDIRECT(posixipc_sem_getvalue);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 /* <unistd.h> for Windows: read/write/close/dup that know FIFO descriptors (exact POSIX errno
- * values, EOF rules), sysconf() and getpagesize().  Other descriptors go to the C runtime. */
+ * values, EOF rules), ftruncate/lseek/fsync/fdatasync with POSIX errno values and 64-bit
+ * offsets, sysconf(), pathconf() and getpagesize().  Other descriptors go to the C runtime. */
 #ifndef POSIXIPC_UNISTD_H
 #define POSIXIPC_UNISTD_H
 
@@ -7,9 +8,16 @@
 
 #include <posixipc_api.h>
 
+/* mingw-w64's ftruncate is an inline call to _chsize (32-bit, EBADF/EINVAL mixed up); its
+ * block is kept out and the four functions are declared below instead. */
+#ifndef FTRUNCATE_DEFINED
+#define FTRUNCATE_DEFINED
+#define POSIXIPC_OWN_FTRUNCATE
+#endif
 #include_next <unistd.h>
-#include <io.h>
+#include <posixipc_io.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -55,25 +63,43 @@ extern "C" {
 #define _SC_TIMEOUTS              164
 #endif
 
-POSIXIPC_API ssize_t posixipc_read(int fd, void *buf, size_t count);
-POSIXIPC_API ssize_t posixipc_write(int fd, const void *buf, size_t count);
-POSIXIPC_API int posixipc_close(int fd);
-POSIXIPC_API int posixipc_dup(int fd);
-POSIXIPC_API int posixipc_dup2(int fd, int fd2);
-POSIXIPC_API long posixipc_sysconf(int name);
+/* pathconf names, numbered as glibc numbers them. */
+#ifndef _PC_PIPE_BUF
+#define _PC_LINK_MAX  0
+#define _PC_MAX_CANON 1
+#define _PC_MAX_INPUT 2
+#define _PC_NAME_MAX  3
+#define _PC_PATH_MAX  4
+#define _PC_PIPE_BUF  5
+#endif
+
+POSIXIPC_API int posixipc_ftruncate(int fd, int64_t length);
+POSIXIPC_API int posixipc_ftruncate32(int fd, long length);
 POSIXIPC_API int posixipc_fsync(int fd);
 POSIXIPC_API int posixipc_fdatasync(int fd);
+POSIXIPC_API long posixipc_sysconf(int name);
+POSIXIPC_API long posixipc_pathconf(const char *path, int name);
+POSIXIPC_API long posixipc_fpathconf(int fd, int name);
 POSIXIPC_API int posixipc_getpagesize(void);
 
-#define read        posixipc_read
-#define write       posixipc_write
-#define close       posixipc_close
-#define dup         posixipc_dup
-#define dup2        posixipc_dup2
-#define sysconf     posixipc_sysconf
-#define fsync       posixipc_fsync
-#define fdatasync   posixipc_fdatasync
-#define getpagesize posixipc_getpagesize
+#ifdef POSIXIPC_OWN_FTRUNCATE
+#undef POSIXIPC_OWN_FTRUNCATE
+/* Under _FILE_OFFSET_BITS=64 <unistd.h> itself maps ftruncate to ftruncate64 (a macro of
+ * mingw-w64's); truncate and truncate64 stay the C library's. */
+#ifndef ftruncate
+int ftruncate(int, _off_t) POSIXIPC_REDIRECT(posixipc_ftruncate32);
+#endif
+int ftruncate64(int, _off64_t) POSIXIPC_REDIRECT(posixipc_ftruncate);
+int truncate(const char *, _off_t);
+int truncate64(const char *, _off64_t);
+#endif
+
+int fsync(int) POSIXIPC_REDIRECT(posixipc_fsync);
+int fdatasync(int) POSIXIPC_REDIRECT(posixipc_fdatasync);
+long sysconf(int) POSIXIPC_REDIRECT(posixipc_sysconf);
+long pathconf(const char *, int) POSIXIPC_REDIRECT(posixipc_pathconf);
+long fpathconf(int, int) POSIXIPC_REDIRECT(posixipc_fpathconf);
+int getpagesize(void) POSIXIPC_REDIRECT(posixipc_getpagesize);
 
 #ifdef __cplusplus
 }

@@ -11,18 +11,6 @@
 
 #include <winternl.h>
 
-/* The compat headers rename these; here the C runtime's own functions are meant. */
-#undef open
-#undef read
-#undef write
-#undef close
-#undef dup
-#undef dup2
-#undef fopen
-#undef freopen
-#undef fcntl
-#undef fclose
-
 int posixipc_is_fifo(const char *path);
 
 /* The C runtime reads at most UINT_MAX bytes in one call. */
@@ -73,6 +61,17 @@ PI_EXPORT ssize_t posixipc_write(int fd, const void *buf, size_t count)
 	r = ops->write(obj, fd, buf, count);
 	pi_fd_release(ops, obj);
 	return r;
+}
+
+/* read() and write() as <io.h> declares them, which the compat headers bind the names to. */
+PI_EXPORT int posixipc_crt_read(int fd, void *buf, unsigned int count)
+{
+	return (int)posixipc_read(fd, buf, count);
+}
+
+PI_EXPORT int posixipc_crt_write(int fd, const void *buf, unsigned int count)
+{
+	return (int)posixipc_write(fd, buf, count);
 }
 
 /* End fd's library state before the C runtime closes or replaces the descriptor. */
@@ -297,37 +296,3 @@ PI_EXPORT int posixipc_fclose(FILE *stream)
 	return fclose(stream);
 }
 
-/* fsync and fdatasync: Windows flushes data and metadata together.  Pipes, FIFOs and
- * character devices cannot be synchronised: EINVAL, as Linux says. */
-static int sync_fd(int fd)
-{
-	HANDLE h = (HANDLE)_get_osfhandle(fd), w;
-	BOOL ok;
-
-	if (h == INVALID_HANDLE_VALUE)
-		return pi_fail(EBADF);
-	if (GetFileType(h) != FILE_TYPE_DISK)
-		return pi_fail(EINVAL);
-	if (FlushFileBuffers(h))
-		return 0;
-	if (GetLastError() != ERROR_ACCESS_DENIED)
-		return pi_fail_win32(0);
-	/* POSIX lets a read-only descriptor be synchronised; Windows wants write access to
-	 * flush, so flush through a second handle to the same file when the user may write it. */
-	w = ReOpenFile(h, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, 0);
-	if (w == INVALID_HANDLE_VALUE)
-		return 0;
-	ok = FlushFileBuffers(w);
-	CloseHandle(w);
-	return ok ? 0 : pi_fail_win32(0);
-}
-
-PI_EXPORT int posixipc_fsync(int fd)
-{
-	return sync_fd(fd);
-}
-
-PI_EXPORT int posixipc_fdatasync(int fd)
-{
-	return sync_fd(fd);
-}

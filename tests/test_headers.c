@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <direct.h>
+#include <io.h>
 
 #include "testutil.h"
 #include "limits_probe.h"
@@ -110,11 +112,131 @@ START_TEST(feature_macros_match_sysconf_and_the_library)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ redirection */
+
+/* A VFS-style table whose members have the POSIX names: no macro may rename them. */
+struct file_ops {
+	int (*open)(const char *, int, ...);
+	int (*read)(int, void *, unsigned);
+	int (*write)(int, const void *, unsigned);
+	int (*close)(int);
+	int (*stat)(const char *, struct stat *);
+};
+
+START_TEST(members_named_like_posix_calls_and_function_addresses_work)
+{
+	struct file_ops ops = { open, read, write, close, stat };
+	int (*rd)(int, void *, unsigned) = &read;
+	char path[MAX_PATH], fifo[MAX_PATH], buf[8];
+	struct stat st;
+	int fd, wfd;
+
+	tu_path(path, sizeof path, "ops");
+	fd = ops.open(path, O_CREAT | O_RDWR | O_BINARY, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ops.write(fd, "abc", 3), 3);
+	ck_assert_int_eq(ops.close(fd), 0);
+	ck_assert_int_eq(ops.stat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq((int)st.st_size, 3);
+	ck_assert_int_eq(unlink(path), 0);
+
+	/* Through the pointers the FIFO semantics hold: they are posixipc's functions. */
+	tu_path(fifo, sizeof fifo, "opsfifo");
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(ops.stat(fifo, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	fd = ops.open(fifo, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	errno = 0;
+	ck_assert_int_eq(rd(fd, buf, sizeof buf), 0); /* no writer: end of file, not an error */
+	wfd = ops.open(fifo, O_WRONLY | O_NONBLOCK);
+	ck_assert_int_ge(wfd, 0);
+	errno = 0;
+	ck_assert_int_eq(rd(fd, buf, sizeof buf), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_eq(ops.write(wfd, "xy", 2), 2);
+	ck_assert_int_eq(rd(fd, buf, sizeof buf), 2);
+	ck_assert_int_eq(ops.close(wfd), 0);
+	ck_assert_int_eq(ops.close(fd), 0);
+	errno = 0;
+	ck_assert_int_eq(lseek(-1, 0, SEEK_SET), -1);
+	ck_assert_int_eq(errno, EBADF);
+	ck_assert_int_eq(unlink(fifo), 0);
+}
+END_TEST
+
+START_TEST(stat_evaluates_its_arguments_once)
+{
+	char a[2][MAX_PATH];
+	const char *names[2];
+	struct stat st;
+	int i = 0, fd;
+
+	tu_path(a[0], sizeof a[0], "once");
+	tu_path(a[1], sizeof a[1], "once");
+	fd = open(a[0], O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	names[0] = a[0];
+	names[1] = a[1];
+	ck_assert_int_eq(stat(names[i++], &st), 0);
+	ck_assert_int_eq(i, 1);
+	ck_assert_int_eq(lstat(names[i++], &st), -1);
+	ck_assert_int_eq(i, 2);
+	ck_assert_int_eq(errno, ENOENT);
+	unlink(a[0]);
+}
+END_TEST
+
+/* The fast stat route gives exactly what the C runtime's own stat gives for ordinary paths. */
+START_TEST(stat_of_ordinary_files_matches_the_c_runtime)
+{
+	char path[MAX_PATH], exe[MAX_PATH], dir[MAX_PATH];
+	const char *paths[4];
+	struct _stat64 crt;
+	struct stat st;
+	int i, fd;
+
+	tu_path(path, sizeof path, "plain");
+	tu_path(exe, sizeof exe, "prog");
+	strcat(exe, ".exe");
+	tu_path(dir, sizeof dir, "dir");
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	ck_assert_int_eq(write(fd, "0123456789", 10), 10);
+	close(fd);
+	close(open(exe, O_CREAT | O_WRONLY, 0600));
+	ck_assert_int_eq(_mkdir(dir), 0);
+	paths[0] = path;
+	paths[1] = exe;
+	paths[2] = dir;
+	paths[3] = ".";
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(stat(paths[i], &st), 0);
+		ck_assert_int_eq(probe_crt_stat64(paths[i], &crt), 0);
+		ck_assert_int_eq(st.st_mode, crt.st_mode);
+		ck_assert(st.st_size == crt.st_size);
+		ck_assert(st.st_mtime == crt.st_mtime && st.st_ctime == crt.st_ctime);
+		ck_assert_int_eq(st.st_dev, crt.st_dev);
+		ck_assert_int_eq(st.st_nlink, crt.st_nlink);
+	}
+	_chmod(path, _S_IREAD);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0444);
+	_chmod(path, _S_IREAD | _S_IWRITE);
+	unlink(path);
+	unlink(exe);
+	_rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("headers");
 
 	ADD(s, limits_are_the_c_librarys_plus_posix_ones);
 	ADD(s, feature_macros_match_sysconf_and_the_library);
+	ADD(s, members_named_like_posix_calls_and_function_addresses_work);
+	ADD(s, stat_evaluates_its_arguments_once);
+	ADD(s, stat_of_ordinary_files_matches_the_c_runtime);
 	return tu_run(s);
 }

@@ -21,6 +21,10 @@
 #endif
 #include <windows.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Run the suite (Check cannot fork on Windows) and return the process exit status.  A
  * watchdog ends the process with status 124 after POSIXIPC_TEST_TIMEOUT seconds (300). */
 int tu_run(Suite *suite);
@@ -42,5 +46,9 @@ int tu_under_wine(void);
 
 /* Number of handles the process has open. */
 DWORD tu_handle_count(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
