@@ -130,7 +130,9 @@ PI_EXPORT int posixipc_fstat64(int fd, struct _stat64 *st)
 	if (type != FILE_TYPE_DISK && type != FILE_TYPE_PIPE)
 		return 0;
 	/* shm objects, FIFO pipes and the library's other objects carry the mode in their DACL;
-	 * files and pipes made elsewhere keep what the C runtime says. */
+	 * files and pipes made elsewhere keep what the C runtime says.  Wine keeps no DACL on
+	 * files (it reports one made up from the Unix permissions), so there shm objects keep
+	 * the C runtime's mode; pipes keep theirs on Wine too. */
 	if (pi_mode_from_handle(h, &mode) == 0)
 		st->st_mode = (unsigned short)((st->st_mode & _S_IFMT) | mode);
 	return 0;

@@ -229,6 +229,230 @@ START_TEST(stat_of_ordinary_files_matches_the_c_runtime)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ messages */
+
+START_TEST(strerror_and_perror_speak_linux_for_every_library_errno)
+{
+	static const struct {
+		int e;
+		const char *text;
+	} want[] = {
+		{ ETIMEDOUT, "Connection timed out" },
+		{ EOVERFLOW, "Value too large for defined data type" },
+		{ ENOTSUP, "Operation not supported" },
+		{ EISCONN, "Transport endpoint is already connected" },
+		{ ENOTCONN, "Transport endpoint is not connected" },
+		{ ELOOP, "Too many levels of symbolic links" },
+		{ EMSGSIZE, "Message too long" },
+		{ ECANCELED, "Operation canceled" },
+		{ EAGAIN, "Resource temporarily unavailable" },
+		{ ENOENT, "No such file or directory" },
+		{ EPIPE, "Broken pipe" },
+		{ ESPIPE, "Illegal seek" },
+		{ ENXIO, "No such device or address" },
+		{ EBUSY, "Device or resource busy" },
+		{ ENOSYS, "Function not implemented" },
+		{ ENAMETOOLONG, "File name too long" },
+		{ EINVAL, "Invalid argument" },
+	};
+	char buf[64], path[MAX_PATH], got[128];
+	size_t i;
+	FILE *f;
+	int saved, fd;
+
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		ck_assert_str_eq(strerror(want[i].e), want[i].text);
+		ck_assert_int_eq(strerror_r(want[i].e, buf, sizeof buf), 0);
+		ck_assert_str_eq(buf, want[i].text);
+		ck_assert_int_eq(strerror_s(buf, sizeof buf, want[i].e), 0);
+		ck_assert_str_eq(buf, want[i].text);
+	}
+	ck_assert_str_eq(strerror(9999), "Unknown error 9999");
+	ck_assert_int_eq(strerror_r(9999, buf, sizeof buf), EINVAL);
+	ck_assert_str_eq(buf, "Unknown error 9999");
+	ck_assert_int_eq(strerror_r(ETIMEDOUT, buf, 5), ERANGE);
+	ck_assert_str_eq(buf, "Conn");
+
+	/* perror writes "<s>: <message>" to stderr and leaves errno alone. */
+	tu_path(path, sizeof path, "perror");
+	fd = open(path, O_CREAT | O_RDWR | O_TRUNC | O_BINARY, 0600);
+	ck_assert_int_ge(fd, 0);
+	fflush(stderr);
+	saved = dup(2);
+	ck_assert_int_eq(dup2(fd, 2), 2);
+	errno = ETIMEDOUT;
+	perror("wait");
+	ck_assert_int_eq(errno, ETIMEDOUT);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(got, sizeof got, f));
+	fclose(f);
+	ck_assert_str_eq(got, "wait: Connection timed out\n");
+	unlink(path);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ routed calls, off_t */
+
+START_TEST(off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib)
+{
+	const off_t size = (off_t)5 << 30, at = (off_t)4 << 30;
+	char name[64], c;
+	struct stat st;
+	char *p;
+	int fd;
+
+	ck_assert_int_eq(sizeof(off_t), 8);
+	tu_name(name, sizeof name, "big");
+	fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, size), 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert(st.st_size == size);
+	ck_assert(lseek(fd, 0, SEEK_END) == size);
+	ck_assert(lseek(fd, at, SEEK_SET) == at);
+	ck_assert_int_eq(write(fd, "X", 1), 1);
+	p = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, fd, at);
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	ck_assert_int_eq(p[0], 'X'); /* offset 4 GiB, not 0 */
+	ck_assert_int_eq(p[1], 0);
+	p[2] = 'Y';
+	ck_assert_int_eq(munmap(p, 65536), 0);
+	ck_assert(lseek(fd, at + 2, SEEK_SET) == at + 2);
+	ck_assert_int_eq(read(fd, &c, 1), 1);
+	ck_assert_int_eq(c, 'Y');
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert_int_eq(shm_unlink(name), 0);
+}
+END_TEST
+
+START_TEST(ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe)
+{
+	char name[64], path[MAX_PATH];
+	int fd, ro, fds[2], r, w;
+	void *p;
+
+	tu_name(name, sizeof name, "route");
+	fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 8192), 0);
+	errno = 0;
+	ck_assert_int_eq(ftruncate(fd, -1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ro = shm_open(name, O_RDONLY, 0);
+	ck_assert_int_ge(ro, 0);
+	errno = 0;
+	ck_assert_int_eq(ftruncate(ro, 4096), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(fsync(ro), 0);
+	close(ro);
+	p = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	errno = 0;
+	ck_assert_int_eq(ftruncate(fd, 4096), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	ck_assert_int_eq(ftruncate(fd, 16384), 0); /* growing is fine */
+	ck_assert_int_eq(munmap(p, 8192), 0);
+	ck_assert_int_eq(ftruncate(fd, 4096), 0);
+	close(fd);
+	ck_assert_int_eq(shm_unlink(name), 0);
+
+	tu_path(path, sizeof path, "routefifo");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	w = open(path, O_WRONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	ck_assert_int_ge(w, 0);
+	errno = 0;
+	ck_assert_int_eq(lseek(r, 0, SEEK_CUR), -1);
+	ck_assert_int_eq(errno, ESPIPE);
+	errno = 0;
+	ck_assert_int_eq(ftruncate(w, 0), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(fsync(w), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(fdatasync(r), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(fpathconf(r, _PC_PIPE_BUF), PIPE_BUF);
+	ck_assert_int_eq(pathconf(path, _PC_PIPE_BUF), PIPE_BUF);
+	ck_assert_int_eq(pathconf(path, _PC_NAME_MAX), NAME_MAX);
+	ck_assert_int_eq(pathconf(path, _PC_PATH_MAX), PATH_MAX);
+	close(w);
+	close(r);
+	unlink(path);
+	errno = 0;
+	ck_assert_int_eq(pathconf(path, _PC_PIPE_BUF), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_int_eq(fpathconf(-1, _PC_PIPE_BUF), -1);
+	ck_assert_int_eq(errno, EBADF);
+	errno = 0;
+	ck_assert_int_eq(fpathconf(0, 12345), -1);
+	ck_assert_int_eq(errno, EINVAL);
+
+	ck_assert_int_eq(_pipe(fds, 256, O_BINARY), 0);
+	errno = 0;
+	ck_assert_int_eq(lseek(fds[0], 0, SEEK_SET), -1);
+	ck_assert_int_eq(errno, ESPIPE);
+	errno = 0;
+	ck_assert_int_eq(fsync(fds[1]), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	close(fds[0]);
+	close(fds[1]);
+}
+END_TEST
+
+START_TEST(fstat_and_stat_report_the_creation_mode_less_umask)
+{
+	static const mode_t modes[] = { 0600, 0640, 0660, 0644, 0666, 0400 };
+	char name[64], path[MAX_PATH];
+	struct stat st;
+	size_t i;
+	int fd, old = _umask(022);
+
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		mode_t want = modes[i] & ~(mode_t)022;
+
+		tu_name(name, sizeof name, "mode");
+		fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, modes[i]);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(fstat(fd, &st), 0);
+		ck_assert(S_ISREG(st.st_mode));
+		/* Wine keeps no security descriptor on files (it makes one up from the Unix
+		 * permissions), so there the C runtime's mode is all there is; Windows keeps the
+		 * DACL the mode became. */
+		if (!tu_under_wine())
+			ck_assert_msg((st.st_mode & 0777) == want, "shm %o: fstat says %o",
+				      modes[i], st.st_mode & 0777);
+		close(fd);
+		shm_unlink(name);
+
+		tu_path(path, sizeof path, "modefifo");
+		ck_assert_int_eq(mkfifo(path, modes[i] | 0200), 0);
+		want = (modes[i] | 0200) & ~(mode_t)022;
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert(S_ISFIFO(st.st_mode));
+		ck_assert_int_eq(st.st_size, 0);
+		ck_assert_int_eq(st.st_mode & 0777, want);
+		fd = open(path, O_RDWR);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(fstat(fd, &st), 0);
+		ck_assert(S_ISFIFO(st.st_mode));
+		ck_assert_msg((st.st_mode & 0777) == want, "fifo %o: fstat says %o", want,
+			      st.st_mode & 0777);
+		close(fd);
+		unlink(path);
+	}
+	_umask(old);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("headers");
@@ -238,5 +462,9 @@ int main(void)
 	ADD(s, members_named_like_posix_calls_and_function_addresses_work);
 	ADD(s, stat_evaluates_its_arguments_once);
 	ADD(s, stat_of_ordinary_files_matches_the_c_runtime);
+	ADD(s, strerror_and_perror_speak_linux_for_every_library_errno);
+	ADD(s, off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib);
+	ADD(s, ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe);
+	ADD(s, fstat_and_stat_report_the_creation_mode_less_umask);
 	return tu_run(s);
 }
