@@ -19,10 +19,24 @@ static unsigned int crt_count(size_t count)
 	return count > 0x7fffffffu ? 0x7fffffffu : (unsigned int)count;
 }
 
+/* Does the descriptor the C runtime just opened wrap a FIFO's marker file?  One query on the
+ * open handle (no path lookup); only files with the marker's attribute are read. */
+static int opened_marker(int fd, const char *path)
+{
+	FILE_BASIC_INFO info;
+
+	if (!GetFileInformationByHandleEx((HANDLE)_get_osfhandle(fd), FileBasicInfo, &info,
+					  sizeof info) ||
+	    !(info.FileAttributes & FILE_ATTRIBUTE_SYSTEM))
+		return 0;
+	return posixipc_is_fifo(path);
+}
+
 PI_EXPORT int posixipc_open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 	va_list ap;
+	int fd, e;
 
 	if (flags & O_CREAT) {
 		va_start(ap, flags);
@@ -31,10 +45,24 @@ PI_EXPORT int posixipc_open(const char *path, int flags, ...)
 	}
 	if (path == NULL)
 		return pi_fail(EFAULT);
-	if (posixipc_is_fifo(path))
+	/* O_TRUNC would empty a marker: look before opening.  Otherwise open first and look at
+	 * the handle, which costs less than a second lookup of the path. */
+	if ((flags & O_TRUNC) && posixipc_is_fifo(path))
 		return pi_fifo_open(path, flags, mode);
 	/* O_NONBLOCK means nothing to regular files on POSIX either. */
-	return _open(path, flags & ~PI_O_NONBLOCK, mode);
+	fd = _open(path, flags & ~PI_O_NONBLOCK, mode);
+	if (fd >= 0) {
+		if (!opened_marker(fd, path))
+			return fd;
+		_close(fd);
+		return pi_fifo_open(path, flags, mode);
+	}
+	/* A FIFO whose marker this user may not open as a file still opens as a FIFO. */
+	e = errno;
+	if (e == EACCES && posixipc_is_fifo(path))
+		return pi_fifo_open(path, flags, mode);
+	errno = e;
+	return -1;
 }
 
 PI_EXPORT ssize_t posixipc_read(int fd, void *buf, size_t count)

@@ -15,6 +15,8 @@
 #include <direct.h>
 #include <io.h>
 
+#include <posixipc.h>
+
 #include "testutil.h"
 #include "limits_probe.h"
 
@@ -453,6 +455,57 @@ START_TEST(fstat_and_stat_report_the_creation_mode_less_umask)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ FIFO recognition */
+
+/* Only the marker's attribute makes a file a FIFO: a regular file holding a marker's very
+ * bytes stays a regular file, and opening a FIFO with O_TRUNC keeps it a FIFO. */
+START_TEST(fifo_recognition_needs_the_marker_attribute_not_file_contents)
+{
+	char fifo[MAX_PATH], copy[MAX_PATH], text[256], buf[256];
+	struct stat st;
+	FILE *f;
+	size_t n;
+	int fd, w;
+
+	tu_path(fifo, sizeof fifo, "recog");
+	tu_path(copy, sizeof copy, "recogcopy");
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(fifo, text, sizeof text), 0);
+	/* Copy the marker's bytes into an ordinary file with the C runtime's own calls. */
+	fd = _open(fifo, _O_RDONLY | _O_BINARY);
+	ck_assert_int_ge(fd, 0);
+	n = (size_t)_read(fd, text, sizeof text);
+	_close(fd);
+	ck_assert_int_gt(n, 0);
+	fd = _open(copy, _O_CREAT | _O_WRONLY | _O_BINARY, 0600);
+	ck_assert_int_eq(_write(fd, text, (unsigned)n), (int)n);
+	_close(fd);
+	ck_assert_int_eq(stat(copy, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(posixipc_is_fifo(copy), 0);
+	fd = open(copy, O_RDONLY | O_BINARY);
+	ck_assert_int_eq(read(fd, buf, sizeof buf), (int)n);
+	close(fd);
+	f = fopen(copy, "rb");
+	ck_assert_uint_eq(fread(buf, 1, sizeof buf, f), n);
+	fclose(f);
+	unlink(copy);
+
+	/* O_TRUNC on a FIFO means nothing (Linux ignores it): the FIFO stays. */
+	fd = open(fifo, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	w = open(fifo, O_WRONLY | O_TRUNC | O_NONBLOCK);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_eq(write(w, "t", 1), 1);
+	ck_assert_int_eq(read(fd, buf, 1), 1);
+	close(w);
+	close(fd);
+	ck_assert_int_eq(stat(fifo, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(unlink(fifo), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("headers");
@@ -466,5 +519,6 @@ int main(void)
 	ADD(s, off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib);
 	ADD(s, ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe);
 	ADD(s, fstat_and_stat_report_the_creation_mode_less_umask);
+	ADD(s, fifo_recognition_needs_the_marker_attribute_not_file_contents);
 	return tu_run(s);
 }
