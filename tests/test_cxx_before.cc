@@ -12,8 +12,10 @@ public:
 	int read(char *buf, unsigned n);
 	int write(const char *buf, unsigned n);
 	int close();
+	int stat(struct stat *st) const;
 
 private:
+	std::string path_;
 	int fd_ = -1;
 };
 
@@ -26,6 +28,7 @@ private:
 
 int Channel::open(const char *path, int flags)
 {
+	path_ = path;
 	fd_ = ::open(path, flags, 0600);
 	return fd_;
 }
@@ -38,6 +41,16 @@ int Channel::read(char *buf, unsigned n)
 int Channel::write(const char *buf, unsigned n)
 {
 	return ::write(fd_, buf, n);
+}
+
+int Channel::stat(struct stat *st) const
+{
+	struct stat by_fd;
+
+	// Both calls with the same struct: st_size and the type must agree.
+	if (::stat(path_.c_str(), st) != 0 || ::fstat(fd_, &by_fd) != 0)
+		return -1;
+	return (st->st_mode & S_IFMT) == (by_fd.st_mode & S_IFMT) ? 0 : -1;
 }
 
 int Channel::close()
@@ -80,6 +93,10 @@ START_TEST(members_declared_before_the_headers_work)
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	ck_assert_int_ge(r.open(path, O_RDONLY | O_NONBLOCK), 0);
 	ck_assert_int_ge(w.open(path, O_WRONLY | O_NONBLOCK), 0);
+	struct stat st;
+	ck_assert_int_eq(r.stat(&st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(sizeof st.st_size, 8);
 	errno = 0;
 	ck_assert_int_eq(r.read(buf, sizeof buf), -1);
 	ck_assert_int_eq(errno, EAGAIN);

@@ -1,5 +1,13 @@
 /* The compat headers as a ported program meets them: limits, feature macros and sysconf,
  * redirection without macros, messages, 64-bit offsets and the routed descriptor calls. */
+/* Declared before any header: a member named like a redirected call must keep its name. */
+struct early_ops {
+	int (*stat)(const char *, void *);
+	int (*fstat)(int, void *);
+	int (*open)(const char *, int, ...);
+	int (*close)(int);
+};
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -165,6 +173,37 @@ START_TEST(members_named_like_posix_calls_and_function_addresses_work)
 	ck_assert_int_eq(lseek(-1, 0, SEEK_SET), -1);
 	ck_assert_int_eq(errno, EBADF);
 	ck_assert_int_eq(unlink(fifo), 0);
+}
+END_TEST
+
+static int early_stat(const char *path, void *st)
+{
+	return stat(path, (struct stat *)st);
+}
+
+static int early_fstat(int fd, void *st)
+{
+	return fstat(fd, (struct stat *)st);
+}
+
+START_TEST(members_declared_before_the_headers_keep_their_names)
+{
+	struct early_ops ops = { early_stat, early_fstat, open, close };
+	char path[MAX_PATH];
+	struct stat st;
+	int fd;
+
+	tu_path(path, sizeof path, "early");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(ops.stat(path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	fd = ops.open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ops.fstat(fd, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(ops.close(fd), 0);
+	ck_assert_int_eq(sizeof st.st_size, 8);
+	unlink(path);
 }
 END_TEST
 
@@ -513,6 +552,7 @@ int main(void)
 	ADD(s, limits_are_the_c_librarys_plus_posix_ones);
 	ADD(s, feature_macros_match_sysconf_and_the_library);
 	ADD(s, members_named_like_posix_calls_and_function_addresses_work);
+	ADD(s, members_declared_before_the_headers_keep_their_names);
 	ADD(s, stat_evaluates_its_arguments_once);
 	ADD(s, stat_of_ordinary_files_matches_the_c_runtime);
 	ADD(s, strerror_and_perror_speak_linux_for_every_library_errno);

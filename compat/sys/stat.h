@@ -2,9 +2,9 @@
  * mkfifo as S_IFIFO and give shm objects and FIFOs the mode they were created with.
  *
  * The stat functions are bound by asm labels declared before mingw-w64's header, so that its own
- * inline wrappers (fstat, _stat64i32, ...) call them too.  Under _FILE_OFFSET_BITS=64 mingw-w64
- * maps `stat` and `fstat` (struct tag and functions) to _stat64/_fstat64 with macros of its own:
- * those names are bound here as well. */
+ * inline wrappers (_stat64i32, ...) call them too.  Under _FILE_OFFSET_BITS=64 `struct stat` is
+ * posixipc's 64-bit one (posixipc_stat.h) and mingw-w64's header is read as without it, so that
+ * it adds none of its `#define stat _stat64` / `#define fstat _fstat64` macros. */
 #ifndef POSIXIPC_SYS_STAT_H
 #define POSIXIPC_SYS_STAT_H
 
@@ -12,6 +12,7 @@
 
 #include <posixipc_api.h>
 
+#include <posixipc_stat.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -34,9 +35,14 @@ POSIXIPC_API int posixipc_fstat32(int fd, struct _stat64i32 *st);
  * the library, as libmingwex provides them for its own replacements. */
 int __cdecl _stat64(const char *, struct _stat64 *) POSIXIPC_REDIRECT(posixipc_stat64);
 int __cdecl _fstat64(int, struct _stat64 *) POSIXIPC_REDIRECT(posixipc_fstat64);
-#if !defined(NO_OLDNAMES)
+#if defined(POSIXIPC_STAT_WIDE)
+int __cdecl stat(const char *, struct stat *) POSIXIPC_REDIRECT(posixipc_stat64);
+int __cdecl fstat(int, struct stat *) POSIXIPC_REDIRECT(posixipc_fstat64);
+int lstat(const char *, struct stat *) POSIXIPC_REDIRECT(posixipc_stat64);
+#elif !defined(NO_OLDNAMES)
 int __cdecl stat(const char *, struct stat *) POSIXIPC_REDIRECT(posixipc_stat32);
 int __cdecl fstat(int, struct stat *) POSIXIPC_REDIRECT(posixipc_fstat32);
+int lstat(const char *, struct stat *) POSIXIPC_REDIRECT(posixipc_stat32);
 #endif
 #endif
 
@@ -44,7 +50,20 @@ int __cdecl fstat(int, struct stat *) POSIXIPC_REDIRECT(posixipc_fstat32);
 }
 #endif
 
+#ifdef POSIXIPC_STAT_WIDE
+/* Its inline fstat would copy into a 32-bit st_size, and _FILE_OFFSET_BITS would add the
+ * macros: hide both while it is read (everything it includes is already in). */
+#pragma push_macro("_FILE_OFFSET_BITS")
+#pragma push_macro("__CRT__NO_INLINE")
+#undef _FILE_OFFSET_BITS
+#undef __CRT__NO_INLINE
+#define __CRT__NO_INLINE 1
+#endif
 #include_next <sys/stat.h>
+#ifdef POSIXIPC_STAT_WIDE
+#pragma pop_macro("__CRT__NO_INLINE")
+#pragma pop_macro("_FILE_OFFSET_BITS")
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -54,19 +73,11 @@ POSIXIPC_API int posixipc_mkfifo(const char *path, mode_t mode);
 POSIXIPC_API int posixipc_mkfifoat(int dirfd, const char *path, mode_t mode);
 /* 1 if path names a FIFO made by mkfifo, 0 otherwise (errno untouched). */
 POSIXIPC_API int posixipc_is_fifo(const char *path);
+/* Windows has no symbolic links that POSIX code would meet here: lstat (declared above) is
+ * stat. */
 
 int mkfifo(const char *, mode_t) POSIXIPC_REDIRECT(posixipc_mkfifo);
 int mkfifoat(int, const char *, mode_t) POSIXIPC_REDIRECT(posixipc_mkfifoat);
-
-/* Windows has no symbolic links that POSIX code would meet here: lstat is stat.  `struct stat`
- * is struct _stat64 under _FILE_OFFSET_BITS=64 (mingw-w64's macro). */
-#if !defined(_USE_32BIT_TIME_T)
-#if defined(_FILE_OFFSET_BITS) && _FILE_OFFSET_BITS == 64
-int lstat(const char *, struct stat *) POSIXIPC_REDIRECT(posixipc_stat64);
-#else
-int lstat(const char *, struct stat *) POSIXIPC_REDIRECT(posixipc_stat32);
-#endif
-#endif
 
 #ifdef __cplusplus
 }
