@@ -48,7 +48,7 @@ extern "C" {
 
 POSIXIPC_API int posixipc_fcntl(int fd, int cmd, ...);
 
-int fcntl(int fd, int cmd, ...) POSIXIPC_REDIRECT(posixipc_fcntl);
+POSIXIPC_API int fcntl(int fd, int cmd, ...) POSIXIPC_REDIRECT(posixipc_fcntl);
 
 #ifdef __cplusplus
 }

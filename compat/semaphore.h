@@ -50,18 +50,19 @@ POSIXIPC_API int posixipc_sem_clockwait(sem_t *sem, clockid_t clock, const struc
 POSIXIPC_API int posixipc_sem_post(sem_t *sem);
 POSIXIPC_API int posixipc_sem_getvalue(sem_t *sem, int *value);
 
-sem_t *sem_open(const char *, int, ...) POSIXIPC_REDIRECT(posixipc_sem_open);
-int sem_close(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_close);
-int sem_unlink(const char *) POSIXIPC_REDIRECT(posixipc_sem_unlink);
-int sem_init(sem_t *, int, unsigned int) POSIXIPC_REDIRECT(posixipc_sem_init);
-int sem_destroy(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_destroy);
-int sem_wait(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_wait);
-int sem_trywait(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_trywait);
-int sem_timedwait(sem_t *, const struct timespec *) POSIXIPC_REDIRECT(posixipc_sem_timedwait);
-int sem_clockwait(sem_t *, clockid_t, const struct timespec *)
+POSIXIPC_API sem_t *sem_open(const char *, int, ...) POSIXIPC_REDIRECT(posixipc_sem_open);
+POSIXIPC_API int sem_close(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_close);
+POSIXIPC_API int sem_unlink(const char *) POSIXIPC_REDIRECT(posixipc_sem_unlink);
+POSIXIPC_API int sem_init(sem_t *, int, unsigned int) POSIXIPC_REDIRECT(posixipc_sem_init);
+POSIXIPC_API int sem_destroy(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_destroy);
+POSIXIPC_API int sem_wait(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_wait);
+POSIXIPC_API int sem_trywait(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_trywait);
+POSIXIPC_API int sem_timedwait(sem_t *, const struct timespec *)
+	POSIXIPC_REDIRECT(posixipc_sem_timedwait);
+POSIXIPC_API int sem_clockwait(sem_t *, clockid_t, const struct timespec *)
 	POSIXIPC_REDIRECT(posixipc_sem_clockwait);
-int sem_post(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_post);
-int sem_getvalue(sem_t *, int *) POSIXIPC_REDIRECT(posixipc_sem_getvalue);
+POSIXIPC_API int sem_post(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_post);
+POSIXIPC_API int sem_getvalue(sem_t *, int *) POSIXIPC_REDIRECT(posixipc_sem_getvalue);
 
 #ifdef __cplusplus
 }

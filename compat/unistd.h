@@ -96,7 +96,7 @@ int truncate64(const char *, _off64_t);
 
 int fsync(int) POSIXIPC_REDIRECT(posixipc_fsync);
 int fdatasync(int) POSIXIPC_REDIRECT(posixipc_fdatasync);
-long sysconf(int) POSIXIPC_REDIRECT(posixipc_sysconf);
+POSIXIPC_API long sysconf(int) POSIXIPC_REDIRECT(posixipc_sysconf);
 long pathconf(const char *, int) POSIXIPC_REDIRECT(posixipc_pathconf);
 long fpathconf(int, int) POSIXIPC_REDIRECT(posixipc_fpathconf);
 int getpagesize(void) POSIXIPC_REDIRECT(posixipc_getpagesize);

@@ -73,22 +73,23 @@ POSIXIPC_API int posixipc_shm_open(const char *name, int oflag, mode_t mode);
 POSIXIPC_API int posixipc_shm_unlink(const char *name);
 
 #if defined(_FILE_OFFSET_BITS) && _FILE_OFFSET_BITS == 64
-void *mmap(void *, size_t, int, int, int, off_t) POSIXIPC_REDIRECT(posixipc_mmap64);
+POSIXIPC_API void *mmap(void *, size_t, int, int, int, off_t) POSIXIPC_REDIRECT(posixipc_mmap64);
 #else
-void *mmap(void *, size_t, int, int, int, off_t) POSIXIPC_REDIRECT(posixipc_mmap32);
+POSIXIPC_API void *mmap(void *, size_t, int, int, int, off_t) POSIXIPC_REDIRECT(posixipc_mmap32);
 #endif
-void *mmap64(void *, size_t, int, int, int, int64_t) POSIXIPC_REDIRECT(posixipc_mmap64);
-int munmap(void *, size_t) POSIXIPC_REDIRECT(posixipc_munmap);
+POSIXIPC_API void *mmap64(void *, size_t, int, int, int, int64_t)
+	POSIXIPC_REDIRECT(posixipc_mmap64);
+POSIXIPC_API int munmap(void *, size_t) POSIXIPC_REDIRECT(posixipc_munmap);
 int mprotect(void *, size_t, int) POSIXIPC_REDIRECT(posixipc_mprotect);
-int msync(void *, size_t, int) POSIXIPC_REDIRECT(posixipc_msync);
-int mlock(const void *, size_t) POSIXIPC_REDIRECT(posixipc_mlock);
-int munlock(const void *, size_t) POSIXIPC_REDIRECT(posixipc_munlock);
-int mlockall(int) POSIXIPC_REDIRECT(posixipc_mlockall);
-int munlockall(void) POSIXIPC_REDIRECT(posixipc_munlockall);
-int madvise(void *, size_t, int) POSIXIPC_REDIRECT(posixipc_madvise);
-int posix_madvise(void *, size_t, int) POSIXIPC_REDIRECT(posixipc_posix_madvise);
-int shm_open(const char *, int, mode_t) POSIXIPC_REDIRECT(posixipc_shm_open);
-int shm_unlink(const char *) POSIXIPC_REDIRECT(posixipc_shm_unlink);
+POSIXIPC_API int msync(void *, size_t, int) POSIXIPC_REDIRECT(posixipc_msync);
+POSIXIPC_API int mlock(const void *, size_t) POSIXIPC_REDIRECT(posixipc_mlock);
+POSIXIPC_API int munlock(const void *, size_t) POSIXIPC_REDIRECT(posixipc_munlock);
+POSIXIPC_API int mlockall(int) POSIXIPC_REDIRECT(posixipc_mlockall);
+POSIXIPC_API int munlockall(void) POSIXIPC_REDIRECT(posixipc_munlockall);
+POSIXIPC_API int madvise(void *, size_t, int) POSIXIPC_REDIRECT(posixipc_madvise);
+POSIXIPC_API int posix_madvise(void *, size_t, int) POSIXIPC_REDIRECT(posixipc_posix_madvise);
+POSIXIPC_API int shm_open(const char *, int, mode_t) POSIXIPC_REDIRECT(posixipc_shm_open);
+POSIXIPC_API int shm_unlink(const char *) POSIXIPC_REDIRECT(posixipc_shm_unlink);
 
 #ifdef __cplusplus
 }

@@ -76,8 +76,8 @@ POSIXIPC_API int posixipc_is_fifo(const char *path);
 /* Windows has no symbolic links that POSIX code would meet here: lstat (declared above) is
  * stat. */
 
-int mkfifo(const char *, mode_t) POSIXIPC_REDIRECT(posixipc_mkfifo);
-int mkfifoat(int, const char *, mode_t) POSIXIPC_REDIRECT(posixipc_mkfifoat);
+POSIXIPC_API int mkfifo(const char *, mode_t) POSIXIPC_REDIRECT(posixipc_mkfifo);
+POSIXIPC_API int mkfifoat(int, const char *, mode_t) POSIXIPC_REDIRECT(posixipc_mkfifoat);
 
 #ifdef __cplusplus
 }
