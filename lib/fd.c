@@ -261,18 +261,12 @@ static int fopen_flags(const char *mode)
 	}
 }
 
-PI_EXPORT FILE *posixipc_fopen(const char *path, const char *mode)
+/* A FIFO's stream: its descriptor from the FIFO open rules, then a stream over it. */
+static FILE *fifo_stream(const char *path, const char *mode)
 {
-	int flags, fd;
+	int flags = fopen_flags(mode), fd;
 	FILE *f;
 
-	if (path == NULL || mode == NULL) {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (!posixipc_is_fifo(path))
-		return fopen(path, mode);
-	flags = fopen_flags(mode);
 	if (flags < 0) {
 		errno = EINVAL;
 		return NULL;
@@ -284,6 +278,33 @@ PI_EXPORT FILE *posixipc_fopen(const char *path, const char *mode)
 	if (f == NULL)
 		posixipc_close(fd);
 	return f;
+}
+
+PI_EXPORT FILE *posixipc_fopen(const char *path, const char *mode)
+{
+	FILE *f;
+	int e;
+
+	if (path == NULL || mode == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* "w" would empty a marker: look before opening.  "r" and "a" open first and look at
+	 * the handle, as open() does. */
+	if (mode[0] == 'w')
+		return posixipc_is_fifo(path) ? fifo_stream(path, mode) : fopen(path, mode);
+	f = fopen(path, mode);
+	if (f != NULL) {
+		if (!opened_marker(_fileno(f), path))
+			return f;
+		fclose(f);
+		return fifo_stream(path, mode);
+	}
+	e = errno;
+	if (e == EACCES && posixipc_is_fifo(path))
+		return fifo_stream(path, mode);
+	errno = e;
+	return NULL;
 }
 
 PI_EXPORT FILE *posixipc_freopen(const char *path, const char *mode, FILE *stream)

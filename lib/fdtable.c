@@ -69,7 +69,7 @@ void *pi_fd_acquire(int fd, const struct pi_fd_ops **ops)
 {
 	void *obj = NULL;
 
-	if (InterlockedCompareExchange(&used, 0, 0) == 0)
+	if (__atomic_load_n(&used, __ATOMIC_ACQUIRE) == 0)
 		return NULL;
 	AcquireSRWLockShared(&lock);
 	if (is_live(fd)) {
