@@ -107,6 +107,10 @@ void pi_fd_release(const struct pi_fd_ops *ops, void *obj);
 /* Remove fd's entry and return its object (NULL if none); the caller disposes of it. */
 void *pi_fd_unregister(int fd, const struct pi_fd_ops **ops);
 
+/* shm.c: attributes every shm object's file is created with; fstat looks at an object's security
+ * descriptor only when a file has them (Wine keeps neither attribute). */
+#define PI_SHM_ATTRIBUTES (FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED)
+
 /* fd.c, sysconf.c: the highest descriptor number plus one that F_DUPFD hands out and
  * sysconf(_SC_OPEN_MAX) reports (the C runtime's own limit, _getmaxstdio aside). */
 #define PI_OPEN_MAX 2048

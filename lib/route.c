@@ -114,6 +114,15 @@ PI_EXPORT int posixipc_stat64(const char *path, struct _stat64 *st)
 	return 0;
 }
 
+/* Ordinary files pay one query on the open handle, not a security descriptor lookup. */
+static int has_shm_attributes(HANDLE h)
+{
+	FILE_BASIC_INFO info;
+
+	return GetFileInformationByHandleEx(h, FileBasicInfo, &info, sizeof info) &&
+	       (info.FileAttributes & PI_SHM_ATTRIBUTES) == PI_SHM_ATTRIBUTES;
+}
+
 PI_EXPORT int posixipc_fstat64(int fd, struct _stat64 *st)
 {
 	HANDLE h = (HANDLE)_get_osfhandle(fd);
@@ -127,12 +136,14 @@ PI_EXPORT int posixipc_fstat64(int fd, struct _stat64 *st)
 	if (_fstat64(fd, st) < 0)
 		return -1;
 	type = GetFileType(h);
+	if (type == FILE_TYPE_DISK && !has_shm_attributes(h))
+		return 0;
 	if (type != FILE_TYPE_DISK && type != FILE_TYPE_PIPE)
 		return 0;
-	/* shm objects, FIFO pipes and the library's other objects carry the mode in their DACL;
-	 * files and pipes made elsewhere keep what the C runtime says.  Wine keeps no DACL on
-	 * files (it reports one made up from the Unix permissions), so there shm objects keep
-	 * the C runtime's mode; pipes keep theirs on Wine too. */
+	/* shm objects and FIFO pipes carry the mode in their DACL; files and pipes made elsewhere
+	 * keep what the C runtime says.  Wine keeps no DACL on files (it reports one made up from
+	 * the Unix permissions) nor the shm attributes, so there shm objects keep the C runtime's
+	 * mode; pipes keep theirs on Wine too. */
 	if (pi_mode_from_handle(h, &mode) == 0)
 		st->st_mode = (unsigned short)((st->st_mode & _S_IFMT) | mode);
 	return 0;
