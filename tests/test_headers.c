@@ -27,6 +27,7 @@ struct early_ops {
 
 #include "testutil.h"
 #include "limits_probe.h"
+#include "narrow_probe.h"
 
 #define ADD(s, t)                                  \
 	do {                                       \
@@ -371,6 +372,20 @@ START_TEST(off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib)
 }
 END_TEST
 
+/* A file built without the flag binds to the 32-bit entry points, which route the same way. */
+START_TEST(files_built_without_the_flag_use_32_bit_entry_points)
+{
+	char name[64], path[MAX_PATH];
+
+	tu_name(name, sizeof name, "narrow");
+	tu_path(path, sizeof path, "narrowfifo");
+	ck_assert_int_eq(narrow_off_t_size(), 4);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(narrow_check(path, name), 0);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe)
 {
 	char name[64], path[MAX_PATH];
@@ -558,6 +573,7 @@ int main(void)
 	ADD(s, strerror_and_perror_speak_linux_for_every_library_errno);
 	ADD(s, off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib);
 	ADD(s, ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe);
+	ADD(s, files_built_without_the_flag_use_32_bit_entry_points);
 	ADD(s, fstat_and_stat_report_the_creation_mode_less_umask);
 	ADD(s, fifo_recognition_needs_the_marker_attribute_not_file_contents);
 	return tu_run(s);

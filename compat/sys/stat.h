@@ -2,7 +2,7 @@
  * mkfifo as S_IFIFO and give shm objects and FIFOs the mode they were created with.
  *
  * The stat functions are bound by asm labels declared before mingw-w64's header, so that its own
- * inline wrappers (_stat64i32, ...) call them too.  Under _FILE_OFFSET_BITS=64 `struct stat` is
+ * wrappers call them too.  Under _FILE_OFFSET_BITS=64 `struct stat` is
  * posixipc's 64-bit one (posixipc_stat.h) and mingw-w64's header is read as without it, so that
  * it adds none of its `#define stat _stat64` / `#define fstat _fstat64` macros. */
 #ifndef POSIXIPC_SYS_STAT_H
@@ -50,20 +50,21 @@ int lstat(const char *, struct stat *) POSIXIPC_REDIRECT(posixipc_stat32);
 }
 #endif
 
-#ifdef POSIXIPC_STAT_WIDE
-/* Its inline fstat would copy into a 32-bit st_size, and _FILE_OFFSET_BITS would add the
- * macros: hide both while it is read (everything it includes is already in). */
-#pragma push_macro("_FILE_OFFSET_BITS")
+/* mingw-w64's inline fstat would bypass the label above when inlined (and copy into a 32-bit
+ * st_size), and under _FILE_OFFSET_BITS=64 it would add the stat/fstat macros: hide both while
+ * its header is read (everything it includes is already in). */
 #pragma push_macro("__CRT__NO_INLINE")
-#undef _FILE_OFFSET_BITS
 #undef __CRT__NO_INLINE
 #define __CRT__NO_INLINE 1
+#ifdef POSIXIPC_STAT_WIDE
+#pragma push_macro("_FILE_OFFSET_BITS")
+#undef _FILE_OFFSET_BITS
 #endif
 #include_next <sys/stat.h>
 #ifdef POSIXIPC_STAT_WIDE
-#pragma pop_macro("__CRT__NO_INLINE")
 #pragma pop_macro("_FILE_OFFSET_BITS")
 #endif
+#pragma pop_macro("__CRT__NO_INLINE")
 
 #ifdef __cplusplus
 extern "C" {
