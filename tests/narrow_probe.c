@@ -1,5 +1,7 @@
 /* Built with posixipc's headers and without _FILE_OFFSET_BITS=64, as a file of a program that
- * drops the flag would be: off_t and st_size are 32 bits, and the calls still route. */
+ * drops the flag would be: off_t and st_size are 32 bits, and the calls still route.  It is
+ * also a _GNU_SOURCE file, whose strerror_r is glibc's char * one. */
+#define _GNU_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -49,4 +51,9 @@ int narrow_check(const char *fifo, const char *shm_name)
 		return 9;
 	close(fd);
 	return shm_unlink(shm_name) == 0 ? 0 : 10;
+}
+
+const char *narrow_gnu_strerror_r(int e, char *buf, size_t size)
+{
+	return strerror_r(e, buf, size);
 }

@@ -8,4 +8,9 @@ int narrow_check(const char *fifo, const char *shm_name);
 /* sizeof(off_t) as that file sees it. */
 int narrow_off_t_size(void);
 
+#include <stddef.h>
+
+/* strerror_r as a _GNU_SOURCE file calls it (glibc's form: returns the message). */
+const char *narrow_gnu_strerror_r(int e, char *buf, size_t size);
+
 #endif

@@ -314,6 +314,9 @@ START_TEST(strerror_and_perror_speak_linux_for_every_library_errno)
 	ck_assert_str_eq(buf, "Unknown error 9999");
 	ck_assert_int_eq(strerror_r(ETIMEDOUT, buf, 5), ERANGE);
 	ck_assert_str_eq(buf, "Conn");
+	ck_assert_str_eq(narrow_gnu_strerror_r(EOVERFLOW, buf, sizeof buf),
+			 "Value too large for defined data type");
+	ck_assert_str_eq(narrow_gnu_strerror_r(9999, buf, sizeof buf), "Unknown error 9999");
 
 	/* perror writes "<s>: <message>" to stderr and leaves errno alone. */
 	tu_path(path, sizeof path, "perror");
