@@ -40,6 +40,9 @@ gen() { # the includes, one per argument, then a body that uses every redirected
 	defined(dup) || defined(dup2) || defined(fcntl) || defined(mmap) || defined(sem_open)
 #error "a POSIX name is a macro"
 #endif
+#if _POSIX_TIMEOUTS != 200809L || _POSIX_SEMAPHORES != 200809L || MB_LEN_MAX != 5
+#error "winpthreads' or GCC's values came last"
+#endif
 int probe(const char **a, char *buf);
 int probe(const char **a, char *buf)
 {
@@ -73,6 +76,8 @@ for ext in c cpp; do
 	gen io.h stdio.h fcntl.h windows.h
 	gen winsock2.h windows.h sys/stat.h
 	gen sys/types.h wchar.h sys/stat.h
+	gen pthread.h unistd.h
+	gen unistd.h pthread.h semaphore.h
 	[ $ext = cpp ] && gen fstream iostream cstdio string cstdlib cstring
 	[ $ext = cpp ] && gen unistd.h fstream cstdio
 	for std in $stds; do
