@@ -3,11 +3,12 @@
 #ifndef POSIXIPC_FCNTL_H
 #define POSIXIPC_FCNTL_H
 
+#pragma GCC system_header
+
 #include <posixipc_api.h>
 
 #include_next <fcntl.h>
-#include <io.h>
-#include <sys/types.h>
+#include <posixipc_io.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,11 +46,9 @@ extern "C" {
 #define AT_FDCWD (-100)
 #endif
 
-POSIXIPC_API int posixipc_open(const char *path, int flags, ...);
 POSIXIPC_API int posixipc_fcntl(int fd, int cmd, ...);
 
-#define open  posixipc_open
-#define fcntl posixipc_fcntl
+POSIXIPC_API int fcntl(int fd, int cmd, ...) POSIXIPC_REDIRECT(posixipc_fcntl);
 
 #ifdef __cplusplus
 }

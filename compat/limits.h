@@ -1,6 +1,14 @@
-/* <limits.h> with the POSIX limits that posixipc's facilities honour. */
-#ifndef POSIXIPC_LIMITS_H
+/* <limits.h>: the C library's limits, exactly, plus the POSIX limits posixipc's facilities
+ * honour. */
+#if defined(_GCC_NEXT_LIMITS_H)
+/* GCC's syslimits.h asks for the next <limits.h> again from inside GCC's own: pass it on, or
+ * mingw-w64's values (PATH_MAX, SSIZE_MAX, MB_LEN_MAX 5) would be lost behind our guard. */
+#pragma GCC system_header
+#include_next <limits.h>
+#elif !defined(POSIXIPC_LIMITS_H)
 #define POSIXIPC_LIMITS_H
+
+#pragma GCC system_header
 
 #include_next <limits.h>
 

@@ -3,6 +3,8 @@
 #ifndef POSIXIPC_MQUEUE_H
 #define POSIXIPC_MQUEUE_H
 
+#pragma GCC system_header
+
 #include <posixipc_api.h>
 
 #include <fcntl.h>
@@ -63,16 +65,22 @@ POSIXIPC_API int posixipc_mq_getattr(mqd_t mqdes, struct mq_attr *mqstat);
 POSIXIPC_API int posixipc_mq_setattr(mqd_t mqdes, const struct mq_attr *mqstat, struct mq_attr *omqstat);
 POSIXIPC_API int posixipc_mq_notify(mqd_t mqdes, const struct sigevent *notification);
 
-#define mq_open          posixipc_mq_open
-#define mq_close         posixipc_mq_close
-#define mq_unlink        posixipc_mq_unlink
-#define mq_send          posixipc_mq_send
-#define mq_timedsend     posixipc_mq_timedsend
-#define mq_receive       posixipc_mq_receive
-#define mq_timedreceive  posixipc_mq_timedreceive
-#define mq_getattr       posixipc_mq_getattr
-#define mq_setattr       posixipc_mq_setattr
-#define mq_notify        posixipc_mq_notify
+POSIXIPC_API mqd_t mq_open(const char *, int, ...) POSIXIPC_REDIRECT(posixipc_mq_open);
+POSIXIPC_API int mq_close(mqd_t) POSIXIPC_REDIRECT(posixipc_mq_close);
+POSIXIPC_API int mq_unlink(const char *) POSIXIPC_REDIRECT(posixipc_mq_unlink);
+POSIXIPC_API int mq_send(mqd_t, const char *, size_t, unsigned int)
+	POSIXIPC_REDIRECT(posixipc_mq_send);
+POSIXIPC_API int mq_timedsend(mqd_t, const char *, size_t, unsigned int, const struct timespec *)
+	POSIXIPC_REDIRECT(posixipc_mq_timedsend);
+POSIXIPC_API ssize_t mq_receive(mqd_t, char *, size_t, unsigned int *)
+	POSIXIPC_REDIRECT(posixipc_mq_receive);
+POSIXIPC_API ssize_t mq_timedreceive(mqd_t, char *, size_t, unsigned int *,
+				     const struct timespec *)
+	POSIXIPC_REDIRECT(posixipc_mq_timedreceive);
+POSIXIPC_API int mq_getattr(mqd_t, struct mq_attr *) POSIXIPC_REDIRECT(posixipc_mq_getattr);
+POSIXIPC_API int mq_setattr(mqd_t, const struct mq_attr *, struct mq_attr *)
+	POSIXIPC_REDIRECT(posixipc_mq_setattr);
+POSIXIPC_API int mq_notify(mqd_t, const struct sigevent *) POSIXIPC_REDIRECT(posixipc_mq_notify);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
 #ifndef POSIXIPC_SEMAPHORE_H
 #define POSIXIPC_SEMAPHORE_H
 
+#pragma GCC system_header
+
 #include <posixipc_api.h>
 
 #ifdef WIN_PTHREADS_SEMAPHORE_H
@@ -39,9 +41,6 @@ typedef struct {
 #ifndef SEM_VALUE_MAX
 #define SEM_VALUE_MAX 2147483647
 #endif
-#ifndef SEM_NSEMS_MAX
-#define SEM_NSEMS_MAX 256
-#endif
 
 POSIXIPC_API sem_t *posixipc_sem_open(const char *name, int oflag, ...);
 POSIXIPC_API int posixipc_sem_close(sem_t *sem);
@@ -55,17 +54,19 @@ POSIXIPC_API int posixipc_sem_clockwait(sem_t *sem, clockid_t clock, const struc
 POSIXIPC_API int posixipc_sem_post(sem_t *sem);
 POSIXIPC_API int posixipc_sem_getvalue(sem_t *sem, int *value);
 
-#define sem_open      posixipc_sem_open
-#define sem_close     posixipc_sem_close
-#define sem_unlink    posixipc_sem_unlink
-#define sem_init      posixipc_sem_init
-#define sem_destroy   posixipc_sem_destroy
-#define sem_wait      posixipc_sem_wait
-#define sem_trywait   posixipc_sem_trywait
-#define sem_timedwait posixipc_sem_timedwait
-#define sem_clockwait posixipc_sem_clockwait
-#define sem_post      posixipc_sem_post
-#define sem_getvalue  posixipc_sem_getvalue
+POSIXIPC_API sem_t *sem_open(const char *, int, ...) POSIXIPC_REDIRECT(posixipc_sem_open);
+POSIXIPC_API int sem_close(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_close);
+POSIXIPC_API int sem_unlink(const char *) POSIXIPC_REDIRECT(posixipc_sem_unlink);
+POSIXIPC_API int sem_init(sem_t *, int, unsigned int) POSIXIPC_REDIRECT(posixipc_sem_init);
+POSIXIPC_API int sem_destroy(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_destroy);
+POSIXIPC_API int sem_wait(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_wait);
+POSIXIPC_API int sem_trywait(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_trywait);
+POSIXIPC_API int sem_timedwait(sem_t *, const struct timespec *)
+	POSIXIPC_REDIRECT(posixipc_sem_timedwait);
+POSIXIPC_API int sem_clockwait(sem_t *, clockid_t, const struct timespec *)
+	POSIXIPC_REDIRECT(posixipc_sem_clockwait);
+POSIXIPC_API int sem_post(sem_t *) POSIXIPC_REDIRECT(posixipc_sem_post);
+POSIXIPC_API int sem_getvalue(sem_t *, int *) POSIXIPC_REDIRECT(posixipc_sem_getvalue);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
 /* The POSIX names themselves, for code that calls them without the compat headers and for
  * configure checks such as AC_CHECK_FUNCS([sem_open mmap]).  Programs built with the headers
- * call the posixipc_ names, so link order against winpthreads or libgcc never matters.
+ * bind to the posixipc_ names (asm labels), so link order against winpthreads or libgcc never
+ * matters.
  * mprotect and getpagesize are left to libgcc, which defines both. */
 #include <fcntl.h>
 #include <mqueue.h>
@@ -12,43 +13,13 @@
 
 #include "internal.h"
 
-#undef mmap
-#undef mmap64
-#undef munmap
-#undef msync
-#undef mlock
-#undef munlock
-#undef mlockall
-#undef munlockall
-#undef madvise
-#undef posix_madvise
-#undef shm_open
-#undef shm_unlink
-#undef sem_open
-#undef sem_close
-#undef sem_unlink
-#undef sem_init
-#undef sem_destroy
-#undef sem_wait
-#undef sem_trywait
-#undef sem_timedwait
-#undef sem_clockwait
-#undef sem_post
-#undef sem_getvalue
-#undef mkfifo
-#undef mkfifoat
-#undef fcntl
-#undef mq_open
-#undef mq_close
-#undef mq_unlink
-#undef mq_send
-#undef mq_timedsend
-#undef mq_receive
-#undef mq_timedreceive
-#undef mq_getattr
-#undef mq_setattr
-#undef mq_notify
-#undef sysconf
+/* Programs linked statically that declared _stat64/_fstat64 the dllimport way (mingw-w64's
+ * header after posixipc's asm label) call through these pointers, as the import library
+ * provides them for the DLL. */
+#ifndef DLL_EXPORT
+int (*__MINGW_IMP_SYMBOL(posixipc_stat64))(const char *, struct _stat64 *) = posixipc_stat64;
+int (*__MINGW_IMP_SYMBOL(posixipc_fstat64))(int, struct _stat64 *) = posixipc_fstat64;
+#endif
 
 PI_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
 {

@@ -1,6 +1,10 @@
-/* The one map from Win32 error codes to errno values.  Facilities that need a different
+/* The one map from Win32 error codes to errno values, and the one table of errno messages
+ * (strerror, strerror_r, strerror_s, perror).  Facilities that need a different
  * meaning for a code in one call (a pipe's ERROR_NO_DATA on a non-blocking read is EAGAIN)
  * handle that code before calling here. */
+#include <stdio.h>
+#include <string.h>
+
 #include "internal.h"
 
 static const struct {
@@ -127,4 +131,181 @@ int pi_fail(int e)
 {
 	errno = e;
 	return -1;
+}
+
+/* ------------------------------------------------------------------ messages */
+
+/* glibc's text for every errno value <errno.h> defines, so that strerror and perror say on
+ * Windows what they say on Linux (msvcrt knows only the first 43). */
+static const struct {
+	int e;
+	const char *text;
+} messages[] = {
+	{ 0, "Success" },
+	{ EPERM, "Operation not permitted" },
+	{ ENOENT, "No such file or directory" },
+	{ ESRCH, "No such process" },
+	{ EINTR, "Interrupted system call" },
+	{ EIO, "Input/output error" },
+	{ ENXIO, "No such device or address" },
+	{ E2BIG, "Argument list too long" },
+	{ ENOEXEC, "Exec format error" },
+	{ EBADF, "Bad file descriptor" },
+	{ ECHILD, "No child processes" },
+	{ EAGAIN, "Resource temporarily unavailable" },
+	{ ENOMEM, "Cannot allocate memory" },
+	{ EACCES, "Permission denied" },
+	{ EFAULT, "Bad address" },
+	{ EBUSY, "Device or resource busy" },
+	{ EEXIST, "File exists" },
+	{ EXDEV, "Invalid cross-device link" },
+	{ ENODEV, "No such device" },
+	{ ENOTDIR, "Not a directory" },
+	{ EISDIR, "Is a directory" },
+	{ EINVAL, "Invalid argument" },
+	{ ENFILE, "Too many open files in system" },
+	{ EMFILE, "Too many open files" },
+	{ ENOTTY, "Inappropriate ioctl for device" },
+	{ EFBIG, "File too large" },
+	{ ENOSPC, "No space left on device" },
+	{ ESPIPE, "Illegal seek" },
+	{ EROFS, "Read-only file system" },
+	{ EMLINK, "Too many links" },
+	{ EPIPE, "Broken pipe" },
+	{ EDOM, "Numerical argument out of domain" },
+	{ ERANGE, "Numerical result out of range" },
+	{ EDEADLK, "Resource deadlock avoided" },
+	{ ENAMETOOLONG, "File name too long" },
+	{ ENOLCK, "No locks available" },
+	{ ENOSYS, "Function not implemented" },
+	{ ENOTEMPTY, "Directory not empty" },
+	{ EILSEQ, "Invalid or incomplete multibyte or wide character" },
+	{ EADDRINUSE, "Address already in use" },
+	{ EADDRNOTAVAIL, "Cannot assign requested address" },
+	{ EAFNOSUPPORT, "Address family not supported by protocol" },
+	{ EALREADY, "Operation already in progress" },
+	{ EBADMSG, "Bad message" },
+	{ ECANCELED, "Operation canceled" },
+	{ ECONNABORTED, "Software caused connection abort" },
+	{ ECONNREFUSED, "Connection refused" },
+	{ ECONNRESET, "Connection reset by peer" },
+	{ EDESTADDRREQ, "Destination address required" },
+	{ EHOSTUNREACH, "No route to host" },
+	{ EIDRM, "Identifier removed" },
+	{ EINPROGRESS, "Operation now in progress" },
+	{ EISCONN, "Transport endpoint is already connected" },
+	{ ELOOP, "Too many levels of symbolic links" },
+	{ EMSGSIZE, "Message too long" },
+	{ ENETDOWN, "Network is down" },
+	{ ENETRESET, "Network dropped connection on reset" },
+	{ ENETUNREACH, "Network is unreachable" },
+	{ ENOBUFS, "No buffer space available" },
+	{ ENODATA, "No data available" },
+	{ ENOLINK, "Link has been severed" },
+	{ ENOMSG, "No message of desired type" },
+	{ ENOPROTOOPT, "Protocol not available" },
+	{ ENOSR, "Out of streams resources" },
+	{ ENOSTR, "Device not a stream" },
+	{ ENOTCONN, "Transport endpoint is not connected" },
+	{ ENOTRECOVERABLE, "State not recoverable" },
+	{ ENOTSOCK, "Socket operation on non-socket" },
+	{ ENOTSUP, "Operation not supported" },
+	{ EOPNOTSUPP, "Operation not supported" },
+	{ EOVERFLOW, "Value too large for defined data type" },
+	{ EOWNERDEAD, "Owner died" },
+	{ EPROTO, "Protocol error" },
+	{ EPROTONOSUPPORT, "Protocol not supported" },
+	{ EPROTOTYPE, "Protocol wrong type for socket" },
+	{ ETIME, "Timer expired" },
+	{ ETIMEDOUT, "Connection timed out" },
+	{ ETXTBSY, "Text file busy" },
+	{ EWOULDBLOCK, "Resource temporarily unavailable" },
+};
+
+static const char *message(int e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof messages / sizeof messages[0]; i++)
+		if (messages[i].e == e)
+			return messages[i].text;
+	return NULL;
+}
+
+/* "Unknown error N", as glibc words it, in buf. */
+static void unknown(int e, char *buf, size_t size)
+{
+	snprintf(buf, size, "Unknown error %d", e);
+}
+
+PI_EXPORT char *posixipc_strerror(int errnum)
+{
+	/* Per thread, as glibc's buffer for unknown numbers: callers may run concurrently. */
+	static __thread char buf[32];
+	const char *m = message(errnum);
+
+	if (m != NULL)
+		return (char *)m;
+	unknown(errnum, buf, sizeof buf);
+	return buf;
+}
+
+PI_EXPORT int posixipc_strerror_r(int errnum, char *buf, size_t size)
+{
+	const char *m = message(errnum);
+	char tmp[32];
+	size_t len;
+
+	if (buf == NULL && size != 0)
+		return EINVAL;
+	if (m == NULL) {
+		unknown(errnum, tmp, sizeof tmp);
+		m = tmp;
+	}
+	len = strlen(m);
+	if (size > 0) {
+		size_t n = len < size ? len : size - 1;
+
+		memcpy(buf, m, n);
+		buf[n] = '\0';
+	}
+	if (len >= size)
+		return ERANGE;
+	return m == tmp ? EINVAL : 0;
+}
+
+PI_EXPORT char *posixipc_strerror_r_gnu(int errnum, char *buf, size_t size)
+{
+	const char *m = message(errnum);
+
+	if (m != NULL)
+		return (char *)m;
+	if (buf == NULL || size == 0)
+		return posixipc_strerror(errnum);
+	unknown(errnum, buf, size);
+	return buf;
+}
+
+/* strerror_s as the C runtime defines it: truncates, returns 0 or EINVAL/ERANGE. */
+PI_EXPORT int posixipc_strerror_s(char *buf, size_t size, int errnum)
+{
+	int r;
+
+	if (buf == NULL || size == 0)
+		return EINVAL;
+	r = posixipc_strerror_r(errnum, buf, size);
+	return r == ERANGE ? ERANGE : 0;
+}
+
+PI_EXPORT void posixipc_perror(const char *s)
+{
+	/* perror must not change errno; one write keeps the line whole, as glibc's does. */
+	int e = errno;
+	const char *m = posixipc_strerror(e);
+
+	if (s != NULL && s[0] != '\0')
+		fprintf(stderr, "%s: %s\n", s, m);
+	else
+		fprintf(stderr, "%s\n", m);
+	errno = e;
 }

@@ -13,18 +13,6 @@
 
 #include <winternl.h>
 
-/* The compat headers rename these; here the C runtime's own functions are meant. */
-#undef open
-#undef read
-#undef write
-#undef close
-#undef dup
-#undef dup2
-#undef fopen
-#undef freopen
-#undef fcntl
-#undef fclose
-
 int posixipc_is_fifo(const char *path);
 
 /* The C runtime reads at most UINT_MAX bytes in one call. */
@@ -33,10 +21,24 @@ static unsigned int crt_count(size_t count)
 	return count > 0x7fffffffu ? 0x7fffffffu : (unsigned int)count;
 }
 
+/* Does the descriptor the C runtime just opened wrap a FIFO's marker file?  One query on the
+ * open handle (no path lookup); only files with the marker's attribute are read. */
+static int opened_marker(int fd, const char *path)
+{
+	FILE_BASIC_INFO info;
+
+	if (!GetFileInformationByHandleEx((HANDLE)_get_osfhandle(fd), FileBasicInfo, &info,
+					  sizeof info) ||
+	    !(info.FileAttributes & FILE_ATTRIBUTE_SYSTEM))
+		return 0;
+	return posixipc_is_fifo(path);
+}
+
 PI_EXPORT int posixipc_open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 	va_list ap;
+	int fd, e;
 
 	if (flags & O_CREAT) {
 		va_start(ap, flags);
@@ -45,10 +47,24 @@ PI_EXPORT int posixipc_open(const char *path, int flags, ...)
 	}
 	if (path == NULL)
 		return pi_fail(EFAULT);
-	if (posixipc_is_fifo(path))
+	/* O_TRUNC would empty a marker: look before opening.  Otherwise open first and look at
+	 * the handle, which costs less than a second lookup of the path. */
+	if ((flags & O_TRUNC) && posixipc_is_fifo(path))
 		return pi_fifo_open(path, flags, mode);
 	/* O_NONBLOCK means nothing to regular files on POSIX either. */
-	return pi_crt_fd(_open(path, flags & ~PI_O_NONBLOCK, mode));
+	fd = pi_crt_fd(_open(path, flags & ~PI_O_NONBLOCK, mode));
+	if (fd >= 0) {
+		if (!opened_marker(fd, path))
+			return fd;
+		_close(fd);
+		return pi_fifo_open(path, flags, mode);
+	}
+	/* A FIFO whose marker this user may not open as a file still opens as a FIFO. */
+	e = errno;
+	if (e == EACCES && posixipc_is_fifo(path))
+		return pi_fifo_open(path, flags, mode);
+	errno = e;
+	return -1;
 }
 
 PI_EXPORT ssize_t posixipc_read(int fd, void *buf, size_t count)
@@ -75,6 +91,17 @@ PI_EXPORT ssize_t posixipc_write(int fd, const void *buf, size_t count)
 	r = ops->write(obj, fd, buf, count);
 	pi_fd_release(ops, obj);
 	return r;
+}
+
+/* read() and write() as <io.h> declares them, which the compat headers bind the names to. */
+PI_EXPORT int posixipc_crt_read(int fd, void *buf, unsigned int count)
+{
+	return (int)posixipc_read(fd, buf, count);
+}
+
+PI_EXPORT int posixipc_crt_write(int fd, const void *buf, unsigned int count)
+{
+	return (int)posixipc_write(fd, buf, count);
 }
 
 /* End fd's library state before the C runtime closes or replaces the descriptor. */
@@ -189,7 +216,7 @@ static int dup_at_least(int fd, int minfd)
 {
 	int *low = NULL, n = 0, newfd, e;
 
-	if (minfd < 0 || minfd >= PI_FD_MAX)
+	if (minfd < 0 || minfd >= PI_OPEN_MAX)
 		return pi_fail(EINVAL);
 	while ((newfd = crt_dup(fd)) >= 0 && newfd < minfd) {
 		if (low == NULL && (low = malloc((size_t)minfd * sizeof *low)) == NULL) {
@@ -268,22 +295,22 @@ static int fopen_flags(const char *mode)
 	}
 }
 
-PI_EXPORT FILE *posixipc_fopen(const char *path, const char *mode)
+/* fopen with Linux's errno: Wine's msvcrt says ENFILE when the descriptor table is full. */
+static FILE *crt_fopen(const char *path, const char *mode)
 {
-	int flags, fd;
+	FILE *f = fopen(path, mode);
+
+	if (f == NULL && errno == ENFILE)
+		errno = EMFILE;
+	return f;
+}
+
+/* A FIFO's stream: its descriptor from the FIFO open rules, then a stream over it. */
+static FILE *fifo_stream(const char *path, const char *mode)
+{
+	int flags = fopen_flags(mode), fd;
 	FILE *f;
 
-	if (path == NULL || mode == NULL) {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (!posixipc_is_fifo(path)) {
-		f = fopen(path, mode);
-		if (f == NULL && errno == ENFILE)
-			errno = EMFILE;
-		return f;
-	}
-	flags = fopen_flags(mode);
 	if (flags < 0) {
 		errno = EINVAL;
 		return NULL;
@@ -295,6 +322,33 @@ PI_EXPORT FILE *posixipc_fopen(const char *path, const char *mode)
 	if (f == NULL)
 		posixipc_close(fd);
 	return f;
+}
+
+PI_EXPORT FILE *posixipc_fopen(const char *path, const char *mode)
+{
+	FILE *f;
+	int e;
+
+	if (path == NULL || mode == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* "w" would empty a marker: look before opening.  "r" and "a" open first and look at
+	 * the handle, as open() does. */
+	if (mode[0] == 'w')
+		return posixipc_is_fifo(path) ? fifo_stream(path, mode) : crt_fopen(path, mode);
+	f = crt_fopen(path, mode);
+	if (f != NULL) {
+		if (!opened_marker(_fileno(f), path))
+			return f;
+		fclose(f);
+		return fifo_stream(path, mode);
+	}
+	e = errno;
+	if (e == EACCES && posixipc_is_fifo(path))
+		return fifo_stream(path, mode);
+	errno = e;
+	return NULL;
 }
 
 PI_EXPORT FILE *posixipc_freopen(const char *path, const char *mode, FILE *stream)
@@ -334,3 +388,4 @@ PI_EXPORT int posixipc_fclose(FILE *stream)
 	drop_state(fd);
 	return fclose(stream);
 }
+

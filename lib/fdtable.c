@@ -14,6 +14,10 @@ struct entry {
 static SRWLOCK lock = SRWLOCK_INIT;
 static struct entry *table;
 static int table_size;
+/* Entries in use.  While there are none (a program with no FIFO open), lookups skip the lock:
+ * read() and write() on ordinary files then cost what the C runtime's cost.  A descriptor is
+ * registered before open() returns it, so a caller that has it sees the count raised. */
+static volatile LONG used;
 
 static int grow(int fd)
 {
@@ -50,6 +54,8 @@ int pi_fd_register(int fd, HANDLE h, const struct pi_fd_ops *ops, void *obj)
 	}
 	/* A leftover entry belongs to a descriptor closed behind our back: drop it. */
 	old = table[fd];
+	if (old.obj == NULL)
+		InterlockedIncrement(&used);
 	table[fd].handle = h;
 	table[fd].ops = ops;
 	table[fd].obj = obj;
@@ -63,6 +69,8 @@ void *pi_fd_acquire(int fd, const struct pi_fd_ops **ops)
 {
 	void *obj = NULL;
 
+	if (__atomic_load_n(&used, __ATOMIC_ACQUIRE) == 0)
+		return NULL;
 	AcquireSRWLockShared(&lock);
 	if (is_live(fd)) {
 		obj = table[fd].obj;
@@ -88,6 +96,8 @@ void *pi_fd_unregister(int fd, const struct pi_fd_ops **ops)
 	live = is_live(fd);
 	if (fd >= 0 && fd < table_size) {
 		old = table[fd];
+		if (old.obj != NULL)
+			InterlockedDecrement(&used);
 		ZeroMemory(&table[fd], sizeof table[fd]);
 	}
 	ReleaseSRWLockExclusive(&lock);

@@ -98,6 +98,15 @@ static int parse_hex_id(const char *s)
 	return 1;
 }
 
+/* Markers carry FILE_ATTRIBUTE_SYSTEM, which stat's one attribute query already returns, so
+ * ordinary files are never opened to see whether they are FIFOs.  (SYSTEM is the attribute that
+ * Wine keeps besides HIDDEN; it does not stop unlink() as READONLY would.) */
+static int is_marker_attrs(DWORD attrs)
+{
+	return attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_SYSTEM) &&
+	       !(attrs & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE));
+}
+
 /* Read the marker file: 1 and the pipe name (and mode) if it is a FIFO, 0 if it is not,
  * -1 with errno if it cannot be read. */
 static int read_marker(const wchar_t *wpath, char *pipe_name, size_t size, mode_t *mode)
@@ -113,7 +122,7 @@ static int read_marker(const wchar_t *wpath, char *pipe_name, size_t size, mode_
 	attrs = GetFileAttributesW(wpath);
 	if (attrs == INVALID_FILE_ATTRIBUTES)
 		return pi_fail_win32(0);
-	if (attrs & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE))
+	if (!is_marker_attrs(attrs))
 		return 0;
 	h = CreateFileW(wpath, FILE_READ_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE |
 			FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
@@ -144,6 +153,17 @@ static int read_marker(const wchar_t *wpath, char *pipe_name, size_t size, mode_
 	return 1;
 }
 
+int pi_fifo_marker_mode(const wchar_t *wpath, DWORD attrs, mode_t *mode)
+{
+	int e = errno, r;
+
+	if (!is_marker_attrs(attrs))
+		return 0;
+	r = read_marker(wpath, NULL, 0, mode) == 1;
+	errno = e;
+	return r;
+}
+
 PI_EXPORT int posixipc_is_fifo(const char *path)
 {
 	int e = errno, r = 0;
@@ -172,7 +192,8 @@ static DWORD place_marker(const wchar_t *w, const char *text, DWORD len, struct 
 	if (tmp == NULL)
 		return ERROR_NOT_ENOUGH_MEMORY;
 	swprintf(tmp, n, L"%ls.~%016llx", w, (unsigned long long)pi_random64());
-	h = CreateFileW(tmp, GENERIC_WRITE, 0, &sa->sa, CREATE_NEW, FILE_ATTRIBUTE_HIDDEN, NULL);
+	h = CreateFileW(tmp, GENERIC_WRITE, 0, &sa->sa, CREATE_NEW,
+			FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM, NULL);
 	if (h == INVALID_HANDLE_VALUE) {
 		err = GetLastError();
 		free(tmp);
@@ -184,7 +205,7 @@ static DWORD place_marker(const wchar_t *w, const char *text, DWORD len, struct 
 	if (!err && !MoveFileExW(tmp, w, 0))
 		err = GetLastError();
 	if (!err)
-		SetFileAttributesW(w, FILE_ATTRIBUTE_NORMAL);
+		SetFileAttributesW(w, FILE_ATTRIBUTE_SYSTEM);
 	else
 		DeleteFileW(tmp);
 	free(tmp);

@@ -66,8 +66,8 @@ const wchar_t *pi_object_namespace(void);
 int pi_display_path(const wchar_t *path, char *buf, size_t size);
 
 /* security.c: a security descriptor from a POSIX mode.  The owner bits go to the current
- * user, the "other" bits to Everyone; group bits have no Windows counterpart and are not
- * mapped.  read_rights/write_rights are the object-specific rights that r and w grant; the
+ * user, the group bits to the token's primary group (as Cygwin maps them), the "other" bits to
+ * Everyone.  read_rights/write_rights are the object-specific rights that r and w grant; the
  * owner always keeps READ_CONTROL, WRITE_DAC, DELETE and FILE_WRITE_ATTRIBUTES.  Callers
  * apply pi_umask() first, as open(), mkfifo(), shm_open() and sem_open() do on Linux. */
 struct pi_sa {
@@ -82,6 +82,9 @@ int pi_clear_readonly(HANDLE h);
 /* The process's file mode creation mask, as the C runtime keeps it (_umask). */
 mode_t pi_umask(void);
 void pi_sa_free(struct pi_sa *sa);
+/* The rwx-less permission bits of an object whose DACL pi_sa_from_mode wrote (read and write
+ * data rights per user, primary group and Everyone); -1 for any other DACL. */
+int pi_mode_from_handle(HANDLE h, mode_t *mode);
 
 /* random.c: unpredictable 64-bit identifiers for object names. */
 uint64_t pi_random64(void);
@@ -104,8 +107,9 @@ struct pi_fd_ops {
 	void *(*dup)(void *obj, int newfd);
 };
 int pi_fd_register(int fd, HANDLE h, const struct pi_fd_ops *ops, void *obj);
-/* Descriptors a process may have (sysconf(_SC_OPEN_MAX), the C runtime's table size). */
-#define PI_FD_MAX 2048
+/* The highest descriptor number plus one that F_DUPFD hands out and sysconf(_SC_OPEN_MAX)
+ * reports (the C runtime's own table size, _getmaxstdio aside). */
+#define PI_OPEN_MAX 2048
 /* Pass on the result of a C runtime call that makes a descriptor: on failure a full table
  * is EMFILE, as on Linux, whatever the runtime said (Wine's msvcrt says ENFILE). */
 int pi_crt_fd(int fd);
@@ -207,7 +211,14 @@ int pi_rename_noreplace(HANDLE h, const wchar_t *path);
 /* mqueue.c: how many message queue descriptors a process may hold (sysconf). */
 long pi_mq_open_max(void);
 
+/* shm.c: attributes every shm object's file is created with; fstat looks at an object's security
+ * descriptor only when a file has them (Wine keeps neither attribute). */
+#define PI_SHM_ATTRIBUTES (FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED)
+
 /* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
+/* 1 and the FIFO's mode if wpath, whose attributes the caller already has, is a FIFO made by
+ * mkfifo; 0 otherwise, without opening the file unless the attributes mark a FIFO. */
+int pi_fifo_marker_mode(const wchar_t *wpath, DWORD attrs, mode_t *mode);
 int pi_fifo_open(const char *path, int flags, mode_t mode);
 
 /* Flags the C runtime does not know, from <fcntl.h>. */

@@ -1486,3 +1486,10 @@ PI_EXPORT int posixipc_posix_madvise(void *addr, size_t length, int advice)
 	errno = saved;
 	return r;
 }
+
+/* mmap for programs whose off_t is 32 bits (built without _FILE_OFFSET_BITS=64). */
+PI_EXPORT void *posixipc_mmap32(void *addr, size_t length, int prot, int flags, int fd,
+				long offset)
+{
+	return posixipc_mmap64(addr, length, prot, flags, fd, offset);
+}

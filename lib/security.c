@@ -6,16 +6,21 @@
 
 #include "internal.h"
 
+#include <aclapi.h>
 #include <sddl.h>
 
 static INIT_ONCE user_once = INIT_ONCE_STATIC_INIT;
 static wchar_t *user_sid;
+/* The token's primary group carries the group bits, as Cygwin maps them; NULL when it is the
+ * user itself (then group bits have nowhere distinct to go). */
+static wchar_t *group_sid;
 
 static BOOL CALLBACK find_user_sid(PINIT_ONCE once, PVOID param, PVOID *ctx)
 {
 	HANDLE token;
 	union {
 		TOKEN_USER user;
+		TOKEN_PRIMARY_GROUP group;
 		char buf[256];
 	} info;
 	DWORD n;
@@ -25,8 +30,22 @@ static BOOL CALLBACK find_user_sid(PINIT_ONCE once, PVOID param, PVOID *ctx)
 		return TRUE;
 	if (GetTokenInformation(token, TokenUser, &info, sizeof info, &n))
 		ConvertSidToStringSidW(info.user.User.Sid, &user_sid);
+	if (user_sid != NULL &&
+	    GetTokenInformation(token, TokenPrimaryGroup, &info, sizeof info, &n) &&
+	    ConvertSidToStringSidW(info.group.PrimaryGroup, &group_sid) &&
+	    wcscmp(group_sid, user_sid) == 0) {
+		LocalFree(group_sid);
+		group_sid = NULL;
+	}
 	CloseHandle(token);
 	return TRUE;
+}
+
+static size_t add_ace(wchar_t *sddl, size_t at, size_t size, DWORD rights, const wchar_t *sid)
+{
+	int n = swprintf(sddl + at, size - at, L"(A;;0x%lx;;;%ls)", (unsigned long)rights, sid);
+
+	return n < 0 ? size : at + (size_t)n;
 }
 
 /* The owner keeps DELETE and FILE_WRITE_ATTRIBUTES whatever the mode, so that it can always
@@ -36,8 +55,9 @@ static BOOL CALLBACK find_user_sid(PINIT_ONCE once, PVOID param, PVOID *ctx)
 int pi_sa_from_mode(mode_t mode, DWORD read_rights, DWORD write_rights, struct pi_sa *out)
 {
 	DWORD owner = READ_CONTROL | WRITE_DAC | DELETE | SYNCHRONIZE | FILE_WRITE_ATTRIBUTES;
-	DWORD other = 0;
-	wchar_t sddl[256];
+	DWORD group = 0, other = 0;
+	wchar_t sddl[512];
+	size_t at;
 
 	if (out == NULL)
 		return pi_fail(EINVAL);
@@ -48,25 +68,91 @@ int pi_sa_from_mode(mode_t mode, DWORD read_rights, DWORD write_rights, struct p
 		owner |= read_rights;
 	if (mode & 0200)
 		owner |= write_rights;
+	if (mode & 0040)
+		group |= read_rights;
+	if (mode & 0020)
+		group |= write_rights;
 	if (mode & 0004)
 		other |= read_rights;
 	if (mode & 0002)
 		other |= write_rights;
+	wcscpy(sddl, L"D:P");
+	at = 3;
+	at = add_ace(sddl, at, 512, owner, user_sid);
+	if (group && group_sid != NULL)
+		at = add_ace(sddl, at, 512, group | SYNCHRONIZE, group_sid);
 	if (other)
-		other |= SYNCHRONIZE;
+		at = add_ace(sddl, at, 512, other | SYNCHRONIZE, L"WD");
 	/* SYSTEM keeps full access, as root does on Linux. */
-	if (other)
-		swprintf(sddl, 256, L"D:P(A;;0x%lx;;;%ls)(A;;0x%lx;;;WD)(A;;GA;;;SY)",
-			 (unsigned long)owner, user_sid, (unsigned long)other);
-	else
-		swprintf(sddl, 256, L"D:P(A;;0x%lx;;;%ls)(A;;GA;;;SY)", (unsigned long)owner,
-			 user_sid);
+	if (at >= 512 || swprintf(sddl + at, 512 - at, L"(A;;GA;;;SY)") < 0)
+		return pi_fail(ENOMEM);
 	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &out->sd,
 								  NULL))
 		return pi_fail_win32(0);
 	out->sa.nLength = sizeof out->sa;
 	out->sa.lpSecurityDescriptor = out->sd;
 	out->sa.bInheritHandle = FALSE;
+	return 0;
+}
+
+static int sid_is(PSID sid, const wchar_t *want)
+{
+	wchar_t *s;
+	int same;
+
+	if (want == NULL || !ConvertSidToStringSidW(sid, &s))
+		return 0;
+	same = wcscmp(s, want) == 0;
+	LocalFree(s);
+	return same;
+}
+
+static mode_t bits(DWORD mask, DWORD read_rights, DWORD write_rights)
+{
+	return (mode_t)(((mask & read_rights) ? 4 : 0) | ((mask & write_rights) ? 2 : 0));
+}
+
+int pi_mode_from_handle(HANDLE h, mode_t *mode)
+{
+	const DWORD r = FILE_READ_DATA | GENERIC_READ, w = FILE_WRITE_DATA | GENERIC_WRITE;
+	PSECURITY_DESCRIPTOR sd = NULL;
+	SECURITY_DESCRIPTOR_CONTROL ctl;
+	DWORD rev, i;
+	PACL dacl = NULL;
+	mode_t m = 0;
+	int ours = 1;
+
+	InitOnceExecuteOnce(&user_once, find_user_sid, NULL, NULL);
+	if (user_sid == NULL ||
+	    GetSecurityInfo(h, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL, &dacl, NULL,
+			    &sd) != ERROR_SUCCESS)
+		return -1;
+	if (dacl == NULL || !GetSecurityDescriptorControl(sd, &ctl, &rev) ||
+	    !(ctl & SE_DACL_PROTECTED))
+		ours = 0;
+	for (i = 0; ours && i < dacl->AceCount; i++) {
+		ACCESS_ALLOWED_ACE *ace;
+		PSID sid;
+
+		if (!GetAce(dacl, i, (void **)&ace) ||
+		    ace->Header.AceType != ACCESS_ALLOWED_ACE_TYPE) {
+			ours = 0;
+			break;
+		}
+		sid = (PSID)&ace->SidStart;
+		if (sid_is(sid, user_sid))
+			m |= (mode_t)(bits(ace->Mask, r, w) << 6);
+		else if (sid_is(sid, group_sid))
+			m |= (mode_t)(bits(ace->Mask, r, w) << 3);
+		else if (sid_is(sid, L"S-1-1-0"))
+			m |= bits(ace->Mask, r, w);
+		else if (!sid_is(sid, L"S-1-5-18"))
+			ours = 0;
+	}
+	LocalFree(sd);
+	if (!ours)
+		return -1;
+	*mode = m;
 	return 0;
 }
 

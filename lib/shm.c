@@ -25,7 +25,7 @@
 /* A temporary file stays in the cache and is written out only under memory pressure, as
  * tmpfs pages are swapped (Wine 8.0 does not keep either attribute; Windows does);
  * FILE_SHARE_DELETE lets shm_unlink rename and delete the file while it is open and mapped. */
-#define SHM_ATTRIBUTES (FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED)
+#define SHM_ATTRIBUTES PI_SHM_ATTRIBUTES
 #define SHM_SHARE (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
 
 /* NtSetInformationFile classes and flags that mingw-w64's winternl.h lacks. */

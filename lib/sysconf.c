@@ -47,7 +47,29 @@ PI_EXPORT long posixipc_sysconf(int name)
 	case _SC_MQ_OPEN_MAX:
 		return pi_mq_open_max();
 	case _SC_OPEN_MAX:
-		return PI_FD_MAX;
+		return PI_OPEN_MAX;
+	case _SC_VERSION:
+		return 200809L;
+	/* One case per option <unistd.h> defines, with the same value. */
+	case _SC_MAPPED_FILES:
+		return _POSIX_MAPPED_FILES;
+	case _SC_MEMORY_PROTECTION:
+		return _POSIX_MEMORY_PROTECTION;
+	case _SC_MEMLOCK_RANGE:
+		return _POSIX_MEMLOCK_RANGE;
+	case _SC_SEMAPHORES:
+		return _POSIX_SEMAPHORES;
+	case _SC_SHARED_MEMORY_OBJECTS:
+		return _POSIX_SHARED_MEMORY_OBJECTS;
+	case _SC_FSYNC:
+		return _POSIX_FSYNC;
+	case _SC_SYNCHRONIZED_IO:
+		return _POSIX_SYNCHRONIZED_IO;
+	case _SC_TIMEOUTS:
+		return _POSIX_TIMEOUTS;
+	/* mlockall cannot lock future mappings on Windows (ENOSYS). */
+	case _SC_MEMLOCK:
+		return -1;
 	case _SC_CLK_TCK:
 		return 1000;
 	case _SC_ARG_MAX:

@@ -54,6 +54,21 @@ static int do_write(const char *path, size_t total, unsigned seed, size_t chunk)
 	return close(fd) == 0 ? 0 : 4;
 }
 
+/* line <path> <ms>: after ms milliseconds, open for writing and write one line. */
+static int do_line(const char *path, DWORD ms)
+{
+	static const char text[] = "hello through the fifo\n";
+	int fd;
+
+	Sleep(ms);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return 2;
+	if (write(fd, text, sizeof text - 1) != (ssize_t)(sizeof text - 1))
+		return 3;
+	return close(fd) == 0 ? 0 : 4;
+}
+
 /* read <path> <bytes> <seed>: read until end of file; the stream must match exactly. */
 static int do_read(const char *path, size_t total, unsigned seed)
 {
@@ -249,6 +264,8 @@ int main(int argc, char **argv)
 		return do_write(path, n, seed, argc > 5 ? strtoul(argv[5], NULL, 10) : n);
 	if (strcmp(cmd, "read") == 0)
 		return do_read(path, n, seed);
+	if (strcmp(cmd, "line") == 0)
+		return do_line(path, (DWORD)n);
 	if (strcmp(cmd, "records") == 0)
 		return do_records(path, (int)n, (int)seed);
 	if (strcmp(cmd, "die-writing") == 0)

@@ -21,6 +21,10 @@
 #endif
 #include <windows.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Run the suite (Check cannot fork on Windows) and return the process exit status.  A
  * watchdog ends the process with status 124 after POSIXIPC_TEST_TIMEOUT seconds (300). */
 int tu_run(Suite *suite);
@@ -60,5 +64,9 @@ void tu_temp_restore(struct tu_temp *saved);
 
 /* Number of handles the process has open. */
 DWORD tu_handle_count(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

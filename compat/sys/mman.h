@@ -3,6 +3,8 @@
 #ifndef POSIXIPC_SYS_MMAN_H
 #define POSIXIPC_SYS_MMAN_H
 
+#pragma GCC system_header
+
 #include <posixipc_api.h>
 
 #include <stddef.h>
@@ -52,10 +54,12 @@ extern "C" {
 #define POSIX_MADV_WILLNEED   MADV_WILLNEED
 #define POSIX_MADV_DONTNEED   MADV_DONTNEED
 
-/* The library takes 64-bit offsets; the inline wrapper below accepts the caller's off_t,
- * 32 or 64 bits depending on _FILE_OFFSET_BITS. */
+/* The library takes 64-bit offsets; mmap with the caller's off_t (32 or 64 bits, as
+ * _FILE_OFFSET_BITS says) binds to the entry point of that width. */
 POSIXIPC_API void *posixipc_mmap64(void *addr, size_t length, int prot, int flags, int fd,
 				     int64_t offset);
+POSIXIPC_API void *posixipc_mmap32(void *addr, size_t length, int prot, int flags, int fd,
+				     long offset);
 POSIXIPC_API int posixipc_munmap(void *addr, size_t length);
 POSIXIPC_API int posixipc_mprotect(void *addr, size_t length, int prot);
 POSIXIPC_API int posixipc_msync(void *addr, size_t length, int flags);
@@ -68,25 +72,24 @@ POSIXIPC_API int posixipc_posix_madvise(void *addr, size_t length, int advice);
 POSIXIPC_API int posixipc_shm_open(const char *name, int oflag, mode_t mode);
 POSIXIPC_API int posixipc_shm_unlink(const char *name);
 
-static __inline__ void *posixipc_mmap(void *addr, size_t length, int prot, int flags, int fd,
-                                      off_t offset)
-{
-	return posixipc_mmap64(addr, length, prot, flags, fd, (int64_t)offset);
-}
-
-#define mmap          posixipc_mmap
-#define mmap64        posixipc_mmap64
-#define munmap        posixipc_munmap
-#define mprotect      posixipc_mprotect
-#define msync         posixipc_msync
-#define mlock         posixipc_mlock
-#define munlock       posixipc_munlock
-#define mlockall      posixipc_mlockall
-#define munlockall    posixipc_munlockall
-#define madvise       posixipc_madvise
-#define posix_madvise posixipc_posix_madvise
-#define shm_open      posixipc_shm_open
-#define shm_unlink    posixipc_shm_unlink
+#if defined(_FILE_OFFSET_BITS) && _FILE_OFFSET_BITS == 64
+POSIXIPC_API void *mmap(void *, size_t, int, int, int, off_t) POSIXIPC_REDIRECT(posixipc_mmap64);
+#else
+POSIXIPC_API void *mmap(void *, size_t, int, int, int, off_t) POSIXIPC_REDIRECT(posixipc_mmap32);
+#endif
+POSIXIPC_API void *mmap64(void *, size_t, int, int, int, int64_t)
+	POSIXIPC_REDIRECT(posixipc_mmap64);
+POSIXIPC_API int munmap(void *, size_t) POSIXIPC_REDIRECT(posixipc_munmap);
+int mprotect(void *, size_t, int) POSIXIPC_REDIRECT(posixipc_mprotect);
+POSIXIPC_API int msync(void *, size_t, int) POSIXIPC_REDIRECT(posixipc_msync);
+POSIXIPC_API int mlock(const void *, size_t) POSIXIPC_REDIRECT(posixipc_mlock);
+POSIXIPC_API int munlock(const void *, size_t) POSIXIPC_REDIRECT(posixipc_munlock);
+POSIXIPC_API int mlockall(int) POSIXIPC_REDIRECT(posixipc_mlockall);
+POSIXIPC_API int munlockall(void) POSIXIPC_REDIRECT(posixipc_munlockall);
+POSIXIPC_API int madvise(void *, size_t, int) POSIXIPC_REDIRECT(posixipc_madvise);
+POSIXIPC_API int posix_madvise(void *, size_t, int) POSIXIPC_REDIRECT(posixipc_posix_madvise);
+POSIXIPC_API int shm_open(const char *, int, mode_t) POSIXIPC_REDIRECT(posixipc_shm_open);
+POSIXIPC_API int shm_unlink(const char *) POSIXIPC_REDIRECT(posixipc_shm_unlink);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,334 @@
+/* The C runtime's file calls whose POSIX meaning differs on shm and FIFO descriptors, routed
+ * here by the compat headers: stat/fstat, lseek, ftruncate, fsync/fdatasync, pathconf.
+ * Regular files take the cheapest path that gives the C runtime's own answer. */
+#include <ctype.h>
+#include <direct.h>
+#include <io.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#include <winternl.h>
+
+/* ------------------------------------------------------------------ stat */
+
+static int64_t filetime_to_time(FILETIME ft)
+{
+	int64_t t = (int64_t)(((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime);
+
+	return (t - 116444736000000000LL) / 10000000;
+}
+
+static int is_exec_name(const char *path, size_t len)
+{
+	static const char *const ext[] = { "exe", "bat", "cmd", "com" };
+	char e[3];
+	size_t i;
+
+	if (len <= 6 || path[len - 4] != '.')
+		return 0;
+	for (i = 0; i < 3; i++)
+		e[i] = (char)tolower((unsigned char)path[len - 3 + i]);
+	for (i = 0; i < 4; i++)
+		if (memcmp(e, ext[i], 3) == 0)
+			return 1;
+	return 0;
+}
+
+/* Paths the fast route below answers exactly as the C runtime would: no wildcards, streams,
+ * UNC or device prefixes, trailing separators or bare drives.  Others go to the runtime. */
+static int plain_path(const char *p, size_t len)
+{
+	if (len == 0 || len >= MAX_PATH || p[len - 1] == '/' || p[len - 1] == '\\')
+		return 0;
+	if ((p[0] == '/' || p[0] == '\\') && (p[1] == '/' || p[1] == '\\'))
+		return 0;
+	if (len == 2 && p[1] == ':')
+		return 0;
+	return strpbrk(p, "*?") == NULL && strchr(p + 2 * (len > 1 && p[1] == ':'), ':') == NULL;
+}
+
+/* A FIFO made by mkfifo: S_IFIFO, size 0, the mode it was made with. */
+static void fifo_stat(struct _stat64 *st, mode_t mode)
+{
+	st->st_mode = (unsigned short)(_S_IFIFO | (mode & 0777));
+	st->st_size = 0;
+}
+
+static int crt_stat(const char *path, struct _stat64 *st)
+{
+	mode_t mode;
+	wchar_t *w;
+
+	if (_stat64(path, st) < 0)
+		return -1;
+	if ((st->st_mode & _S_IFMT) == _S_IFREG && (w = pi_path_to_wide(path)) != NULL) {
+		if (pi_fifo_marker_mode(w, GetFileAttributesW(w), &mode) == 1)
+			fifo_stat(st, mode);
+		free(w);
+	}
+	return 0;
+}
+
+PI_EXPORT int posixipc_stat64(const char *path, struct _stat64 *st)
+{
+	WIN32_FILE_ATTRIBUTE_DATA d;
+	wchar_t w[MAX_PATH];
+	size_t len;
+	mode_t mode;
+	int drive;
+
+	if (path == NULL || st == NULL)
+		return pi_fail(EFAULT);
+	len = strlen(path);
+	if (!plain_path(path, len) ||
+	    MultiByteToWideChar(pi_path_codepage(), 0, path, -1, w, MAX_PATH) == 0)
+		return crt_stat(path, st);
+	/* One attribute query, as the C runtime makes, and the marker attribute with it: ordinary
+	 * files are never opened. */
+	if (!GetFileAttributesExW(w, GetFileExInfoStandard, &d)) {
+		DWORD err = GetLastError();
+
+		return pi_fail(err == ERROR_INVALID_NAME ? ENOENT : pi_errno_from_win32(err));
+	}
+	memset(st, 0, sizeof *st);
+	drive = len > 1 && path[1] == ':' ? toupper((unsigned char)path[0]) - 'A' : _getdrive() - 1;
+	st->st_dev = st->st_rdev = (_dev_t)drive;
+	st->st_nlink = 1;
+	if (d.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
+		st->st_mode = _S_IFDIR | 0111;
+	} else {
+		st->st_mode = _S_IFREG | (is_exec_name(path, len) ? 0111 : 0);
+		st->st_size = (int64_t)(((uint64_t)d.nFileSizeHigh << 32) | d.nFileSizeLow);
+	}
+	st->st_mode |= 0444 | ((d.dwFileAttributes & FILE_ATTRIBUTE_READONLY) ? 0 : 0222);
+	st->st_atime = filetime_to_time(d.ftLastAccessTime);
+	st->st_mtime = filetime_to_time(d.ftLastWriteTime);
+	st->st_ctime = filetime_to_time(d.ftCreationTime);
+	if (pi_fifo_marker_mode(w, d.dwFileAttributes, &mode) == 1)
+		fifo_stat(st, mode);
+	return 0;
+}
+
+/* Ordinary files pay one query on the open handle, not a security descriptor lookup. */
+static int has_shm_attributes(HANDLE h)
+{
+	FILE_BASIC_INFO info;
+
+	return GetFileInformationByHandleEx(h, FileBasicInfo, &info, sizeof info) &&
+	       (info.FileAttributes & PI_SHM_ATTRIBUTES) == PI_SHM_ATTRIBUTES;
+}
+
+PI_EXPORT int posixipc_fstat64(int fd, struct _stat64 *st)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	DWORD type;
+	mode_t mode;
+
+	if (st == NULL)
+		return pi_fail(EFAULT);
+	if (h == INVALID_HANDLE_VALUE)
+		return pi_fail(EBADF);
+	if (_fstat64(fd, st) < 0)
+		return -1;
+	type = GetFileType(h);
+	if (type == FILE_TYPE_DISK && !has_shm_attributes(h))
+		return 0;
+	if (type != FILE_TYPE_DISK && type != FILE_TYPE_PIPE)
+		return 0;
+	/* shm objects and FIFO pipes carry the mode in their DACL; files and pipes made elsewhere
+	 * keep what the C runtime says.  Wine keeps no DACL on files (it reports one made up from
+	 * the Unix permissions) nor the shm attributes, so there shm objects keep the C runtime's
+	 * mode; pipes keep theirs on Wine too. */
+	if (pi_mode_from_handle(h, &mode) == 0)
+		st->st_mode = (unsigned short)((st->st_mode & _S_IFMT) | mode);
+	return 0;
+}
+
+/* The plain struct stat of a program built without _FILE_OFFSET_BITS=64: 32-bit st_size. */
+static int narrow(int r, const struct _stat64 *w, struct _stat64i32 *st)
+{
+	if (r < 0)
+		return -1;
+	if (w->st_size > LONG_MAX)
+		return pi_fail(EOVERFLOW);
+	st->st_dev = w->st_dev;
+	st->st_ino = w->st_ino;
+	st->st_mode = w->st_mode;
+	st->st_nlink = w->st_nlink;
+	st->st_uid = w->st_uid;
+	st->st_gid = w->st_gid;
+	st->st_rdev = w->st_rdev;
+	st->st_size = (_off_t)w->st_size;
+	st->st_atime = w->st_atime;
+	st->st_mtime = w->st_mtime;
+	st->st_ctime = w->st_ctime;
+	return 0;
+}
+
+PI_EXPORT int posixipc_stat32(const char *path, struct _stat64i32 *st)
+{
+	struct _stat64 w;
+
+	if (st == NULL)
+		return pi_fail(EFAULT);
+	return narrow(posixipc_stat64(path, &w), &w, st);
+}
+
+PI_EXPORT int posixipc_fstat32(int fd, struct _stat64i32 *st)
+{
+	struct _stat64 w;
+
+	if (st == NULL)
+		return pi_fail(EFAULT);
+	return narrow(posixipc_fstat64(fd, &w), &w, st);
+}
+
+/* ------------------------------------------------------------------ lseek, ftruncate */
+
+PI_EXPORT int64_t posixipc_lseek(int fd, int64_t offset, int whence)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+
+	if (h == INVALID_HANDLE_VALUE)
+		return pi_fail(EBADF);
+	if (GetFileType(h) == FILE_TYPE_PIPE)
+		return pi_fail(ESPIPE);
+	return _lseeki64(fd, offset, whence);
+}
+
+PI_EXPORT long posixipc_lseek32(int fd, long offset, int whence)
+{
+	int64_t r = posixipc_lseek(fd, offset, whence);
+
+	if (r > LONG_MAX)
+		return pi_fail(EOVERFLOW);
+	return (long)r;
+}
+
+static int can_write(HANDLE h)
+{
+	PUBLIC_OBJECT_BASIC_INFORMATION info;
+	ULONG n;
+
+	return NtQueryObject(h, ObjectBasicInformation, &info, sizeof info, &n) < 0 ||
+	       (info.GrantedAccess & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
+}
+
+PI_EXPORT int posixipc_ftruncate(int fd, int64_t length)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	FILE_END_OF_FILE_INFO eof;
+	DWORD err;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return pi_fail(EBADF);
+	/* Linux: EINVAL for a negative length, a pipe or FIFO, or a descriptor not open for
+	 * writing (an O_RDONLY shm object among them). */
+	if (length < 0 || GetFileType(h) != FILE_TYPE_DISK || !can_write(h))
+		return pi_fail(EINVAL);
+	eof.EndOfFile.QuadPart = length;
+	if (SetFileInformationByHandle(h, FileEndOfFileInfo, &eof, sizeof eof)) {
+		/* The C runtime remembers a read that hit the end and returns 0 from then on, until
+		 * a seek: seek in place, as its own _chsize does, so the new bytes can be read. */
+		_lseeki64(fd, 0, SEEK_CUR);
+		return 0;
+	}
+	err = GetLastError();
+	/* Windows refuses to cut a file below a mapped view of it. */
+	return pi_fail(err == ERROR_USER_MAPPED_FILE ? EBUSY : pi_errno_from_win32(err));
+}
+
+PI_EXPORT int posixipc_ftruncate32(int fd, long length)
+{
+	return posixipc_ftruncate(fd, length);
+}
+
+/* ------------------------------------------------------------------ fsync, fdatasync */
+
+/* Windows flushes data and metadata together.  Pipes, FIFOs and character devices cannot be
+ * synchronised: EINVAL, as Linux says. */
+static int sync_fd(int fd)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd), w;
+	BOOL ok;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return pi_fail(EBADF);
+	if (GetFileType(h) != FILE_TYPE_DISK)
+		return pi_fail(EINVAL);
+	if (FlushFileBuffers(h))
+		return 0;
+	if (GetLastError() != ERROR_ACCESS_DENIED)
+		return pi_fail_win32(0);
+	/* POSIX lets a read-only descriptor be synchronised; Windows wants write access to
+	 * flush, so flush through a second handle to the same file when the user may write it. */
+	w = ReOpenFile(h, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, 0);
+	if (w == INVALID_HANDLE_VALUE)
+		return 0;
+	ok = FlushFileBuffers(w);
+	CloseHandle(w);
+	return ok ? 0 : pi_fail_win32(0);
+}
+
+PI_EXPORT int posixipc_fsync(int fd)
+{
+	return sync_fd(fd);
+}
+
+PI_EXPORT int posixipc_fdatasync(int fd)
+{
+	return sync_fd(fd);
+}
+
+/* ------------------------------------------------------------------ pathconf */
+
+static long conf_value(int name)
+{
+	switch (name) {
+	case _PC_LINK_MAX:
+		return 1024; /* NTFS hard links per file */
+	case _PC_MAX_CANON:
+	case _PC_MAX_INPUT:
+		return 255;
+	case _PC_NAME_MAX:
+		return NAME_MAX;
+	case _PC_PATH_MAX:
+		return PATH_MAX;
+	case _PC_PIPE_BUF:
+		/* FIFO writes up to this size are atomic; Linux gives it for every file. */
+		return PIPE_BUF;
+	default:
+		return pi_fail(EINVAL);
+	}
+}
+
+PI_EXPORT long posixipc_pathconf(const char *path, int name)
+{
+	wchar_t *w;
+	DWORD attrs;
+
+	if (path == NULL)
+		return pi_fail(EFAULT);
+	if (path[0] == '\0')
+		return pi_fail(ENOENT);
+	w = pi_path_to_wide(path);
+	if (w == NULL)
+		return -1;
+	attrs = GetFileAttributesW(w);
+	free(w);
+	if (attrs == INVALID_FILE_ATTRIBUTES)
+		return pi_fail_win32(0);
+	return conf_value(name);
+}
+
+PI_EXPORT long posixipc_fpathconf(int fd, int name)
+{
+	if (_get_osfhandle(fd) == -1)
+		return pi_fail(EBADF);
+	return conf_value(name);
+}

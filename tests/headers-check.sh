@@ -1,0 +1,90 @@
+#!/bin/sh
+# Every compat header alone and all together, in several include orders with <windows.h>,
+# <io.h>, <winsock2.h> and the C++ library, compiled with -Wall -Wextra -pedantic -Werror as
+# C99, C11 and C++17, with and without -D_FILE_OFFSET_BITS=64: posixipc's headers must add no
+# warning to a project that adds its flags.
+set -eu
+: "${top_srcdir:?}" "${CC:?}"
+cxx=${CXX:-}
+work=$(mktemp -d "${TMPDIR:-/tmp}/posixipc-headers.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+inc="-I$top_srcdir/compat -I$top_srcdir/include"
+fail=0
+headers="limits.h fcntl.h unistd.h stdio.h string.h semaphore.h sys/mman.h sys/stat.h posixipc.h"
+
+try() { # compiler, flags, file
+	if ! $1 $2 $inc -O2 -Wall -Wextra -pedantic -Werror -fsyntax-only "$3" >"$work/out" 2>&1; then
+		echo "FAIL: $1 $2 $(head -c 300 "$3" | tr '\n' ' ')"
+		cat "$work/out"
+		fail=1
+	fi
+}
+
+n=0
+gen() { # the includes, one per argument, then a body that uses every redirected name
+	n=$((n + 1))
+	f=$work/t$n.$ext
+	for h in "$@"; do echo "#include <$h>"; done >"$f"
+	cat >>"$f" <<'BODY'
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#if defined(open) || defined(read) || defined(write) || defined(close) || defined(stat) || \
+	defined(fstat) || defined(fopen) || defined(fclose) || defined(freopen) || \
+	defined(dup) || defined(dup2) || defined(fcntl) || defined(mmap) || defined(sem_open)
+#error "a POSIX name is a macro"
+#endif
+#if _POSIX_TIMEOUTS != 200809L || _POSIX_SEMAPHORES != 200809L || MB_LEN_MAX != 5
+#error "winpthreads' or GCC's values came last"
+#endif
+int probe(const char **a, char *buf);
+int probe(const char **a, char *buf)
+{
+	struct stat st;
+	int i = 0, fd = open(a[0], O_RDONLY);
+	int (*r)(int, void *, unsigned) = read;
+	FILE *f = fopen(a[0], "r");
+	char mb[MB_LEN_MAX + PATH_MAX + NAME_MAX + PIPE_BUF];
+	(void)mb;
+	if (stat(a[i++], &st) != 0 || fstat(fd, &st) != 0 || f == NULL)
+		perror(strerror(errno));
+	return r(fd, buf, 1) + write(fd, buf, 1) + close(fd) + (int)lseek(fd, 0, SEEK_SET) +
+	       ftruncate(fd, 0) + fsync(fd) + (int)sysconf(_SC_PAGESIZE) + fclose(f) + i +
+	       (mmap(NULL, 1, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) + sem_post(NULL) +
+	       mkfifo(a[1], 0600) + (int)pathconf(a[1], _PC_PIPE_BUF);
+}
+BODY
+}
+
+for ext in c cpp; do
+	if [ $ext = c ]; then
+		comps=$CC
+		stds="-std=c99 -std=c11"
+	else
+		[ -n "$cxx" ] || continue
+		comps=$cxx
+		stds=-std=c++17
+	fi
+	for h in $headers; do gen "$h"; done
+	gen winsock2.h windows.h io.h
+	gen io.h stdio.h fcntl.h windows.h
+	gen winsock2.h windows.h sys/stat.h
+	gen sys/types.h wchar.h sys/stat.h
+	gen pthread.h unistd.h
+	gen unistd.h pthread.h semaphore.h
+	[ $ext = cpp ] && gen fstream iostream cstdio string cstdlib cstring
+	[ $ext = cpp ] && gen unistd.h fstream cstdio
+	for std in $stds; do
+		for fob in "" -D_FILE_OFFSET_BITS=64; do
+			for f in "$work"/t*.$ext; do try "$comps" "$std $fob" "$f"; done
+		done
+	done
+	rm -f "$work"/t*.$ext
+done
+exit $fail
