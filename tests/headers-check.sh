@@ -10,7 +10,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/posixipc-headers.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 inc="-I$top_srcdir/compat -I$top_srcdir/include"
 fail=0
-headers="limits.h fcntl.h unistd.h stdio.h string.h semaphore.h sys/mman.h sys/stat.h posixipc.h"
+headers="limits.h fcntl.h unistd.h stdio.h string.h wchar.h semaphore.h mqueue.h sys/mman.h sys/stat.h posixipc.h"
 
 try() { # compiler, flags, file
 	if ! $1 $2 $inc -O2 -Wall -Wextra -pedantic -Werror -fsyntax-only "$3" >"$work/out" 2>&1; then
@@ -29,6 +29,7 @@ gen() { # the includes, one per argument, then a body that uses every redirected
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <mqueue.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +38,8 @@ gen() { # the includes, one per argument, then a body that uses every redirected
 #include <unistd.h>
 #if defined(open) || defined(read) || defined(write) || defined(close) || defined(stat) || \
 	defined(fstat) || defined(fopen) || defined(fclose) || defined(freopen) || \
-	defined(dup) || defined(dup2) || defined(fcntl) || defined(mmap) || defined(sem_open)
+	defined(dup) || defined(dup2) || defined(fcntl) || defined(mmap) || defined(sem_open) || \
+	defined(mq_open) || defined(mq_send) || defined(mq_receive)
 #error "a POSIX name is a macro"
 #endif
 #if _POSIX_TIMEOUTS != 200809L || _POSIX_SEMAPHORES != 200809L || MB_LEN_MAX != 5
@@ -57,7 +59,7 @@ int probe(const char **a, char *buf)
 	return r(fd, buf, 1) + write(fd, buf, 1) + close(fd) + (int)lseek(fd, 0, SEEK_SET) +
 	       ftruncate(fd, 0) + fsync(fd) + (int)sysconf(_SC_PAGESIZE) + fclose(f) + i +
 	       (mmap(NULL, 1, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) + sem_post(NULL) +
-	       mkfifo(a[1], 0600) + (int)pathconf(a[1], _PC_PIPE_BUF);
+	       mkfifo(a[1], 0600) + (int)pathconf(a[1], _PC_PIPE_BUF) + mq_send(mq_open(a[2], O_WRONLY), buf, 1, 0);
 }
 BODY
 }

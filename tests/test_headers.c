@@ -11,6 +11,7 @@ struct early_ops {
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <mqueue.h>
 #include <semaphore.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,6 +84,10 @@ START_TEST(feature_macros_match_sysconf_and_the_library)
 	ck_assert_int_eq(sysconf(_SC_FSYNC), _POSIX_FSYNC);
 	ck_assert_int_eq(_POSIX_TIMEOUTS, 200809L);
 	ck_assert_int_eq(sysconf(_SC_TIMEOUTS), _POSIX_TIMEOUTS);
+	ck_assert_int_eq(_POSIX_MESSAGE_PASSING, 200809L);
+	ck_assert_int_eq(sysconf(_SC_MESSAGE_PASSING), _POSIX_MESSAGE_PASSING);
+	ck_assert_int_eq(sysconf(_SC_MQ_PRIO_MAX), MQ_PRIO_MAX);
+	ck_assert_int_ge(sysconf(_SC_MQ_OPEN_MAX), 8);
 	ck_assert_int_eq(sysconf(_SC_VERSION), 200809L);
 #ifdef _POSIX_MEMLOCK
 	ck_abort_msg("_POSIX_MEMLOCK defined but mlockall is ENOSYS");
