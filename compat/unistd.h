@@ -1,5 +1,5 @@
 /* <unistd.h> for Windows: read/write/close/dup that know FIFO descriptors (exact POSIX errno
- * values, EOF rules), sysconf() and getpagesize().  Other descriptors go to the C runtime. */
+ * values, EOF rules), pipe() and pipe2(), sysconf() and getpagesize().  Other descriptors go to the C runtime. */
 #ifndef POSIXIPC_UNISTD_H
 #define POSIXIPC_UNISTD_H
 
@@ -34,6 +34,8 @@ POSIXIPC_API ssize_t posixipc_write(int fd, const void *buf, size_t count);
 POSIXIPC_API int posixipc_close(int fd);
 POSIXIPC_API int posixipc_dup(int fd);
 POSIXIPC_API int posixipc_dup2(int fd, int fd2);
+POSIXIPC_API int posixipc_pipe(int fds[2]);
+POSIXIPC_API int posixipc_pipe2(int fds[2], int flags);
 POSIXIPC_API long posixipc_sysconf(int name);
 POSIXIPC_API int posixipc_getpagesize(void);
 
@@ -42,6 +44,8 @@ POSIXIPC_API int posixipc_getpagesize(void);
 #define close       posixipc_close
 #define dup         posixipc_dup
 #define dup2        posixipc_dup2
+#define pipe        posixipc_pipe
+#define pipe2       posixipc_pipe2
 #define sysconf     posixipc_sysconf
 #define getpagesize posixipc_getpagesize
 

@@ -38,6 +38,8 @@
 #undef mkfifoat
 #undef fcntl
 #undef sysconf
+#undef pipe
+#undef pipe2
 
 PI_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
 {
@@ -188,4 +190,14 @@ PI_EXPORT int fcntl(int fd, int cmd, ...)
 PI_EXPORT long sysconf(int name)
 {
 	return posixipc_sysconf(name);
+}
+
+PI_EXPORT int pipe(int fds[2])
+{
+	return posixipc_pipe(fds);
+}
+
+PI_EXPORT int pipe2(int fds[2], int flags)
+{
+	return posixipc_pipe2(fds, flags);
 }

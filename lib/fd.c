@@ -70,8 +70,14 @@ PI_EXPORT ssize_t posixipc_write(int fd, const void *buf, size_t count)
 	void *obj = pi_fd_acquire(fd, &ops);
 	ssize_t r;
 
-	if (obj == NULL)
-		return _write(fd, buf, crt_count(count));
+	if (obj == NULL) {
+		r = _write(fd, buf, crt_count(count));
+		/* A pipe without a reader (say, one inherited from a parent): the C runtime says
+		 * EINVAL. */
+		if (r < 0 && GetLastError() == ERROR_NO_DATA)
+			errno = EPIPE;
+		return r;
+	}
 	r = ops->write(obj, fd, buf, count);
 	pi_fd_release(ops, obj);
 	return r;

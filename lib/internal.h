@@ -176,6 +176,24 @@ DWORD pi_granted_access(HANDLE h);
 /* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
 int pi_fifo_open(const char *path, int flags, mode_t mode);
 
+/* fifo.c, for poll: a FIFO descriptor's pipe ends (rh to read from, NULL for O_WRONLY; wh to
+ * write to, NULL for O_RDONLY), its status flags, and whether a writer has come since it was
+ * opened (Linux reports POLLHUP only then).  1 for a FIFO descriptor, which the caller ends
+ * with pi_fifo_view_end(); 0 for any other. */
+struct pi_fifo_view {
+	HANDLE rh, wh;
+	int flags;
+	int writer_came;
+	void *obj;
+};
+int pi_fifo_view(int fd, struct pi_fifo_view *v);
+/* Does a live process hold the FIFO open for reading (side 1) or writing (side 2)? */
+int pi_fifo_has_holder(const struct pi_fifo_view *v, int side);
+void pi_fifo_view_end(struct pi_fifo_view *v);
+
+/* pipe.c: 1 if fd is an end made by pipe() (its O_* status flags in *flags), else 0. */
+int pi_pipe_is_end(int fd, int *flags);
+
 /* Flags the C runtime does not know, from <fcntl.h>. */
 #define PI_O_NONBLOCK 0x00800000
 
