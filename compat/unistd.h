@@ -1,5 +1,6 @@
-/* <unistd.h> for Windows: read/write/close/dup that know FIFO descriptors (exact POSIX errno
- * values, EOF rules), pipe() and pipe2(), sysconf() and getpagesize().  Other descriptors go to the C runtime. */
+/* <unistd.h> for Windows: read/write/close/dup that know FIFO and pipe descriptors (exact
+ * POSIX errno values, EOF rules), pipe() and pipe2(), sysconf() and getpagesize().  Other
+ * descriptors go to the C runtime. */
 #ifndef POSIXIPC_UNISTD_H
 #define POSIXIPC_UNISTD_H
 

@@ -54,6 +54,9 @@ struct fifo_open {
 	/* O_RDWR only: the write end; the descriptor itself wraps the read end. */
 	struct end wend;
 	mode_t mode;
+	/* O_RDONLY|O_NONBLOCK opened with no writer: how often the write side had been opened
+	 * then, since Linux reports no POLLHUP until a writer comes; else -1. */
+	LONG hup_seen;
 };
 
 /* One descriptor: its HANDLE is the C runtime's, described by `end`. */
@@ -537,6 +540,7 @@ static struct fifo_open *open_new(const char *path, int flags)
 	}
 	of->refs = 1;
 	of->flags = flags & (O_ACCMODE | PI_O_NONBLOCK);
+	of->hup_seen = -1;
 	r = read_marker(w, of->pipe_name, sizeof of->pipe_name, &of->mode);
 	free(w);
 	if (r == 0)
@@ -727,6 +731,8 @@ int pi_fifo_open(const char *path, int flags, mode_t mode)
 		}
 	} else if (!nonblock) {
 		wait_for_peer(of, &e, side, seen);
+	} else if (side == SIDE_READ && !has_live_holder(of, SIDE_WRITE)) {
+		of->hup_seen = seen;
 	} else if (side == SIDE_WRITE && e.server && !peer_present(of, e.h, side)) {
 		drop_end(of, e.h);
 		open_unref(of);
@@ -1035,3 +1041,39 @@ static const struct pi_fd_ops fifo_ops = {
 	fifo_ref, fifo_unref, fifo_read, fifo_write, fifo_close, fifo_getfl, fifo_setfl,
 	fifo_dup,
 };
+
+/* ------------------------------------------------------------------ for poll */
+
+int pi_fifo_view(int fd, struct pi_fifo_view *v)
+{
+	const struct pi_fd_ops *ops;
+	struct fifo_fd *f = pi_fd_acquire(fd, &ops);
+	struct fifo_open *of;
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	int acc;
+
+	if (f == NULL)
+		return 0;
+	if (ops != &fifo_ops) {
+		pi_fd_release(ops, f);
+		return 0;
+	}
+	of = f->of;
+	acc = of->flags & O_ACCMODE;
+	v->obj = f;
+	v->flags = of->flags;
+	v->rh = acc == O_WRONLY ? NULL : h;
+	v->wh = acc == O_RDONLY ? NULL : acc == O_WRONLY ? h : of->wend.h;
+	v->writer_came = of->hup_seen < 0 || of->t.st->opened[SIDE_WRITE] != of->hup_seen;
+	return 1;
+}
+
+int pi_fifo_has_holder(const struct pi_fifo_view *v, int side)
+{
+	return has_live_holder(((struct fifo_fd *)v->obj)->of, side);
+}
+
+void pi_fifo_view_end(struct pi_fifo_view *v)
+{
+	fifo_unref(v->obj);
+}
