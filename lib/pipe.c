@@ -7,6 +7,7 @@
 #include <io.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "internal.h"

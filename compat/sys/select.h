@@ -32,8 +32,35 @@ POSIXIPC_API int posixipc_pselect(int nfds, fd_set *readfds, fd_set *writefds,
 				  const _sigset_t *sigmask);
 POSIXIPC_API int posixipc_fd_isset(int fd, const fd_set *set);
 
-/* winsock's FD_ISSET calls into ws2_32; this one needs no winsock library. */
+/* winsock's FD_ISSET calls into ws2_32, and its FD_SET and FD_CLR compare an int with a
+ * SOCKET (a warning under clang's -Wextra): these take descriptors and socket values alike. */
+static __inline__ void posixipc_fd_set_(int fd, fd_set *set)
+{
+	u_int i;
+
+	for (i = 0; i < set->fd_count; i++)
+		if (set->fd_array[i] == (SOCKET)(unsigned)fd)
+			return;
+	if (set->fd_count < FD_SETSIZE)
+		set->fd_array[set->fd_count++] = (SOCKET)(unsigned)fd;
+}
+
+static __inline__ void posixipc_fd_clr_(int fd, fd_set *set)
+{
+	u_int i;
+
+	for (i = 0; i < set->fd_count; i++)
+		if (set->fd_array[i] == (SOCKET)(unsigned)fd) {
+			set->fd_array[i] = set->fd_array[--set->fd_count];
+			return;
+		}
+}
+
+#undef FD_SET
+#undef FD_CLR
 #undef FD_ISSET
+#define FD_SET(fd, set)   posixipc_fd_set_((int)(fd), (set))
+#define FD_CLR(fd, set)   posixipc_fd_clr_((int)(fd), (set))
 #define FD_ISSET(fd, set) posixipc_fd_isset((int)(fd), (set))
 #define select  posixipc_select
 #define pselect posixipc_pselect
