@@ -24,7 +24,6 @@
 #define RECHECK_MS 2
 
 /* NamedPipeState values of FILE_PIPE_LOCAL_INFORMATION (WDK ntifs.h). */
-#define STATE_LISTENING 2
 #define STATE_CONNECTED 3
 
 enum kind { K_NONE, K_NVAL, K_FILE, K_PIPE, K_SOCK };
@@ -154,26 +153,24 @@ static short read_ready(const struct item *it, enum wait *wait)
 	FILE_PIPE_LOCAL_INFORMATION info;
 	DWORD avail = 0, err = 0;
 
+	/* PeekNamedPipe succeeds only on a connected end or one with data left; a broken one
+	 * fails with ERROR_BROKEN_PIPE, a listening or disconnected server end with
+	 * ERROR_BAD_PIPE (Wine 8.0 and Windows alike). */
 	if (PeekNamedPipe(it->rh, NULL, 0, NULL, &avail, NULL)) {
 		/* Data a departed writer left: POLLIN and POLLHUP, as on Linux. */
 		if (avail > 0)
 			return POLLIN | POLLRDNORM |
 			       (pipe_info(it->rh, &info) && info.NamedPipeState != STATE_CONNECTED &&
 					hung_up(it) ? POLLHUP : 0);
-		if (!pipe_info(it->rh, &info) || info.NamedPipeState == STATE_CONNECTED) {
-			*wait = W_READ;
-			return 0;
-		}
-		err = info.NamedPipeState == STATE_LISTENING ? ERROR_PIPE_LISTENING :
-							       ERROR_BROKEN_PIPE;
-	} else {
-		err = GetLastError();
+		*wait = W_READ;
+		return 0;
 	}
+	err = GetLastError();
 	if (hung_up(it))
 		return POLLHUP;
 	/* A server end waits for its next writer to connect.  A FIFO writer whose connection
 	 * went with an earlier pipe instance joins when it next writes. */
-	*wait = err == ERROR_PIPE_LISTENING ? W_CONNECT : W_RECHECK;
+	*wait = err == ERROR_BAD_PIPE || err == ERROR_PIPE_LISTENING ? W_CONNECT : W_RECHECK;
 	return 0;
 }
 
@@ -524,10 +521,12 @@ static VOID CALLBACK self_timeout(PVOID arg, BOOLEAN fired)
 	}
 }
 
-static void wait_self(enum wait kind, HANDLE h, DWORD ms)
+/* 1 when a zero-byte read completed: data has come. */
+static int wait_self(enum wait kind, HANDLE h, DWORD ms)
 {
 	struct self me = { NULL, 1 };
 	HANDLE timer = NULL;
+	BOOL data = FALSE;
 	DWORD n;
 	char c;
 
@@ -539,17 +538,18 @@ static void wait_self(enum wait kind, HANDLE h, DWORD ms)
 		if (me.thread != NULL)
 			CloseHandle(me.thread);
 		Sleep(ms < RECHECK_MS ? ms : RECHECK_MS);
-		return;
+		return 0;
 	}
 	if (kind == W_CONNECT)
 		ConnectNamedPipe(h, NULL);
 	else
-		ReadFile(h, &c, 0, &n, NULL);
+		data = ReadFile(h, &c, 0, &n, NULL);
 	InterlockedExchange(&me.busy, 0);
 	if (timer != NULL)
 		DeleteTimerQueueTimer(NULL, timer, INVALID_HANDLE_VALUE);
 	if (me.thread != NULL)
 		CloseHandle(me.thread);
+	return data;
 }
 
 /* The one entry to wait on, if there is exactly one and nothing else. */
@@ -590,6 +590,45 @@ static int scan(struct posixipc_pollfd *fds, const struct item *items, enum wait
 	return ready + sockets_now(fds, items, n, r);
 }
 
+/* Rounded up: never back before the timeout. */
+static DWORD ms_left(int64_t deadline)
+{
+	int64_t left = deadline - now_ns();
+
+	if (left <= 0)
+		return 0;
+	return left >= (int64_t)0x7fffffff * 1000000 ? 0x7fffffff :
+						       (DWORD)((left + 999999) / 1000000);
+}
+
+static int still_connected(HANDLE h)
+{
+	FILE_PIPE_LOCAL_INFORMATION info;
+
+	return pipe_info(h, &info) && info.NamedPipeState == STATE_CONNECTED;
+}
+
+/* A poll on one pipe read end alone, the commonest wait: a zero-byte read returns at once
+ * when data is there, or waits for it, so it can come before any look at the pipe.  Any
+ * other outcome (end of file, no writer yet) is left to the full look. */
+static int lone_reader(const struct posixipc_pollfd *fds, const struct item *items, nfds_t n,
+		       nfds_t *at)
+{
+	nfds_t i, k = n;
+
+	for (i = 0; i < n; i++)
+		if (items[i].kind != K_NONE) {
+			if (k != n)
+				return 0;
+			k = i;
+		}
+	if (k == n || items[k].kind != K_PIPE || items[k].rh == NULL ||
+	    !(fds[k].events & WANT_IN) || (items[k].wh != NULL && (fds[k].events & WANT_OUT)))
+		return 0;
+	*at = k;
+	return 1;
+}
+
 /* timeout in nanoseconds, -1 for none. */
 static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 {
@@ -616,6 +655,15 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 	}
 	for (i = 0; i < n; i++)
 		classify(&items[i], fds[i].fd);
+	/* Data also comes whole after the writer has gone: then POLLHUP is due as well, which
+	 * the full look reports. */
+	if (timeout != 0 && lone_reader(fds, items, n, &i) &&
+	    wait_self(W_READ, items[i].rh, timeout < 0 ? INFINITE : ms_left(deadline)) &&
+	    still_connected(items[i].rh)) {
+		fds[i].revents = fds[i].events & WANT_IN;
+		ready = 1;
+		goto out;
+	}
 	for (;;) {
 		r.recheck = 0;
 		ready = scan(fds, items, waits, n, &r);
@@ -624,11 +672,15 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 		left = timeout < 0 ? -1 : deadline - now_ns();
 		if (timeout > 0 && left <= 0)
 			break;
-		/* Rounded up: never back before the timeout. */
-		ms = left < 0 ? INFINITE : left >= (int64_t)0x7fffffff * 1000000 ? 0x7fffffff :
-		     (DWORD)((left + 999999) / 1000000);
+		ms = left < 0 ? INFINITE : ms_left(deadline);
 		if (single_wait(waits, n, &r, &i)) {
-			wait_self(waits[i], items[i].rh, ms);
+			/* Nothing else was ready: with data come, no second look is needed. */
+			if (wait_self(waits[i], items[i].rh, ms) && (fds[i].events & WANT_IN) &&
+			    still_connected(items[i].rh)) {
+				fds[i].revents = fds[i].events & WANT_IN;
+				ready = 1;
+				break;
+			}
 			continue;
 		}
 		start_waits(items, waits, n, &r);
