@@ -54,8 +54,11 @@ PI_EXPORT int posixipc_open(const char *path, int flags, ...)
 PI_EXPORT ssize_t posixipc_read(int fd, void *buf, size_t count)
 {
 	const struct pi_fd_ops *ops;
-	void *obj = pi_fd_acquire(fd, &ops);
+	void *obj;
 	ssize_t r;
+
+	pi_poll_forget(fd);
+	obj = pi_fd_acquire(fd, &ops);
 
 	if (obj == NULL)
 		return _read(fd, buf, crt_count(count));
@@ -67,8 +70,11 @@ PI_EXPORT ssize_t posixipc_read(int fd, void *buf, size_t count)
 PI_EXPORT ssize_t posixipc_write(int fd, const void *buf, size_t count)
 {
 	const struct pi_fd_ops *ops;
-	void *obj = pi_fd_acquire(fd, &ops);
+	void *obj;
 	ssize_t r;
+
+	pi_poll_forget(fd);
+	obj = pi_fd_acquire(fd, &ops);
 
 	if (obj == NULL) {
 		r = _write(fd, buf, crt_count(count));
@@ -87,7 +93,10 @@ PI_EXPORT ssize_t posixipc_write(int fd, const void *buf, size_t count)
 static void drop_state(int fd)
 {
 	const struct pi_fd_ops *ops;
-	void *obj = pi_fd_unregister(fd, &ops);
+	void *obj;
+
+	pi_poll_forget(fd);
+	obj = pi_fd_unregister(fd, &ops);
 
 	if (obj != NULL) {
 		ops->close(obj, fd);

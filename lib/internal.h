@@ -194,6 +194,11 @@ void pi_fifo_view_end(struct pi_fifo_view *v);
 /* pipe.c: 1 if fd is an end made by pipe() (its O_* status flags in *flags), else 0. */
 int pi_pipe_is_end(int fd, int *flags);
 
+/* poll.c: a poll may leave a waiter thread blocked in a zero-byte read on an idle pipe read
+ * end; this cancels the one on fd's handle, as requests on a synchronous handle are served
+ * one at a time.  Called before the library reads, writes or closes a descriptor. */
+void pi_poll_forget(int fd);
+
 /* Flags the C runtime does not know, from <fcntl.h>. */
 #define PI_O_NONBLOCK 0x00800000
 

@@ -33,6 +33,8 @@ struct item {
 	enum kind kind;
 	HANDLE rh, wh;
 	int fifo;
+	/* A parked waiter is still blocked on rh: nothing to read yet. */
+	int idle;
 	struct pi_fifo_view v;
 };
 
@@ -225,7 +227,7 @@ static short pipe_ready(const struct item *it, short events, enum wait *wait, in
 	enum wait ww = W_NONE;
 	short r = 0, x;
 
-	if (it->rh != NULL) {
+	if (it->rh != NULL && !it->idle) {
 		x = read_ready(it, wait);
 		/* Data nobody asked for: a hang-up can still come, but a read waiter would
 		 * return at once. */
@@ -269,13 +271,36 @@ static short item_ready(const struct item *it, short events, enum wait *wait, in
 
 /* ------------------------------------------------------------------ waiter threads */
 
+/* A thread blocked in a call of its own, which others end with CancelSynchronousIo while
+ * busy is set: they keep cancelling until the call is over, since it may not have started
+ * when they first try, and the thread waits for them before it does any other I/O. */
+struct self {
+	HANDLE thread;
+	volatile LONG busy;
+};
+
+static void kick(struct self *me)
+{
+	while (me->busy) {
+		CancelSynchronousIo(me->thread);
+		if (me->busy)
+			Sleep(1);
+	}
+}
+
 struct waiter {
 	struct waiter *next;
 	HANDLE thread, go, done;
+	/* The event of the poll waiting for this waiter, or NULL (pool_lock). */
 	HANDLE notify;
 	HANDLE h;
 	enum wait kind;
 	volatile LONG cancel;
+	/* Parked: left blocked on an idle read end after its poll returned (pool_lock). */
+	struct waiter *pnext;
+	/* The owning poll's thread, when it waits in a call of its own (pool_lock). */
+	struct self *kick;
+	int finished;
 	/* W_SOCKETS: the sockets, the last one this waiter's own wake-up socket. */
 	WSAPOLLFD *socks;
 	ULONG nsocks;
@@ -285,6 +310,8 @@ struct waiter {
 
 static SRWLOCK pool_lock = SRWLOCK_INIT;
 static struct waiter *pool;
+static struct waiter *parked;
+static volatile LONG nparked;
 
 static DWORD WINAPI waiter_main(LPVOID arg)
 {
@@ -302,8 +329,15 @@ static DWORD WINAPI waiter_main(LPVOID arg)
 			else
 				ReadFile(w->h, &c, 0, &n, NULL);
 		}
+		/* The poll's event first: once done is set, the poll may be gone. */
+		AcquireSRWLockExclusive(&pool_lock);
+		w->finished = 1;
+		if (w->notify != NULL)
+			SetEvent(w->notify);
+		if (w->kick != NULL)
+			kick(w->kick);
+		ReleaseSRWLockExclusive(&pool_lock);
 		SetEvent(w->done);
-		SetEvent(w->notify);
 	}
 	return 0;
 }
@@ -354,6 +388,8 @@ static void waiter_start(struct waiter *w, enum wait kind, HANDLE h, HANDLE noti
 	w->h = h;
 	w->notify = notify;
 	w->cancel = 0;
+	w->finished = 0;
+	w->kick = NULL;
 	ResetEvent(w->done);
 	SetEvent(w->go);
 }
@@ -409,6 +445,123 @@ static int wake_socket(struct waiter *w)
 	return 0;
 }
 
+struct round {
+	HANDLE ev;
+	struct waiter **w;
+	int nw;
+	/* Parked waiters this poll owns (their notify is ev, their kick &me). */
+	struct waiter **own;
+	int nown;
+	struct self me;
+	int recheck;
+	WSAPOLLFD *socks;
+	ULONG nsocks;
+};
+
+/* ------------------------------------------------------------------ parked waiters
+ * A waiter whose read end stayed idle is not cancelled when its poll returns: the next poll
+ * over the same end finds it still blocked, which proves the end idle without asking the
+ * pipe, and waits on it again.  So a loop over many idle FIFOs costs nothing per idle FIFO.
+ * Before the library reads, writes or closes the descriptor, pi_poll_forget() cancels it. */
+
+static void unpark_locked(struct waiter *w)
+{
+	struct waiter **p;
+
+	for (p = &parked; *p != NULL; p = &(*p)->pnext)
+		if (*p == w) {
+			*p = w->pnext;
+			InterlockedDecrement(&nparked);
+			return;
+		}
+}
+
+static void own_drop(struct round *r, struct waiter *w)
+{
+	int i;
+
+	for (i = 0; i < r->nown; i++)
+		if (r->own[i] == w) {
+			r->own[i] = r->own[--r->nown];
+			return;
+		}
+}
+
+/* 1 if a parked waiter, now this poll's, is still blocked on h: the end is idle. */
+static int adopt(HANDLE h, struct round *r)
+{
+	struct waiter *w, *gone = NULL;
+	int idle = 0;
+
+	if (nparked == 0)
+		return 0;
+	AcquireSRWLockExclusive(&pool_lock);
+	for (w = parked; w != NULL; w = w->pnext)
+		if (w->h == h && (w->notify == NULL || w->notify == r->ev))
+			break;
+	if (w != NULL && w->finished) {
+		unpark_locked(w);
+		gone = w;
+	} else if (w != NULL) {
+		if (w->notify == NULL) {
+			w->notify = r->ev;
+			w->kick = &r->me;
+			r->own[r->nown++] = w;
+		}
+		idle = 1;
+	}
+	ReleaseSRWLockExclusive(&pool_lock);
+	if (gone != NULL) {
+		own_drop(r, gone);
+		WaitForSingleObject(gone->done, INFINITE);
+		waiter_put(gone);
+	}
+	return idle;
+}
+
+static void park(struct waiter *w, struct round *r)
+{
+	AcquireSRWLockExclusive(&pool_lock);
+	w->pnext = parked;
+	w->kick = &r->me;
+	parked = w;
+	InterlockedIncrement(&nparked);
+	ReleaseSRWLockExclusive(&pool_lock);
+	r->own[r->nown++] = w;
+}
+
+/* At the end of a poll: parked waiters wait for the next one. */
+static void disown(struct round *r)
+{
+	AcquireSRWLockExclusive(&pool_lock);
+	while (r->nown > 0) {
+		r->own[--r->nown]->notify = NULL;
+		r->own[r->nown]->kick = NULL;
+	}
+	ReleaseSRWLockExclusive(&pool_lock);
+}
+
+void pi_poll_forget(int fd)
+{
+	struct waiter *w;
+	HANDLE h;
+
+	if (nparked == 0)
+		return;
+	h = (HANDLE)_get_osfhandle(fd);
+	for (;;) {
+		AcquireSRWLockExclusive(&pool_lock);
+		for (w = parked; w != NULL && (w->h != h || w->notify != NULL); w = w->pnext)
+			;
+		if (w != NULL)
+			unpark_locked(w);
+		ReleaseSRWLockExclusive(&pool_lock);
+		if (w == NULL)
+			return;
+		waiter_stop(w);
+	}
+}
+
 /* ------------------------------------------------------------------ the loop */
 
 static int64_t now_ns(void)
@@ -422,14 +575,6 @@ static int64_t now_ns(void)
 	return (int64_t)((double)t.QuadPart * 1e9 / (double)freq.QuadPart);
 }
 
-struct round {
-	HANDLE ev;
-	struct waiter **w;
-	int nw;
-	int recheck;
-	WSAPOLLFD *socks;
-	ULONG nsocks;
-};
 
 /* Sockets' readiness now (WSAPoll with no wait); their revents use the same values. */
 static int sockets_now(struct posixipc_pollfd *fds, const struct item *items, nfds_t n,
@@ -480,8 +625,12 @@ static void start_waits(const struct item *items, const enum wait *waits, nfds_t
 			r->recheck = 1;
 			continue;
 		}
-		r->w[r->nw++] = w;
 		waiter_start(w, waits[i], items[i].rh, r->ev);
+		/* A listening server end is left to the FIFO's own calls between polls. */
+		if (waits[i] == W_READ)
+			park(w, r);
+		else
+			r->w[r->nw++] = w;
 	}
 	if (r->nsocks == 0)
 		return;
@@ -501,54 +650,47 @@ static void start_waits(const struct item *items, const enum wait *waits, nfds_t
 }
 
 /* The common case of a single pipe to wait on: the calling thread makes the call itself,
- * sparing a thread switch on every wake-up; a timer-queue timer cancels it at the timeout.
- * The timer keeps cancelling until the call is over, since it may fire before the call has
- * started, and is deleted (waiting for its callback) before the thread does any other I/O. */
-struct self {
-	HANDLE thread;
-	volatile LONG busy;
-};
-
+ * sparing a thread switch on every wake-up.  A timer-queue timer ends it at the timeout, and
+ * parked waiters this poll owns end it when they return (they set ev first). */
 static VOID CALLBACK self_timeout(PVOID arg, BOOLEAN fired)
 {
-	struct self *me = arg;
-
 	(void)fired;
-	while (me->busy) {
-		CancelSynchronousIo(me->thread);
-		if (me->busy)
-			Sleep(1);
-	}
+	kick(arg);
 }
 
 /* 1 when a zero-byte read completed: data has come. */
-static int wait_self(enum wait kind, HANDLE h, DWORD ms)
+static int wait_self(enum wait kind, HANDLE h, DWORD ms, struct round *r)
 {
-	struct self me = { NULL, 1 };
 	HANDLE timer = NULL;
 	BOOL data = FALSE;
 	DWORD n;
 	char c;
 
-	if (ms != INFINITE &&
-	    (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(),
-			      &me.thread, 0, FALSE, DUPLICATE_SAME_ACCESS) ||
-	     !CreateTimerQueueTimer(&timer, NULL, self_timeout, &me, ms, 0,
-				    WT_EXECUTEINTIMERTHREAD))) {
-		if (me.thread != NULL)
-			CloseHandle(me.thread);
-		Sleep(ms < RECHECK_MS ? ms : RECHECK_MS);
+	if ((ms != INFINITE || r->nown > 0) && r->me.thread == NULL &&
+	    !DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(),
+			     &r->me.thread, 0, FALSE, DUPLICATE_SAME_ACCESS))
+		r->me.thread = NULL;
+	InterlockedExchange(&r->me.busy, 1);
+	if ((ms != INFINITE || r->nown > 0) &&
+	    (r->me.thread == NULL || (ms != INFINITE &&
+				      !CreateTimerQueueTimer(&timer, NULL, self_timeout, &r->me,
+							     ms, 0, WT_EXECUTEINTIMERTHREAD)))) {
+		InterlockedExchange(&r->me.busy, 0);
+		WaitForSingleObject(r->ev, ms < RECHECK_MS ? ms : RECHECK_MS);
 		return 0;
 	}
-	if (kind == W_CONNECT)
-		ConnectNamedPipe(h, NULL);
-	else
-		data = ReadFile(h, &c, 0, &n, NULL);
-	InterlockedExchange(&me.busy, 0);
+	if (r->nown == 0 || WaitForSingleObject(r->ev, 0) != WAIT_OBJECT_0) {
+		if (kind == W_CONNECT)
+			ConnectNamedPipe(h, NULL);
+		else
+			data = ReadFile(h, &c, 0, &n, NULL);
+	}
+	InterlockedExchange(&r->me.busy, 0);
 	if (timer != NULL)
 		DeleteTimerQueueTimer(NULL, timer, INVALID_HANDLE_VALUE);
-	if (me.thread != NULL)
-		CloseHandle(me.thread);
+	/* A waiter still cancelling holds the lock until it sees busy cleared. */
+	AcquireSRWLockExclusive(&pool_lock);
+	ReleaseSRWLockExclusive(&pool_lock);
 	return data;
 }
 
@@ -575,8 +717,8 @@ static void stop_waits(struct round *r)
 }
 
 /* One look at every entry: the number with events. */
-static int scan(struct posixipc_pollfd *fds, const struct item *items, enum wait *waits,
-		nfds_t n, struct round *r)
+static int scan(struct posixipc_pollfd *fds, struct item *items, enum wait *waits, nfds_t n,
+		struct round *r)
 {
 	int ready = 0;
 	nfds_t i;
@@ -584,6 +726,8 @@ static int scan(struct posixipc_pollfd *fds, const struct item *items, enum wait
 	for (i = 0; i < n; i++) {
 		if (items[i].kind == K_SOCK)
 			continue;
+		if (items[i].kind == K_PIPE && items[i].rh != NULL)
+			items[i].idle = adopt(items[i].rh, r);
 		fds[i].revents = item_ready(&items[i], fds[i].events, &waits[i], &r->recheck);
 		ready += fds[i].revents != 0;
 	}
@@ -648,8 +792,10 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 	waits = calloc(n + 1, sizeof *waits);
 	r.w = calloc(n + 1, sizeof *r.w);
 	r.socks = calloc(n + 1, sizeof *r.socks);
+	r.own = calloc(n + 1, sizeof *r.own);
 	r.ev = CreateEventW(NULL, FALSE, FALSE, NULL);
-	if (items == NULL || waits == NULL || r.w == NULL || r.socks == NULL || r.ev == NULL) {
+	if (items == NULL || waits == NULL || r.w == NULL || r.socks == NULL || r.own == NULL ||
+	    r.ev == NULL) {
 		errno = ENOMEM;
 		goto out;
 	}
@@ -658,7 +804,7 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 	/* Data also comes whole after the writer has gone: then POLLHUP is due as well, which
 	 * the full look reports. */
 	if (timeout != 0 && lone_reader(fds, items, n, &i) &&
-	    wait_self(W_READ, items[i].rh, timeout < 0 ? INFINITE : ms_left(deadline)) &&
+	    wait_self(W_READ, items[i].rh, timeout < 0 ? INFINITE : ms_left(deadline), &r) &&
 	    still_connected(items[i].rh)) {
 		fds[i].revents = fds[i].events & WANT_IN;
 		ready = 1;
@@ -675,7 +821,7 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 		ms = left < 0 ? INFINITE : ms_left(deadline);
 		if (single_wait(waits, n, &r, &i)) {
 			/* Nothing else was ready: with data come, no second look is needed. */
-			if (wait_self(waits[i], items[i].rh, ms) && (fds[i].events & WANT_IN) &&
+			if (wait_self(waits[i], items[i].rh, ms, &r) && (fds[i].events & WANT_IN) &&
 			    still_connected(items[i].rh)) {
 				fds[i].revents = fds[i].events & WANT_IN;
 				ready = 1;
@@ -690,13 +836,17 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 		stop_waits(&r);
 	}
 out:
+	disown(&r);
 	release(items, n);
 	if (r.ev != NULL)
 		CloseHandle(r.ev);
+	if (r.me.thread != NULL)
+		CloseHandle(r.me.thread);
 	free(items);
 	free(waits);
 	free(r.w);
 	free(r.socks);
+	free(r.own);
 	return ready;
 }
 

@@ -161,6 +161,47 @@ START_TEST(poll_blocked_on_pipe_wakes_for_write_and_close)
 }
 END_TEST
 
+/* After a poll over several idle pipes returns, the ends behave as before: non-blocking reads
+ * do not wait, reads see the data, and closing a read end (even with the C runtime's own
+ * _close) leaves its writer with EPIPE. */
+START_TEST(poll_leaves_idle_ends_usable)
+{
+	struct pollfd p[2];
+	int a[2], b[2], i;
+	char c;
+
+	ck_assert_int_eq(pipe(a), 0);
+	ck_assert_int_eq(pipe(b), 0);
+	p[0].fd = a[0];
+	p[1].fd = b[0];
+	p[0].events = p[1].events = POLLIN;
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(poll(p, 2, 30), 0);
+	ck_assert_int_eq(fcntl(b[0], F_SETFL, O_NONBLOCK), 0);
+	errno = 0;
+	ck_assert_int_eq(read(b[0], &c, 1), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_eq(write(a[1], "q", 1), 1);
+	ck_assert_int_eq(poll(p, 2, -1), 1);
+	ck_assert_int_eq(p[0].revents, POLLIN);
+	ck_assert_int_eq(read(a[0], &c, 1), 1);
+	ck_assert_int_eq(poll(p, 2, 30), 0);
+	ck_assert_int_eq(close(a[0]), 0);
+	errno = 0;
+	ck_assert_int_eq(write(a[1], "x", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	p[0].fd = -1;
+	ck_assert_int_eq(poll(p, 2, 30), 0);
+	ck_assert_int_eq(poll(p, 2, 30), 0);
+	_close(b[0]);
+	errno = 0;
+	ck_assert_int_eq(write(b[1], "x", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	close(a[1]);
+	close(b[1]);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ FIFOs across processes */
 
 START_TEST(poll_fifo_no_hup_before_writer_then_data_then_hup)
@@ -613,6 +654,7 @@ int main(void)
 	ADD(s, poll_pipe_every_event);
 	ADD(s, poll_full_pipe_not_writable_until_drained);
 	ADD(s, poll_blocked_on_pipe_wakes_for_write_and_close);
+	ADD(s, poll_leaves_idle_ends_usable);
 	ADD(s, poll_fifo_no_hup_before_writer_then_data_then_hup);
 	ADD(s, poll_fifo_new_writer_after_hup_brings_data);
 	ADD(s, poll_fifo_writer_killed_while_polling_is_hup);
