@@ -624,16 +624,20 @@ static int peer_present(struct fifo_open *of, HANDLE server, enum side side)
 
 /* POSIX: a blocking open of one side waits until the other side is open.  A client end was
  * connected to a server the other side holds, so only a server end waits: for a native
- * peer to connect, or for any open of the other side since ours. */
+ * peer to connect, or for any open of the other side since ours.  Every such peer connects
+ * to this listening server end, so the wait is a blocking ConnectNamedPipe, which returns
+ * as soon as one does (at once when one already has, or has come and gone). */
 static void wait_for_peer(struct fifo_open *of, const struct end *e, enum side side, LONG seen)
 {
 	enum side other = side == SIDE_READ ? SIDE_WRITE : SIDE_READ;
-	DWORD ms = 1;
 
 	if (!e->server)
 		return;
 	while (of->t.st->opened[other] == seen && !peer_present(of, e->h, side))
-		sleep_backoff(&ms);
+		if (!ConnectNamedPipe(e->h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED &&
+		    GetLastError() != ERROR_NO_DATA)
+			/* The end is in non-blocking mode for another descriptor's call. */
+			Sleep(1);
 }
 
 static void drop_end(struct fifo_open *of, HANDLE h)
