@@ -1386,6 +1386,37 @@ static int shm_cycle_posix(double *out)
 	return e;
 }
 
+/* The FIFO life cycle a server pays per request when it opens a FIFO per client. */
+static char cycle_path[PATHLEN];
+
+static int fifo_cycle_start(void)
+{
+	temp_path(cycle_path, sizeof cycle_path, "fifo-cycle");
+	unlink(cycle_path);
+	return 0;
+}
+
+static int fifo_cycle_posix(double *out)
+{
+	long n = ops, i;
+	double t0, t1;
+	int fd, e = 0;
+
+	t0 = now_ns();
+	for (i = 0; i < n && !e; i++) {
+		if (mkfifo(cycle_path, 0600) < 0)
+			return errno;
+		fd = open(cycle_path, O_RDWR);
+		if (fd < 0 || close(fd) < 0)
+			e = errno;
+		if (unlink(cycle_path) < 0 && !e)
+			e = errno;
+	}
+	t1 = now_ns();
+	out[0] = (t1 - t0) / (double)n;
+	return e;
+}
+
 /* Both passes write one byte in every page: the first faults the pages in. */
 static double touch(volatile char *p, size_t size)
 {
@@ -1500,6 +1531,27 @@ static int shm_cycle_raw(double *out)
 	t1 = now_ns();
 	out[0] = (t1 - t0) / (double)n;
 	return e;
+}
+
+static int fifo_cycle_raw(double *out)
+{
+	long n = ops, i;
+	char name[PATHLEN];
+	double t0, t1;
+	HANDLE h;
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "\\\\.\\pipe\\posixipc-bench-cycle.%lu.%lu",
+			 self_id(), ++seq);
+		h = pipe_server(name);
+		if (h == INVALID_HANDLE_VALUE)
+			return win_fail("CreateNamedPipe");
+		CloseHandle(h);
+	}
+	t1 = now_ns();
+	out[0] = (t1 - t0) / (double)n;
+	return 0;
 }
 
 /* The file-backed counterpart: a temporary file beside the library's own objects. */
@@ -1632,6 +1684,8 @@ static const struct row rows[] = {
 	  poll64_start, poll_stop, echo_posix, RAW(echo_posix_plain), 0 },
 	{ "pipe-4k", { "pipe(), 4 KiB writes vs anonymous pipe" }, 1, BW, 1 / 0.9,
 	  pipe_tput_start, NULL, pipe_tput_posix, RAW(pipe_tput_raw), 0 },
+	{ "fifo-cycle", { "mkfifo+open(O_RDWR)+close+unlink vs CreateNamedPipe" }, 1, TIME, 8.0,
+	  fifo_cycle_start, NULL, fifo_cycle_posix, RAW(fifo_cycle_raw), 1 },
 	{ "shm-cycle", { "shm_open..shm_unlink vs pagefile" }, 1, TIME, 1.20,
 	  shm_cycle_start, NULL, shm_cycle_posix, RAW(shm_cycle_raw), 1 },
 	{ "shm-cycle-file", { "shm_open..shm_unlink vs temp file" }, 1, TIME, 1.20,
