@@ -587,8 +587,9 @@ static int sockets_now(struct posixipc_pollfd *fds, const struct item *items, nf
 	for (i = 0; i < n; i++)
 		if (items[i].kind == K_SOCK) {
 			r->socks[k].fd = (SOCKET)(unsigned)fds[i].fd;
+			/* WSAPoll refuses POLLPRI, which Microsoft's provider does not support. */
 			r->socks[k].events = fds[i].events & (POLLRDNORM | POLLRDBAND | POLLWRNORM |
-							      POLLWRBAND | POLLPRI);
+							      POLLWRBAND);
 			r->socks[k].revents = 0;
 			k++;
 		}
@@ -850,13 +851,19 @@ out:
 	return ready;
 }
 
-static int64_t timespec_ns(const struct timespec *ts)
+/* A ppoll/pselect timeout in nanoseconds (-1: none), or -2 with errno set.  Windows has no
+ * signal masks to swap in, so only a NULL sigmask is served. */
+static int64_t timeout_ns(const struct timespec *ts, const _sigset_t *sigmask)
 {
-	if (ts == NULL)
-		return -1;
-	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
+	if (ts != NULL && (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)) {
+		errno = EINVAL;
 		return -2;
-	if (ts->tv_sec > INT64_MAX / 1000000000 - 1)
+	}
+	if (sigmask != NULL) {
+		errno = ENOTSUP;
+		return -2;
+	}
+	if (ts == NULL || ts->tv_sec > INT64_MAX / 1000000000 - 1)
 		return -1;
 	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
 }
@@ -866,17 +873,12 @@ PI_EXPORT int posixipc_poll(struct posixipc_pollfd *fds, nfds_t nfds, int timeou
 	return poll_ns(fds, nfds, timeout < 0 ? -1 : (int64_t)timeout * 1000000);
 }
 
-/* Windows has no signal masks to swap in. */
 PI_EXPORT int posixipc_ppoll(struct posixipc_pollfd *fds, nfds_t nfds,
 			     const struct timespec *timeout, const _sigset_t *sigmask)
 {
-	int64_t ns = timespec_ns(timeout);
+	int64_t ns = timeout_ns(timeout, sigmask);
 
-	if (ns == -2)
-		return pi_fail(EINVAL);
-	if (sigmask != NULL)
-		return pi_fail(ENOTSUP);
-	return poll_ns(fds, nfds, ns);
+	return ns == -2 ? -1 : poll_ns(fds, nfds, ns);
 }
 
 /* ------------------------------------------------------------------ select */
@@ -986,11 +988,7 @@ PI_EXPORT int posixipc_select(int nfds, fd_set *readfds, fd_set *writefds, fd_se
 PI_EXPORT int posixipc_pselect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
 			       const struct timespec *timeout, const _sigset_t *sigmask)
 {
-	int64_t ns = timespec_ns(timeout);
+	int64_t ns = timeout_ns(timeout, sigmask);
 
-	if (ns == -2)
-		return pi_fail(EINVAL);
-	if (sigmask != NULL)
-		return pi_fail(ENOTSUP);
-	return select_ns(nfds, readfds, writefds, exceptfds, ns);
+	return ns == -2 ? -1 : select_ns(nfds, readfds, writefds, exceptfds, ns);
 }
