@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
+#include <process.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,48 @@ START_TEST(poll_leaves_idle_ends_usable)
 	ck_assert_int_eq(errno, EPIPE);
 	close(a[1]);
 	close(b[1]);
+}
+END_TEST
+
+/* A child holds the only other end: when it exits, the parent's read end is POLLHUP and its
+ * write end POLLERR. */
+START_TEST(poll_pipe_ends_held_by_exiting_child)
+{
+	char exe[MAX_PATH], a1[16], a2[16];
+	int in[2], out[2], status = -1;
+	intptr_t child;
+
+	ck_assert_int_eq(pipe(in), 0);
+	ck_assert_int_eq(pipe(out), 0);
+	ck_assert_int_eq(fcntl(in[0], F_SETFD, FD_CLOEXEC), 0);
+	ck_assert_int_eq(fcntl(out[1], F_SETFD, FD_CLOEXEC), 0);
+	tu_helper_path(exe, sizeof exe, "poll_helper");
+	snprintf(a1, sizeof a1, "%d", out[0]);
+	snprintf(a2, sizeof a2, "%d", in[1]);
+	/* The child's echo reads out[0] until end of file and writes nothing back. */
+	child = _spawnl(_P_NOWAIT, exe, "poll_helper", "echo", a1, a2, NULL);
+	ck_assert_int_ne(child, -1);
+	close(out[0]);
+	close(in[1]);
+	ck_assert_int_eq(poll1(in[0], POLLIN, 0), 0);
+	ck_assert_int_eq(poll1(out[1], POLLOUT, 0), POLLOUT);
+	ck_assert_int_eq(close(out[1]), 0);
+	ck_assert_int_eq(poll1(in[0], POLLIN, 20000), POLLHUP);
+	ck_assert_int_eq(_cwait(&status, child, 0), child);
+	ck_assert_int_eq(status, 0);
+	close(in[0]);
+
+	ck_assert_int_eq(pipe(out), 0);
+	ck_assert_int_eq(fcntl(out[1], F_SETFD, FD_CLOEXEC), 0);
+	snprintf(a1, sizeof a1, "%d", out[0]);
+	child = _spawnl(_P_NOWAIT, exe, "poll_helper", "close-wait", a1, NULL);
+	ck_assert_int_ne(child, -1);
+	close(out[0]);
+	ck_assert_int_eq(poll1(out[1], POLLOUT, 20000) & POLLOUT, POLLOUT);
+	TerminateProcess((HANDLE)child, 0);
+	_cwait(&status, child, 0);
+	ck_assert_int_eq(poll1(out[1], POLLOUT, 0), POLLOUT | POLLERR);
+	close(out[1]);
 }
 END_TEST
 
@@ -655,6 +698,7 @@ int main(void)
 	ADD(s, poll_full_pipe_not_writable_until_drained);
 	ADD(s, poll_blocked_on_pipe_wakes_for_write_and_close);
 	ADD(s, poll_leaves_idle_ends_usable);
+	ADD(s, poll_pipe_ends_held_by_exiting_child);
 	ADD(s, poll_fifo_no_hup_before_writer_then_data_then_hup);
 	ADD(s, poll_fifo_new_writer_after_hup_brings_data);
 	ADD(s, poll_fifo_writer_killed_while_polling_is_hup);
