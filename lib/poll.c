@@ -487,6 +487,15 @@ static void own_drop(struct round *r, struct waiter *w)
 		}
 }
 
+/* The poll's event, made when first needed: a poll that never hands a wait to a waiter
+ * makes none. */
+static HANDLE round_event(struct round *r)
+{
+	if (r->ev == NULL)
+		r->ev = CreateEventW(NULL, FALSE, FALSE, NULL);
+	return r->ev;
+}
+
 /* 1 if a parked waiter, now this poll's, is still blocked on h: the end is idle. */
 static int adopt(HANDLE h, struct round *r)
 {
@@ -503,12 +512,14 @@ static int adopt(HANDLE h, struct round *r)
 		unpark_locked(w);
 		gone = w;
 	} else if (w != NULL) {
-		if (w->notify == NULL) {
+		if (w->notify == NULL && round_event(r) == NULL) {
+			w = NULL;
+		} else if (w->notify == NULL) {
 			w->notify = r->ev;
 			w->kick = &r->me;
 			r->own[r->nown++] = w;
 		}
-		idle = 1;
+		idle = w != NULL;
 	}
 	ReleaseSRWLockExclusive(&pool_lock);
 	if (gone != NULL) {
@@ -618,6 +629,10 @@ static void start_waits(const struct item *items, const enum wait *waits, nfds_t
 	struct waiter *w;
 	nfds_t i;
 
+	if (round_event(r) == NULL) {
+		r->recheck = 1;
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		if (waits[i] != W_READ && waits[i] != W_CONNECT)
 			continue;
@@ -677,7 +692,7 @@ static int wait_self(enum wait kind, HANDLE h, DWORD ms, struct round *r)
 				      !CreateTimerQueueTimer(&timer, NULL, self_timeout, &r->me,
 							     ms, 0, WT_EXECUTEINTIMERTHREAD)))) {
 		InterlockedExchange(&r->me.busy, 0);
-		WaitForSingleObject(r->ev, ms < RECHECK_MS ? ms : RECHECK_MS);
+		Sleep(ms < RECHECK_MS ? ms : RECHECK_MS);
 		return 0;
 	}
 	if (r->nown == 0 || WaitForSingleObject(r->ev, 0) != WAIT_OBJECT_0) {
@@ -794,9 +809,7 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 	r.w = calloc(n + 1, sizeof *r.w);
 	r.socks = calloc(n + 1, sizeof *r.socks);
 	r.own = calloc(n + 1, sizeof *r.own);
-	r.ev = CreateEventW(NULL, FALSE, FALSE, NULL);
-	if (items == NULL || waits == NULL || r.w == NULL || r.socks == NULL || r.own == NULL ||
-	    r.ev == NULL) {
+	if (items == NULL || waits == NULL || r.w == NULL || r.socks == NULL || r.own == NULL) {
 		errno = ENOMEM;
 		goto out;
 	}
@@ -833,7 +846,10 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 		start_waits(items, waits, n, &r);
 		if (r.recheck && ms > RECHECK_MS)
 			ms = RECHECK_MS;
-		WaitForSingleObject(r.ev, ms);
+		if (r.ev != NULL)
+			WaitForSingleObject(r.ev, ms);
+		else
+			Sleep(ms);
 		stop_waits(&r);
 	}
 out:
