@@ -674,6 +674,45 @@ static VOID CALLBACK self_timeout(PVOID arg, BOOLEAN fired)
 	kick(arg);
 }
 
+/* A handle to the calling thread for others to cancel its call, kept per thread (fiber
+ * local storage, so it is closed when the thread ends): duplicating one per poll would cost a
+ * server request each time. */
+static DWORD fls = FLS_OUT_OF_INDEXES;
+static INIT_ONCE fls_once = INIT_ONCE_STATIC_INIT;
+
+static VOID WINAPI fls_close(PVOID h)
+{
+	if (h != NULL)
+		CloseHandle(h);
+}
+
+static BOOL CALLBACK fls_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+	(void)once;
+	(void)param;
+	(void)ctx;
+	fls = FlsAlloc(fls_close);
+	return TRUE;
+}
+
+static HANDLE this_thread(void)
+{
+	HANDLE h;
+
+	InitOnceExecuteOnce(&fls_once, fls_init, NULL, NULL);
+	if (fls == FLS_OUT_OF_INDEXES)
+		return NULL;
+	h = FlsGetValue(fls);
+	if (h == NULL &&
+	    DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &h, 0,
+			    FALSE, DUPLICATE_SAME_ACCESS) &&
+	    !FlsSetValue(fls, h)) {
+		CloseHandle(h);
+		h = NULL;
+	}
+	return h;
+}
+
 /* 1 when a zero-byte read completed: data has come. */
 static int wait_self(enum wait kind, HANDLE h, DWORD ms, struct round *r)
 {
@@ -682,10 +721,8 @@ static int wait_self(enum wait kind, HANDLE h, DWORD ms, struct round *r)
 	DWORD n;
 	char c;
 
-	if ((ms != INFINITE || r->nown > 0) && r->me.thread == NULL &&
-	    !DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(),
-			     &r->me.thread, 0, FALSE, DUPLICATE_SAME_ACCESS))
-		r->me.thread = NULL;
+	if ((ms != INFINITE || r->nown > 0) && r->me.thread == NULL)
+		r->me.thread = this_thread();
 	InterlockedExchange(&r->me.busy, 1);
 	if ((ms != INFINITE || r->nown > 0) &&
 	    (r->me.thread == NULL || (ms != INFINITE &&
@@ -857,8 +894,6 @@ out:
 	release(items, n);
 	if (r.ev != NULL)
 		CloseHandle(r.ev);
-	if (r.me.thread != NULL)
-		CloseHandle(r.me.thread);
 	free(items);
 	free(waits);
 	free(r.w);
