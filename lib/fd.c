@@ -255,8 +255,9 @@ PI_EXPORT int posixipc_fcntl(int fd, int cmd, ...)
 		return r;
 	case F_SETFL:
 		obj = pi_fd_acquire(fd, &ops);
+		/* A pipe from elsewhere (an inherited stdin) gets O_NONBLOCK as on Linux. */
 		if (obj == NULL)
-			return 0;
+			return (arg & PI_O_NONBLOCK) && pi_pipe_adopt(fd, arg) < 0 ? -1 : 0;
 		r = ops->setfl(obj, fd, arg);
 		pi_fd_release(ops, obj);
 		return r;

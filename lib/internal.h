@@ -193,6 +193,9 @@ void pi_fifo_view_end(struct pi_fifo_view *v);
 
 /* pipe.c: 1 if fd is an end made by pipe() (its O_* status flags in *flags), else 0. */
 int pi_pipe_is_end(int fd, int *flags);
+/* Give a C runtime descriptor on any pipe (without library state) a pipe end's state with
+ * status flags `flags`: 1 if done, 0 if fd is no pipe, -1 with errno. */
+int pi_pipe_adopt(int fd, int flags);
 
 /* poll.c: a poll may leave a waiter thread blocked in a zero-byte read on an idle pipe read
  * end; this cancels the one on fd's handle, as requests on a synchronous handle are served

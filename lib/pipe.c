@@ -209,6 +209,30 @@ int pi_pipe_is_end(int fd, int *flags)
 	return 1;
 }
 
+/* A pipe descriptor the library did not make (one inherited from a parent as stdin, say)
+ * takes a pipe end's state when a program first sets O_NONBLOCK on it. */
+int pi_pipe_adopt(int fd, int flags)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	DWORD acc = pi_granted_access(h);
+	struct pipe_end *p;
+
+	if (h == INVALID_HANDLE_VALUE || GetFileType(h) != FILE_TYPE_PIPE)
+		return 0;
+	p = calloc(1, sizeof *p);
+	if (p == NULL)
+		return pi_fail(ENOMEM);
+	p->refs = 1;
+	p->flags = ((acc & FILE_READ_DATA) && (acc & FILE_WRITE_DATA) ? O_RDWR :
+		    (acc & FILE_WRITE_DATA) ? O_WRONLY : O_RDONLY) | (flags & PI_O_NONBLOCK);
+	InitializeSRWLock(&p->lock);
+	if (pi_fd_register(fd, h, &pipe_ops, p) < 0) {
+		free(p);
+		return -1;
+	}
+	return 1;
+}
+
 /* ------------------------------------------------------------------ making the pair */
 
 /* FILE_FLAG_FIRST_PIPE_INSTANCE refuses a name someone else made first (Wine 8.0 ignores the

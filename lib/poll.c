@@ -117,7 +117,9 @@ static void classify(struct item *it, int fd)
 	}
 	it->kind = K_PIPE;
 	if (pi_pipe_is_end(fd, &flags)) {
-		acc = (flags & O_ACCMODE) == O_RDONLY ? FILE_READ_DATA : FILE_WRITE_DATA;
+		acc = (flags & O_ACCMODE) == O_RDONLY ? FILE_READ_DATA :
+		      (flags & O_ACCMODE) == O_WRONLY ? FILE_WRITE_DATA :
+							FILE_READ_DATA | FILE_WRITE_DATA;
 	} else {
 		acc = pi_granted_access(h);
 	}

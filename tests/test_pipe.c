@@ -359,6 +359,34 @@ START_TEST(pipe_epipe_when_child_holds_other_end)
 }
 END_TEST
 
+/* A pipe the library did not make, such as an anonymous pipe inherited as stdin, becomes
+ * non-blocking with fcntl as on Linux. */
+START_TEST(pipe_foreign_pipe_descriptor_takes_o_nonblock)
+{
+	HANDLE r, w;
+	DWORD n;
+	char c;
+	int fd;
+
+	ck_assert(CreatePipe(&r, &w, NULL, 4096));
+	fd = _open_osfhandle((intptr_t)r, _O_RDONLY | _O_BINARY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(!(fcntl(fd, F_GETFL) & O_NONBLOCK));
+	ck_assert_int_eq(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	ck_assert(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	ck_assert_int_eq(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDONLY);
+	errno = 0;
+	ck_assert_int_eq(read(fd, &c, 1), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert(WriteFile(w, "f", 1, &n, NULL));
+	ck_assert_int_eq(read(fd, &c, 1), 1);
+	ck_assert_int_eq(c, 'f');
+	CloseHandle(w);
+	ck_assert_int_eq(read(fd, &c, 1), 0);
+	ck_assert_int_eq(close(fd), 0);
+}
+END_TEST
+
 START_TEST(pipe_cycles_keep_handle_count_flat)
 {
 	DWORD before, after;
@@ -405,6 +433,7 @@ int main(void)
 	ADD(s, pipe_spawned_child_echoes_with_eof_both_ways);
 	ADD(s, pipe_createprocess_child_on_stdin_stdout);
 	ADD(s, pipe_epipe_when_child_holds_other_end);
+	ADD(s, pipe_foreign_pipe_descriptor_takes_o_nonblock);
 	ADD(s, pipe_cycles_keep_handle_count_flat);
 	return tu_run(s);
 }

@@ -463,6 +463,9 @@ START_TEST(poll_files_nval_negative_and_limits)
 	ck_assert_int_eq(poll(NULL, 0, 0), 0);
 	ck_assert_int_eq(poll(NULL, 0, 10), 0);
 	errno = 0;
+	ck_assert_int_eq(poll(NULL, 1, 0), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	errno = 0;
 	ck_assert_int_eq(poll(p, 1u << 20, 0), -1);
 	ck_assert_int_eq(errno, EINVAL);
 }
