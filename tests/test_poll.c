@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "poll_winsock_first.h"
 #include "testutil.h"
 
 static void new_fifo(char *path, size_t size)
@@ -682,6 +683,20 @@ START_TEST(select_write_sets_bad_descriptor_and_pselect)
 }
 END_TEST
 
+/* A file that included <winsock2.h> first gets the same select and poll. */
+START_TEST(select_and_poll_same_after_winsock_include)
+{
+	int fds[2];
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], "w", 1), 1);
+	ck_assert_int_eq(select_after_winsock(fds[0]), 1);
+	ck_assert_int_eq(poll_after_winsock(fds[0]), 1);
+	close(fds[0]);
+	close(fds[1]);
+}
+END_TEST
+
 static void add(Suite *s, const char *name, const TTest *test)
 {
 	TCase *tc = tcase_create(name);
@@ -714,5 +729,6 @@ int main(void)
 	ADD(s, poll_sockets_mixed_with_pipe);
 	ADD(s, select_two_fifos_reports_exactly_the_written_one);
 	ADD(s, select_write_sets_bad_descriptor_and_pselect);
+	ADD(s, select_and_poll_same_after_winsock_include);
 	return tu_run(s);
 }
