@@ -3,9 +3,11 @@
  * call the posixipc_ names, so link order against winpthreads or libgcc never matters.
  * mprotect and getpagesize are left to libgcc, which defines both. */
 #include <fcntl.h>
+#include <poll.h>
 #include <semaphore.h>
 #include <stdarg.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,6 +42,9 @@
 #undef sysconf
 #undef pipe
 #undef pipe2
+#undef poll
+#undef ppoll
+#undef pselect
 
 PI_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
 {
@@ -200,4 +205,22 @@ PI_EXPORT int pipe(int fds[2])
 PI_EXPORT int pipe2(int fds[2], int flags)
 {
 	return posixipc_pipe2(fds, flags);
+}
+
+PI_EXPORT int poll(struct posixipc_pollfd *fds, nfds_t nfds, int timeout)
+{
+	return posixipc_poll(fds, nfds, timeout);
+}
+
+PI_EXPORT int ppoll(struct posixipc_pollfd *fds, nfds_t nfds, const struct timespec *timeout,
+		    const _sigset_t *sigmask)
+{
+	return posixipc_ppoll(fds, nfds, timeout, sigmask);
+}
+
+/* select itself is left to winsock, which exports it: only the header routes to ours. */
+PI_EXPORT int pselect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
+		      const struct timespec *timeout, const _sigset_t *sigmask)
+{
+	return posixipc_pselect(nfds, readfds, writefds, exceptfds, timeout, sigmask);
 }
