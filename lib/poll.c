@@ -800,34 +800,6 @@ static DWORD ms_left(int64_t deadline)
 						       (DWORD)((left + 999999) / 1000000);
 }
 
-static int still_connected(HANDLE h)
-{
-	FILE_PIPE_LOCAL_INFORMATION info;
-
-	return pipe_info(h, &info) && info.NamedPipeState == STATE_CONNECTED;
-}
-
-/* A poll on one pipe read end alone, the commonest wait: a zero-byte read returns at once
- * when data is there, or waits for it, so it can come before any look at the pipe.  Any
- * other outcome (end of file, no writer yet) is left to the full look. */
-static int lone_reader(const struct posixipc_pollfd *fds, const struct item *items, nfds_t n,
-		       nfds_t *at)
-{
-	nfds_t i, k = n;
-
-	for (i = 0; i < n; i++)
-		if (items[i].kind != K_NONE) {
-			if (k != n)
-				return 0;
-			k = i;
-		}
-	if (k == n || items[k].kind != K_PIPE || items[k].rh == NULL ||
-	    !(fds[k].events & WANT_IN) || (items[k].wh != NULL && (fds[k].events & WANT_OUT)))
-		return 0;
-	*at = k;
-	return 1;
-}
-
 /* timeout in nanoseconds, -1 for none. */
 static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 {
@@ -854,15 +826,6 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 	}
 	for (i = 0; i < n; i++)
 		classify(&items[i], fds[i].fd);
-	/* Data also comes whole after the writer has gone: then POLLHUP is due as well, which
-	 * the full look reports. */
-	if (timeout != 0 && lone_reader(fds, items, n, &i) &&
-	    wait_self(W_READ, items[i].rh, timeout < 0 ? INFINITE : ms_left(deadline), &r) &&
-	    still_connected(items[i].rh)) {
-		fds[i].revents = fds[i].events & WANT_IN;
-		ready = 1;
-		goto out;
-	}
 	for (;;) {
 		r.recheck = 0;
 		ready = scan(fds, items, waits, n, &r);
@@ -873,9 +836,11 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 			break;
 		ms = left < 0 ? INFINITE : ms_left(deadline);
 		if (single_wait(waits, n, &r, &i)) {
-			/* Nothing else was ready: with data come, no second look is needed. */
-			if (wait_self(waits[i], items[i].rh, ms, &r) && (fds[i].events & WANT_IN) &&
-			    still_connected(items[i].rh)) {
+			/* Nothing else was ready.  Data that woke the wait is reported as it
+			 * came, without a second look: any request right after the wake-up is
+			 * on the critical path (a writer that closed at once after writing shows
+			 * as POLLHUP in the next poll, as when Linux wakes between the two). */
+			if (wait_self(waits[i], items[i].rh, ms, &r) && (fds[i].events & WANT_IN)) {
 				fds[i].revents = fds[i].events & WANT_IN;
 				ready = 1;
 				break;
