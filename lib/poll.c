@@ -858,7 +858,8 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 	}
 out:
 	disown(&r);
-	release(items, n);
+	if (items != NULL)
+		release(items, n);
 	if (r.ev != NULL)
 		CloseHandle(r.ev);
 	free(items);
