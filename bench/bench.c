@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
+#include <poll.h>
 #include <semaphore.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1244,6 +1245,72 @@ static int echo_start(void)
 	return peers_start(1, "echo", fifo_a, fifo_b, pipe_base, rounds, (char *)NULL);
 }
 
+/* Before each read: nothing (0), a poll on the reply FIFO (1), or a poll over it and
+ * IDLE_FIFOS idle ones (2). */
+static int echo_poll;
+#define IDLE_FIFOS 64
+static char idle_path[IDLE_FIFOS][PATHLEN];
+static int idle_rd[IDLE_FIFOS], idle_wr[IDLE_FIFOS];
+
+static int wait_reply(int rd)
+{
+	struct pollfd p[IDLE_FIFOS + 1];
+	int i, n = echo_poll == 2 ? IDLE_FIFOS : 0;
+
+	for (i = 0; i < n; i++) {
+		p[i].fd = idle_rd[i];
+		p[i].events = POLLIN;
+	}
+	p[n].fd = rd;
+	p[n].events = POLLIN;
+	/* The last reply comes with POLLHUP: the peer closes right after it. */
+	if (poll(p, (nfds_t)n + 1, -1) != 1 || !(p[n].revents & POLLIN))
+		return errno ? errno : EIO;
+	return 0;
+}
+
+static int poll_start(void)
+{
+	echo_poll = 1;
+	return echo_start();
+}
+
+/* Idle FIFOs, each with a writer of our own so that none reports POLLHUP. */
+static int poll64_start(void)
+{
+	char base[PATHLEN];
+	int i;
+
+	echo_poll = 2;
+	temp_path(base, sizeof base, "fifo-idle");
+	for (i = 0; i < IDLE_FIFOS; i++) {
+		seqname(idle_path[i], sizeof idle_path[i], base, (unsigned long)i, "");
+		unlink(idle_path[i]);
+		idle_rd[i] = idle_wr[i] = -1;
+		if (mkfifo(idle_path[i], 0600) < 0 ||
+		    (idle_rd[i] = open(idle_path[i], O_RDONLY | O_NONBLOCK)) < 0 ||
+		    (idle_wr[i] = open(idle_path[i], O_WRONLY | O_NONBLOCK)) < 0)
+			return errno;
+	}
+	return echo_start();
+}
+
+static void poll_stop(void)
+{
+	int i;
+
+	if (echo_poll == 2)
+		for (i = 0; i < IDLE_FIFOS; i++) {
+			if (idle_rd[i] >= 0)
+				close(idle_rd[i]);
+			if (idle_wr[i] >= 0)
+				close(idle_wr[i]);
+			unlink(idle_path[i]);
+		}
+	echo_poll = 0;
+	fifo_stop();
+}
+
 static int echo_posix(double *out)
 {
 	long n = count(2000), i;
@@ -1274,6 +1341,8 @@ static int echo_posix(double *out)
 			if (i == WARM_ROUNDS)
 				t0 = now_ns();
 			e = fd_write_full(wr, buf, sizeof buf);
+			if (!e && echo_poll)
+				e = wait_reply(rd);
 			if (!e)
 				e = fd_read_full(rd, buf, sizeof buf);
 		}
@@ -1287,7 +1356,143 @@ static int echo_posix(double *out)
 	return e;
 }
 
+/* The single-FIFO blocking read the poll rows compare with. */
+static int echo_posix_plain(double *out)
+{
+	int e, saved = echo_poll;
+
+	echo_poll = 0;
+	e = echo_posix(out);
+	echo_poll = saved;
+	return e;
+}
+
+/* pipe() throughput: a thread writes 4 KiB pieces, this one reads to end of file. */
+static size_t pipe_total;
+
+struct pipe_writer {
+	int fd;
 #ifdef _WIN32
+	HANDLE h;
+#endif
+	int err;
+};
+
+#ifdef _WIN32
+static DWORD WINAPI pipe_writer_main(LPVOID arg)
+#else
+static void *pipe_writer_main(void *arg)
+#endif
+{
+	struct pipe_writer *w = arg;
+	static char buf[4096];
+	size_t done;
+
+	memset(buf, 'p', sizeof buf);
+	for (done = 0; done < pipe_total && !w->err; done += sizeof buf) {
+#ifdef _WIN32
+		if (w->h != NULL) {
+			w->err = h_write_full(w->h, buf, sizeof buf);
+			continue;
+		}
+#endif
+		w->err = fd_write_full(w->fd, buf, sizeof buf);
+	}
+#ifdef _WIN32
+	if (w->h != NULL)
+		CloseHandle(w->h);
+	else
+#endif
+		close(w->fd);
+	return 0;
+}
+
+static int pipe_tput_start(void)
+{
+	pipe_total = (size_t)count((long)(opt.fifo_bytes / 4096)) * 4096;
+	return 0;
+}
+
+static int pipe_tput_posix(double *out)
+{
+	static char buf[IOBUF];
+	struct pipe_writer w;
+	size_t got = 0;
+	ssize_t r;
+	double t0, t1;
+	int fds[2], e;
+#ifdef _WIN32
+	HANDLE t;
+#else
+	pthread_t t;
+#endif
+
+	memset(&w, 0, sizeof w);
+	if (pipe(fds) < 0)
+		return errno;
+	w.fd = fds[1];
+	t0 = now_ns();
+#ifdef _WIN32
+	t = CreateThread(NULL, 0, pipe_writer_main, &w, 0, NULL);
+	if (t == NULL)
+		return win_fail("CreateThread");
+#else
+	if (pthread_create(&t, NULL, pipe_writer_main, &w) != 0)
+		return EAGAIN;
+#endif
+	while ((r = read(fds[0], buf, sizeof buf)) > 0)
+		got += (size_t)r;
+	t1 = now_ns();
+	e = r < 0 ? errno : 0;
+#ifdef _WIN32
+	WaitForSingleObject(t, INFINITE);
+	CloseHandle(t);
+#else
+	pthread_join(t, NULL);
+#endif
+	close(fds[0]);
+	if (!e)
+		e = w.err;
+	if (!e && got != pipe_total)
+		e = EIO;
+	out[0] = (t1 - t0) / (double)got;
+	return e;
+}
+
+#ifdef _WIN32
+static int pipe_tput_raw(double *out)
+{
+	static char buf[IOBUF];
+	struct pipe_writer w;
+	size_t got = 0;
+	double t0, t1;
+	HANDLE r, t;
+	DWORD n;
+	int e = 0;
+
+	memset(&w, 0, sizeof w);
+	if (!CreatePipe(&r, &w.h, NULL, IOBUF))
+		return win_fail("CreatePipe");
+	t0 = now_ns();
+	t = CreateThread(NULL, 0, pipe_writer_main, &w, 0, NULL);
+	if (t == NULL)
+		return win_fail("CreateThread");
+	while (ReadFile(r, buf, sizeof buf, &n, NULL))
+		got += n;
+	t1 = now_ns();
+	if (GetLastError() != ERROR_BROKEN_PIPE)
+		e = win_fail("ReadFile");
+	WaitForSingleObject(t, INFINITE);
+	CloseHandle(t);
+	CloseHandle(r);
+	if (!e)
+		e = w.err;
+	if (!e && got != pipe_total)
+		e = EIO;
+	out[0] = (t1 - t0) / (double)got;
+	return e;
+}
+
 /* The raw reader: one pipe, read to end of file.  With several writers the client end is
  * opened here and a copy handed to each, as the FIFO's writers share one end. */
 static int tput_raw(double *out)
@@ -1429,6 +1634,37 @@ static int shm_cycle_posix(double *out)
 	return e;
 }
 
+/* The FIFO life cycle a server pays per request when it opens a FIFO per client. */
+static char cycle_path[PATHLEN];
+
+static int fifo_cycle_start(void)
+{
+	temp_path(cycle_path, sizeof cycle_path, "fifo-cycle");
+	unlink(cycle_path);
+	return 0;
+}
+
+static int fifo_cycle_posix(double *out)
+{
+	long n = ops, i;
+	double t0, t1;
+	int fd, e = 0;
+
+	t0 = now_ns();
+	for (i = 0; i < n && !e; i++) {
+		if (mkfifo(cycle_path, 0600) < 0)
+			return errno;
+		fd = open(cycle_path, O_RDWR);
+		if (fd < 0 || close(fd) < 0)
+			e = errno;
+		if (unlink(cycle_path) < 0 && !e)
+			e = errno;
+	}
+	t1 = now_ns();
+	out[0] = (t1 - t0) / (double)n;
+	return e;
+}
+
 /* Both passes write one byte in every page: the first faults the pages in. */
 static double touch(volatile char *p, size_t size)
 {
@@ -1543,6 +1779,27 @@ static int shm_cycle_raw(double *out)
 	t1 = now_ns();
 	out[0] = (t1 - t0) / (double)n;
 	return e;
+}
+
+static int fifo_cycle_raw(double *out)
+{
+	long n = ops, i;
+	char name[PATHLEN];
+	double t0, t1;
+	HANDLE h;
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "\\\\.\\pipe\\posixipc-bench-cycle.%lu.%lu",
+			 self_id(), ++seq);
+		h = pipe_server(name);
+		if (h == INVALID_HANDLE_VALUE)
+			return win_fail("CreateNamedPipe");
+		CloseHandle(h);
+	}
+	t1 = now_ns();
+	out[0] = (t1 - t0) / (double)n;
+	return 0;
 }
 
 /* The file-backed counterpart: a temporary file beside the library's own objects. */
@@ -2070,6 +2327,14 @@ static const struct row rows[] = {
 	  tput4w_start, fifo_stop, tput_posix, RAW(tput_raw), 0 },
 	{ "fifo-latency", { "64 B round trip, 2 FIFOs" }, 1, TIME, 1.20,
 	  echo_start, fifo_stop, echo_posix, RAW(echo_raw), 0 },
+	{ "poll-latency", { "64 B round trip, poll before read" }, 1, TIME, 1.20,
+	  poll_start, poll_stop, echo_posix, RAW(echo_raw), 0 },
+	{ "poll-64idle", { "64 B round trip, poll over 65 FIFOs vs read" }, 1, TIME, 1 / 0.8,
+	  poll64_start, poll_stop, echo_posix, RAW(echo_posix_plain), 0 },
+	{ "pipe-4k", { "pipe(), 4 KiB writes vs anonymous pipe" }, 1, BW, 1 / 0.9,
+	  pipe_tput_start, NULL, pipe_tput_posix, RAW(pipe_tput_raw), 0 },
+	{ "fifo-cycle", { "mkfifo+open(O_RDWR)+close+unlink vs CreateNamedPipe" }, 1, TIME, 8.0,
+	  fifo_cycle_start, NULL, fifo_cycle_posix, RAW(fifo_cycle_raw), 1 },
 	{ "shm-cycle", { "shm_open..shm_unlink vs pagefile" }, 1, TIME, 1.20,
 	  shm_cycle_start, NULL, shm_cycle_posix, RAW(shm_cycle_raw), 1 },
 	{ "shm-cycle-file", { "shm_open..shm_unlink vs temp file" }, 1, TIME, 1.20,

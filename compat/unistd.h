@@ -1,7 +1,7 @@
-/* <unistd.h> for Windows: read/write/close/dup that know FIFO descriptors (exact POSIX errno
- * values, EOF rules), ftruncate/lseek/fsync/fdatasync with POSIX errno values and 64-bit
- * offsets, sysconf(), pathconf(), getpagesize(), and the POSIX options the library provides.
- * Other descriptors go to the C runtime. */
+/* <unistd.h> for Windows: read/write/close/dup that know FIFO and pipe descriptors (exact
+ * POSIX errno values, EOF rules), pipe() and pipe2(), ftruncate/lseek/fsync/fdatasync with
+ * POSIX errno values and 64-bit offsets, sysconf(), pathconf(), getpagesize(), and the POSIX
+ * options the library provides.  Other descriptors go to the C runtime. */
 #ifndef POSIXIPC_UNISTD_H
 #define POSIXIPC_UNISTD_H
 
@@ -82,6 +82,8 @@ POSIXIPC_API int posixipc_ftruncate(int fd, int64_t length);
 POSIXIPC_API int posixipc_ftruncate32(int fd, long length);
 POSIXIPC_API int posixipc_fsync(int fd);
 POSIXIPC_API int posixipc_fdatasync(int fd);
+POSIXIPC_API int posixipc_pipe(int fds[2]);
+POSIXIPC_API int posixipc_pipe2(int fds[2], int flags);
 POSIXIPC_API long posixipc_sysconf(int name);
 POSIXIPC_API long posixipc_pathconf(const char *path, int name);
 POSIXIPC_API long posixipc_fpathconf(int fd, int name);
@@ -105,6 +107,8 @@ POSIXIPC_API long sysconf(int) POSIXIPC_REDIRECT(posixipc_sysconf);
 long pathconf(const char *, int) POSIXIPC_REDIRECT(posixipc_pathconf);
 long fpathconf(int, int) POSIXIPC_REDIRECT(posixipc_fpathconf);
 int getpagesize(void) POSIXIPC_REDIRECT(posixipc_getpagesize);
+POSIXIPC_API int pipe(int[2]) POSIXIPC_REDIRECT(posixipc_pipe);
+POSIXIPC_API int pipe2(int[2], int) POSIXIPC_REDIRECT(posixipc_pipe2);
 
 #ifdef __cplusplus
 }

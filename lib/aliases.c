@@ -5,9 +5,11 @@
  * mprotect and getpagesize are left to libgcc, which defines both. */
 #include <fcntl.h>
 #include <mqueue.h>
+#include <poll.h>
 #include <semaphore.h>
 #include <stdarg.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -232,4 +234,32 @@ PI_EXPORT int mq_setattr(mqd_t mqdes, const struct mq_attr *mqstat, struct mq_at
 PI_EXPORT int mq_notify(mqd_t mqdes, const struct sigevent *notification)
 {
 	return posixipc_mq_notify(mqdes, notification);
+}
+
+PI_EXPORT int pipe(int fds[2])
+{
+	return posixipc_pipe(fds);
+}
+
+PI_EXPORT int pipe2(int fds[2], int flags)
+{
+	return posixipc_pipe2(fds, flags);
+}
+
+PI_EXPORT int poll(struct posixipc_pollfd *fds, nfds_t nfds, int timeout)
+{
+	return posixipc_poll(fds, nfds, timeout);
+}
+
+PI_EXPORT int ppoll(struct posixipc_pollfd *fds, nfds_t nfds, const struct timespec *timeout,
+		    const _sigset_t *sigmask)
+{
+	return posixipc_ppoll(fds, nfds, timeout, sigmask);
+}
+
+/* select itself is left to winsock, which exports it: only the header routes to ours. */
+PI_EXPORT int pselect(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
+		      const struct timespec *timeout, const _sigset_t *sigmask)
+{
+	return posixipc_pselect(nfds, readfds, writefds, exceptfds, timeout, sigmask);
 }

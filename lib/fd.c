@@ -70,8 +70,11 @@ PI_EXPORT int posixipc_open(const char *path, int flags, ...)
 PI_EXPORT ssize_t posixipc_read(int fd, void *buf, size_t count)
 {
 	const struct pi_fd_ops *ops;
-	void *obj = pi_fd_acquire(fd, &ops);
+	void *obj;
 	ssize_t r;
+
+	pi_poll_forget(fd);
+	obj = pi_fd_acquire(fd, &ops);
 
 	if (obj == NULL)
 		return _read(fd, buf, crt_count(count));
@@ -83,11 +86,20 @@ PI_EXPORT ssize_t posixipc_read(int fd, void *buf, size_t count)
 PI_EXPORT ssize_t posixipc_write(int fd, const void *buf, size_t count)
 {
 	const struct pi_fd_ops *ops;
-	void *obj = pi_fd_acquire(fd, &ops);
+	void *obj;
 	ssize_t r;
 
-	if (obj == NULL)
-		return _write(fd, buf, crt_count(count));
+	pi_poll_forget(fd);
+	obj = pi_fd_acquire(fd, &ops);
+
+	if (obj == NULL) {
+		r = _write(fd, buf, crt_count(count));
+		/* A pipe without a reader (say, one inherited from a parent): the C runtime says
+		 * EINVAL. */
+		if (r < 0 && GetLastError() == ERROR_NO_DATA)
+			errno = EPIPE;
+		return r;
+	}
 	r = ops->write(obj, fd, buf, count);
 	pi_fd_release(ops, obj);
 	return r;
@@ -108,7 +120,10 @@ PI_EXPORT int posixipc_crt_write(int fd, const void *buf, unsigned int count)
 static void drop_state(int fd)
 {
 	const struct pi_fd_ops *ops;
-	void *obj = pi_fd_unregister(fd, &ops);
+	void *obj;
+
+	pi_poll_forget(fd);
+	obj = pi_fd_unregister(fd, &ops);
 
 	if (obj != NULL) {
 		ops->close(obj, fd);
@@ -267,8 +282,9 @@ PI_EXPORT int posixipc_fcntl(int fd, int cmd, ...)
 		return r;
 	case F_SETFL:
 		obj = pi_fd_acquire(fd, &ops);
+		/* A pipe from elsewhere (an inherited stdin) gets O_NONBLOCK as on Linux. */
 		if (obj == NULL)
-			return 0;
+			return (arg & PI_O_NONBLOCK) && pi_pipe_adopt(fd, arg) < 0 ? -1 : 0;
 		r = ops->setfl(obj, fd, arg);
 		pi_fd_release(ops, obj);
 		return r;

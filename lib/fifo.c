@@ -16,11 +16,6 @@
 
 #include <winternl.h>
 
-#undef open
-#undef read
-#undef write
-#undef close
-
 #define MAGIC "posixipc-fifo 1\n"
 #define PIPE_PREFIX "\\\\.\\pipe\\posixipc.fifo."
 #define ID_LEN 16
@@ -58,6 +53,9 @@ struct fifo_open {
 	/* O_RDWR only: the echo (see below), its stop signal and the FIFO's echo lock. */
 	HANDLE echo, echo_stop, echo_mutex;
 	mode_t mode;
+	/* O_RDONLY|O_NONBLOCK opened with no writer: how often the write side had been opened
+	 * then, since Linux reports no POLLHUP until a writer comes; else -1. */
+	LONG hup_seen;
 };
 
 /* One descriptor: its HANDLE is the C runtime's, described by `end`. */
@@ -664,6 +662,7 @@ static struct fifo_open *open_new(const char *path, int flags)
 	}
 	of->refs = 1;
 	of->flags = flags & (O_ACCMODE | PI_O_NONBLOCK);
+	of->hup_seen = -1;
 	r = read_marker(w, of->pipe_name, sizeof of->pipe_name, &of->mode);
 	free(w);
 	if (r == 0)
@@ -747,16 +746,20 @@ static int peer_present(struct fifo_open *of, HANDLE server, enum side side)
 
 /* POSIX: a blocking open of one side waits until the other side is open.  A client end was
  * connected to a server the other side holds, so only a server end waits: for a native
- * peer to connect, or for any open of the other side since ours. */
+ * peer to connect, or for any open of the other side since ours.  Every such peer connects
+ * to this listening server end, so the wait is a blocking ConnectNamedPipe, which returns
+ * as soon as one does (at once when one already has, or has come and gone). */
 static void wait_for_peer(struct fifo_open *of, const struct end *e, enum side side, LONG seen)
 {
 	enum side other = side == SIDE_READ ? SIDE_WRITE : SIDE_READ;
-	DWORD ms = 1;
 
 	if (!e->server)
 		return;
 	while (of->t.st->opened[other] == seen && !peer_present(of, e->h, side))
-		sleep_backoff(&ms);
+		if (!ConnectNamedPipe(e->h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED &&
+		    GetLastError() != ERROR_NO_DATA)
+			/* The end is in non-blocking mode for another descriptor's call. */
+			Sleep(1);
 }
 
 static void drop_end(struct fifo_open *of, HANDLE h)
@@ -855,6 +858,8 @@ int pi_fifo_open(const char *path, int flags, mode_t mode)
 		}
 	} else if (!nonblock) {
 		wait_for_peer(of, &e, side, seen);
+	} else if (side == SIDE_READ && !has_live_holder(of, SIDE_WRITE)) {
+		of->hup_seen = seen;
 	} else if (side == SIDE_WRITE && e.server && !peer_present(of, e.h, side)) {
 		drop_end(of, e.h);
 		open_unref(of);
@@ -1187,3 +1192,39 @@ static const struct pi_fd_ops fifo_ops = {
 	fifo_ref, fifo_unref, fifo_read, fifo_write, fifo_close, fifo_getfl, fifo_setfl,
 	fifo_dup,
 };
+
+/* ------------------------------------------------------------------ for poll */
+
+int pi_fifo_view(int fd, struct pi_fifo_view *v)
+{
+	const struct pi_fd_ops *ops;
+	struct fifo_fd *f = pi_fd_acquire(fd, &ops);
+	struct fifo_open *of;
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	int acc;
+
+	if (f == NULL)
+		return 0;
+	if (ops != &fifo_ops) {
+		pi_fd_release(ops, f);
+		return 0;
+	}
+	of = f->of;
+	acc = of->flags & O_ACCMODE;
+	v->obj = f;
+	v->flags = of->flags;
+	v->rh = acc == O_WRONLY ? NULL : h;
+	v->wh = acc == O_RDONLY ? NULL : acc == O_WRONLY ? h : of->wend.h;
+	v->writer_came = of->hup_seen < 0 || of->t.st->opened[SIDE_WRITE] != of->hup_seen;
+	return 1;
+}
+
+int pi_fifo_has_holder(const struct pi_fifo_view *v, int side)
+{
+	return has_live_holder(((struct fifo_fd *)v->obj)->of, side);
+}
+
+void pi_fifo_view_end(struct pi_fifo_view *v)
+{
+	fifo_unref(v->obj);
+}

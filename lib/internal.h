@@ -221,6 +221,32 @@ long pi_mq_open_max(void);
 int pi_fifo_marker_mode(const wchar_t *wpath, DWORD attrs, mode_t *mode);
 int pi_fifo_open(const char *path, int flags, mode_t mode);
 
+/* fifo.c, for poll: a FIFO descriptor's pipe ends (rh to read from, NULL for O_WRONLY; wh to
+ * write to, NULL for O_RDONLY), its status flags, and whether a writer has come since it was
+ * opened (Linux reports POLLHUP only then).  1 for a FIFO descriptor, which the caller ends
+ * with pi_fifo_view_end(); 0 for any other. */
+struct pi_fifo_view {
+	HANDLE rh, wh;
+	int flags;
+	int writer_came;
+	void *obj;
+};
+int pi_fifo_view(int fd, struct pi_fifo_view *v);
+/* Does a live process hold the FIFO open for reading (side 1) or writing (side 2)? */
+int pi_fifo_has_holder(const struct pi_fifo_view *v, int side);
+void pi_fifo_view_end(struct pi_fifo_view *v);
+
+/* pipe.c: 1 if fd is an end made by pipe() (its O_* status flags in *flags), else 0. */
+int pi_pipe_is_end(int fd, int *flags);
+/* Give a C runtime descriptor on any pipe (without library state) a pipe end's state with
+ * status flags `flags`: 1 if done, 0 if fd is no pipe, -1 with errno. */
+int pi_pipe_adopt(int fd, int flags);
+
+/* poll.c: a poll may leave a waiter thread blocked in a zero-byte read on an idle pipe read
+ * end; this cancels the one on fd's handle, as requests on a synchronous handle are served
+ * one at a time.  Called before the library reads, writes or closes a descriptor. */
+void pi_poll_forget(int fd);
+
 /* Flags the C runtime does not know, from <fcntl.h>. */
 #define PI_O_NONBLOCK 0x00800000
 

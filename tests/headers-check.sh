@@ -10,7 +10,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/posixipc-headers.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 inc="-I$top_srcdir/compat -I$top_srcdir/include"
 fail=0
-headers="limits.h fcntl.h unistd.h stdio.h string.h wchar.h semaphore.h mqueue.h sys/mman.h sys/stat.h posixipc.h"
+headers="limits.h fcntl.h unistd.h stdio.h string.h wchar.h semaphore.h mqueue.h poll.h sys/select.h sys/mman.h sys/stat.h posixipc.h"
 
 try() { # compiler, flags, file
 	if ! $1 $2 $inc -O2 -Wall -Wextra -pedantic -Werror -fsyntax-only "$3" >"$work/out" 2>&1; then
@@ -30,16 +30,19 @@ gen() { # the includes, one per argument, then a body that uses every redirected
 #include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
+#include <poll.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #if defined(open) || defined(read) || defined(write) || defined(close) || defined(stat) || \
 	defined(fstat) || defined(fopen) || defined(fclose) || defined(freopen) || \
 	defined(dup) || defined(dup2) || defined(fcntl) || defined(mmap) || defined(sem_open) || \
-	defined(mq_open) || defined(mq_send) || defined(mq_receive)
+	defined(mq_open) || defined(mq_send) || defined(mq_receive) || defined(poll) || \
+	defined(ppoll) || defined(pselect) || defined(pipe) || defined(pipe2)
 #error "a POSIX name is a macro"
 #endif
 #if _POSIX_TIMEOUTS != 200809L || _POSIX_SEMAPHORES != 200809L || MB_LEN_MAX != 5

@@ -75,23 +75,42 @@ void tu_path(char *buf, size_t size, const char *base)
 		 (long)InterlockedIncrement(&counter));
 }
 
-HANDLE tu_spawn(const char *helper, const char *args)
+void tu_helper_path(char *exe, size_t size, const char *helper)
 {
-	char exe[MAX_PATH], cmd[4096], *slash;
-	STARTUPINFOA si;
-	PROCESS_INFORMATION pi;
+	char *slash;
 
-	GetModuleFileNameA(NULL, exe, sizeof exe);
+	GetModuleFileNameA(NULL, exe, (DWORD)size);
 	slash = strrchr(exe, '\\');
 	ck_assert_ptr_nonnull(slash);
-	snprintf(slash + 1, sizeof exe - (size_t)(slash + 1 - exe), "%s.exe", helper);
+	snprintf(slash + 1, size - (size_t)(slash + 1 - exe), "%s.exe", helper);
+}
+
+HANDLE tu_spawn_std(const char *helper, const char *args, HANDLE in, HANDLE out)
+{
+	char exe[MAX_PATH], cmd[4096];
+	STARTUPINFOA si;
+	PROCESS_INFORMATION pi;
+	BOOL inherit = in != NULL || out != NULL;
+
+	tu_helper_path(exe, sizeof exe, helper);
 	snprintf(cmd, sizeof cmd, "\"%s\" %s", exe, args ? args : "");
 	ZeroMemory(&si, sizeof si);
 	si.cb = sizeof si;
-	if (!CreateProcessA(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+	if (inherit) {
+		si.dwFlags = STARTF_USESTDHANDLES;
+		si.hStdInput = in ? in : GetStdHandle(STD_INPUT_HANDLE);
+		si.hStdOutput = out ? out : GetStdHandle(STD_OUTPUT_HANDLE);
+		si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+	}
+	if (!CreateProcessA(exe, cmd, NULL, NULL, inherit, 0, NULL, NULL, &si, &pi))
 		ck_abort_msg("cannot start %s: error %lu", exe, (unsigned long)GetLastError());
 	CloseHandle(pi.hThread);
 	return pi.hProcess;
+}
+
+HANDLE tu_spawn(const char *helper, const char *args)
+{
+	return tu_spawn_std(helper, args, NULL, NULL);
 }
 
 int tu_wait(HANDLE process, DWORD ms)

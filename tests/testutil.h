@@ -37,6 +37,11 @@ void tu_path(char *buf, size_t size, const char *base);
 /* Start tests/<helper>.exe (beside the running test) with a command line of args; returns
  * the process handle, or NULL after a failed check. */
 HANDLE tu_spawn(const char *helper, const char *args);
+/* The same with inheritable handles inherited, and in/out (where not NULL) as the child's
+ * standard input and output, as a program replacing fork+exec starts a child. */
+HANDLE tu_spawn_std(const char *helper, const char *args, HANDLE in, HANDLE out);
+/* The path of tests/<helper>.exe beside the running test. */
+void tu_helper_path(char *exe, size_t size, const char *helper);
 /* Wait for the process at most ms milliseconds: its exit code, or -1 after terminating it
  * on timeout.  Closes the handle. */
 int tu_wait(HANDLE process, DWORD ms);

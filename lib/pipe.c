@@ -1,0 +1,335 @@
+/* pipe() and pipe2(): a uniquely named Win32 pipe connection, the read end its server and the
+ * write end its client, so that both ends can be non-blocking and polled as FIFO ends are;
+ * and the descriptor operations (read, write, O_NONBLOCK, dup) of its ends.
+ * End of file and EPIPE come from the kernel's count of each end's handles, so they stay right
+ * when a child started with _spawn or CreateProcess holds an end. */
+#include <fcntl.h>
+#include <io.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "internal.h"
+
+#define PIPE_BUFSIZE 65536
+#define PIPE_ATOMIC 4096
+
+/* One end as pipe() made it (an open file description): shared by its dup()s. */
+struct pipe_end {
+	volatile LONG refs;
+	volatile LONG flags;
+	/* Non-blocking calls switch the end's wait mode for their duration; one at a time. */
+	SRWLOCK lock;
+};
+
+static const struct pi_fd_ops pipe_ops;
+
+static void end_ref(void *obj)
+{
+	InterlockedIncrement(&((struct pipe_end *)obj)->refs);
+}
+
+static void end_unref(void *obj)
+{
+	struct pipe_end *p = obj;
+
+	if (InterlockedDecrement(&p->refs) == 0)
+		free(p);
+}
+
+static int set_wait_mode(HANDLE h, int wait)
+{
+	DWORD mode = PIPE_READMODE_BYTE | (wait ? PIPE_WAIT : PIPE_NOWAIT);
+
+	return SetNamedPipeHandleState(h, &mode, NULL, NULL) ? 0 : -1;
+}
+
+static int is_no_peer(DWORD err)
+{
+	return err == ERROR_NO_DATA || err == ERROR_BROKEN_PIPE ||
+	       err == ERROR_PIPE_NOT_CONNECTED || err == ERROR_PIPE_LISTENING;
+}
+
+/* A non-blocking read takes only what is there, so it never has to change the end's wait
+ * mode, which a child holding the same end would see too. */
+static ssize_t read_nowait(struct pipe_end *p, HANDLE h, void *buf, DWORD n)
+{
+	DWORD avail = 0, got = 0, err = 0;
+
+	AcquireSRWLockExclusive(&p->lock);
+	if (!PeekNamedPipe(h, NULL, 0, NULL, &avail, NULL))
+		err = GetLastError();
+	else if (avail > 0 && !ReadFile(h, buf, n < avail ? n : avail, &got, NULL))
+		err = GetLastError();
+	ReleaseSRWLockExclusive(&p->lock);
+	if (err)
+		return is_no_peer(err) ? 0 : pi_fail_win32(err);
+	return avail == 0 ? pi_fail(EAGAIN) : (ssize_t)got;
+}
+
+static ssize_t end_read(void *obj, int fd, void *buf, size_t count)
+{
+	struct pipe_end *p = obj;
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	DWORD n = count > 0x40000000 ? 0x40000000 : (DWORD)count, got = 0, err;
+
+	if ((p->flags & O_ACCMODE) == O_WRONLY)
+		return pi_fail(EBADF);
+	if (buf == NULL && count > 0)
+		return pi_fail(EFAULT);
+	if (count == 0)
+		return 0;
+	if (p->flags & PI_O_NONBLOCK)
+		return read_nowait(p, h, buf, n);
+	if (ReadFile(h, buf, n, &got, NULL))
+		return (ssize_t)got;
+	err = GetLastError();
+	return is_no_peer(err) ? 0 : pi_fail_win32(err);
+}
+
+/* A non-blocking pipe write either fits whole or writes nothing, so writes of up to PIPE_BUF
+ * are never split; a longer one is offered in smaller pieces for POSIX's partial count. */
+static ssize_t write_nowait(struct pipe_end *p, HANDLE h, const char *buf, size_t count)
+{
+	size_t done = 0, chunk = count > PIPE_BUFSIZE ? PIPE_BUFSIZE : count;
+	DWORD n = 0, err = 0;
+
+	AcquireSRWLockExclusive(&p->lock);
+	set_wait_mode(h, 0);
+	while (done < count) {
+		if (chunk > count - done)
+			chunk = count - done;
+		if (!WriteFile(h, buf + done, (DWORD)chunk, &n, NULL)) {
+			err = GetLastError();
+			break;
+		}
+		done += n;
+		if (n == 0) {
+			if (count <= PIPE_ATOMIC || chunk <= PIPE_ATOMIC / 4)
+				break;
+			chunk /= 2;
+		}
+	}
+	set_wait_mode(h, 1);
+	ReleaseSRWLockExclusive(&p->lock);
+	if (done > 0)
+		return (ssize_t)done;
+	if (err)
+		return pi_fail(is_no_peer(err) ? EPIPE : pi_errno_from_win32(err));
+	return pi_fail(EAGAIN);
+}
+
+static ssize_t end_write(void *obj, int fd, const void *buf, size_t count)
+{
+	struct pipe_end *p = obj;
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	const char *s = buf;
+	size_t done = 0;
+	DWORD n, want, err;
+
+	if ((p->flags & O_ACCMODE) == O_RDONLY)
+		return pi_fail(EBADF);
+	if (buf == NULL && count > 0)
+		return pi_fail(EFAULT);
+	if (count == 0)
+		return 0;
+	if (count > (size_t)PTRDIFF_MAX)
+		count = (size_t)PTRDIFF_MAX;
+	if (p->flags & PI_O_NONBLOCK)
+		return write_nowait(p, h, s, count);
+	do {
+		want = count - done > 0x40000000 ? 0x40000000 : (DWORD)(count - done);
+		n = 0;
+		if (!WriteFile(h, s + done, want, &n, NULL)) {
+			if (done > 0)
+				return (ssize_t)done;
+			err = GetLastError();
+			/* Windows has no SIGPIPE: the error alone tells the writer. */
+			return pi_fail(is_no_peer(err) ? EPIPE : pi_errno_from_win32(err));
+		}
+		/* A short count only comes from another descriptor's non-blocking call. */
+		if (n == 0)
+			SwitchToThread();
+		done += n;
+	} while (done < count);
+	return (ssize_t)done;
+}
+
+static void end_close(void *obj, int fd)
+{
+	(void)obj;
+	(void)fd;
+}
+
+static int end_getfl(void *obj)
+{
+	return ((struct pipe_end *)obj)->flags;
+}
+
+static int end_setfl(void *obj, int fd, int flags)
+{
+	struct pipe_end *p = obj;
+	LONG old, new;
+
+	(void)fd;
+	do {
+		old = p->flags;
+		new = (old & ~PI_O_NONBLOCK) | (flags & PI_O_NONBLOCK);
+	} while (InterlockedCompareExchange(&p->flags, new, old) != old);
+	return 0;
+}
+
+/* A dup shares the open file description, O_NONBLOCK included, as POSIX says. */
+static void *end_dup(void *obj, int newfd)
+{
+	(void)newfd;
+	end_ref(obj);
+	return obj;
+}
+
+static const struct pi_fd_ops pipe_ops = {
+	end_ref, end_unref, end_read, end_write, end_close, end_getfl, end_setfl, end_dup,
+};
+
+int pi_pipe_is_end(int fd, int *flags)
+{
+	const struct pi_fd_ops *ops;
+	void *obj = pi_fd_acquire(fd, &ops);
+
+	if (obj == NULL)
+		return 0;
+	if (ops != &pipe_ops) {
+		pi_fd_release(ops, obj);
+		return 0;
+	}
+	if (flags != NULL)
+		*flags = ((struct pipe_end *)obj)->flags;
+	pi_fd_release(ops, obj);
+	return 1;
+}
+
+/* A pipe descriptor the library did not make (one inherited from a parent as stdin, say)
+ * takes a pipe end's state when a program first sets O_NONBLOCK on it. */
+int pi_pipe_adopt(int fd, int flags)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	DWORD acc = pi_granted_access(h);
+	struct pipe_end *p;
+
+	if (h == INVALID_HANDLE_VALUE || GetFileType(h) != FILE_TYPE_PIPE)
+		return 0;
+	p = calloc(1, sizeof *p);
+	if (p == NULL)
+		return pi_fail(ENOMEM);
+	p->refs = 1;
+	p->flags = ((acc & FILE_READ_DATA) && (acc & FILE_WRITE_DATA) ? O_RDWR :
+		    (acc & FILE_WRITE_DATA) ? O_WRONLY : O_RDONLY) | (flags & PI_O_NONBLOCK);
+	InitializeSRWLock(&p->lock);
+	if (pi_fd_register(fd, h, &pipe_ops, p) < 0) {
+		free(p);
+		return -1;
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------------ making the pair */
+
+/* FILE_FLAG_FIRST_PIPE_INSTANCE refuses a name someone else made first (Wine 8.0 ignores the
+ * flag, but the name carries 64 random bits). */
+static int make_handles(HANDLE *rh, HANDLE *wh, int inherit)
+{
+	SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, inherit };
+	wchar_t name[96];
+	DWORD err;
+
+	swprintf(name, 96, L"\\\\.\\pipe\\posixipc.pipe.%lu.%016llx",
+		 (unsigned long)GetCurrentProcessId(), (unsigned long long)pi_random64());
+	/* Duplex only so that the read end may change its own wait mode (FILE_WRITE_ATTRIBUTES);
+	 * the write end is opened for writing alone. */
+	*rh = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE,
+			       PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT |
+				       PIPE_REJECT_REMOTE_CLIENTS,
+			       1, 0, PIPE_BUFSIZE, 0, &sa);
+	if (*rh == INVALID_HANDLE_VALUE)
+		return pi_fail_win32(0);
+	*wh = CreateFileW(name, GENERIC_WRITE | FILE_READ_ATTRIBUTES, 0, &sa, OPEN_EXISTING, 0,
+			  NULL);
+	if (*wh == INVALID_HANDLE_VALUE) {
+		err = GetLastError();
+		CloseHandle(*rh);
+		return pi_fail_win32(err);
+	}
+	return 0;
+}
+
+/* Wrap h as a descriptor with the end's state; on failure h is closed. */
+static int wrap_end(HANDLE h, int access, int flags)
+{
+	struct pipe_end *p;
+	int fd, e, crt;
+
+	crt = (access == O_RDONLY ? _O_RDONLY : _O_WRONLY) | _O_BINARY |
+	      ((flags & O_CLOEXEC) ? _O_NOINHERIT : 0);
+	p = calloc(1, sizeof *p);
+	if (p == NULL) {
+		CloseHandle(h);
+		return pi_fail(ENOMEM);
+	}
+	fd = pi_fd_wrap(h, crt);
+	if (fd < 0) {
+		free(p);
+		return -1;
+	}
+	p->refs = 1;
+	p->flags = access | (flags & PI_O_NONBLOCK);
+	InitializeSRWLock(&p->lock);
+	if (pi_fd_register(fd, h, &pipe_ops, p) < 0) {
+		e = errno;
+		free(p);
+		_close(fd);
+		return pi_fail(e);
+	}
+	return fd;
+}
+
+static void close_end(int fd)
+{
+	const struct pi_fd_ops *ops;
+	void *obj = pi_fd_unregister(fd, &ops);
+
+	if (obj != NULL)
+		ops->unref(obj);
+	_close(fd);
+}
+
+PI_EXPORT int posixipc_pipe2(int fds[2], int flags)
+{
+	HANDLE rh, wh;
+	int rfd, wfd;
+
+	if (fds == NULL)
+		return pi_fail(EFAULT);
+	if (flags & ~(PI_O_NONBLOCK | O_CLOEXEC))
+		return pi_fail(EINVAL);
+	if (make_handles(&rh, &wh, !(flags & O_CLOEXEC)) < 0)
+		return -1;
+	rfd = wrap_end(rh, O_RDONLY, flags);
+	if (rfd < 0) {
+		CloseHandle(wh);
+		return -1;
+	}
+	wfd = wrap_end(wh, O_WRONLY, flags);
+	if (wfd < 0) {
+		close_end(rfd);
+		return -1;
+	}
+	fds[0] = rfd;
+	fds[1] = wfd;
+	return 0;
+}
+
+PI_EXPORT int posixipc_pipe(int fds[2])
+{
+	return posixipc_pipe2(fds, 0);
+}
