@@ -701,8 +701,6 @@ PI_EXPORT int posixipc_mq_setattr(mqd_t mqdes, const struct mq_attr *mqstat,
 
 /* Linux checks a timeout before anything else, whether or not the call would block (POSIX
  * allows either): a negative tv_sec or a tv_nsec outside [0, 1e9) is EINVAL. */
-/* A malformed timeout: POSIX (and sem_timedwait here) report it only when the call would
- * block, so a call that finds room or a message succeeds whatever its timeout says. */
 #define BAD_DEADLINE INT64_MIN
 
 /* The deadline in ns of CLOCK_REALTIME: INT64_MAX for none, BAD_DEADLINE for a tv_nsec
@@ -872,11 +870,12 @@ static int send_locked(struct mqd *d, const char *msg, size_t len, unsigned int 
 static int do_send(mqd_t mqdes, const char *msg, size_t len, unsigned int prio,
 		   const struct timespec *abstime)
 {
+	int64_t deadline = deadline_of(abstime);
 	struct mqd *d;
 	uint64_t token = 0;
 	int wake = 0, r;
 
-	if (prio >= MQ_PRIO_MAX)
+	if (prio >= MQ_PRIO_MAX || deadline == BAD_DEADLINE)
 		return pi_fail(EINVAL);
 	d = acquire(mqdes);
 	if (d == NULL)
@@ -889,8 +888,7 @@ static int do_send(mqd_t mqdes, const char *msg, size_t len, unsigned int prio,
 		r = pi_fail(EFAULT);
 	else {
 		lock(d);
-		r = send_locked(d, msg, len, prio,
-				deadline_of(abstime), &token, &wake);
+		r = send_locked(d, msg, len, prio, deadline, &token, &wake);
 		unlock(d);
 	}
 	if (wake)
@@ -922,9 +920,12 @@ static ssize_t do_receive(mqd_t mqdes, char *buf, size_t len, unsigned int *prio
 			  const struct timespec *abstime)
 {
 	struct mqd *d;
+	int64_t deadline = deadline_of(abstime);
 	ssize_t r;
 	int wake = 0;
 
+	if (deadline == BAD_DEADLINE)
+		return pi_fail(EINVAL);
 	d = acquire(mqdes);
 	if (d == NULL)
 		return -1;
@@ -936,8 +937,7 @@ static ssize_t do_receive(mqd_t mqdes, char *buf, size_t len, unsigned int *prio
 		r = pi_fail(EFAULT);
 	else {
 		lock(d);
-		r = receive_locked(d, buf, prio, deadline_of(abstime),
-				   &wake);
+		r = receive_locked(d, buf, prio, deadline, &wake);
 		unlock(d);
 	}
 	if (wake)

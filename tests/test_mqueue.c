@@ -424,23 +424,27 @@ END_TEST
 
 /* As Linux: the timeout is checked before anything else, even when the call would not
  * block. */
-START_TEST(mq_malformed_timeouts_are_einval_only_when_the_call_would_block)
+START_TEST(mq_malformed_timeouts_are_einval_even_when_the_call_would_not_block)
 {
 	mqd_t q = create(name, O_RDWR, 1, 16);
 	struct timespec ts = in_ms(1000);
 	unsigned int prio = 7;
 	char buf[16];
 
-	/* Room and a message: the timeout is not looked at, as for sem_timedwait. */
+	/* Room: EINVAL all the same, and nothing is sent. */
 	ts.tv_nsec = 1000000000L;
-	ck_assert_int_eq(mq_timedsend(q, "a", 1, 3, &ts), 0);
-	/* Full, and empty: now it would block, so a bad tv_nsec is EINVAL. */
+	expect_errno(mq_timedsend(q, "a", 1, 3, &ts), EINVAL);
+	ck_assert_int_eq(curmsgs(q), 0);
+	ck_assert_int_eq(mq_send(q, "a", 1, 3), 0);
+	/* Full, and a message there: EINVAL, and nothing is taken. */
 	expect_errno(mq_timedsend(q, "b", 1, 0, &ts), EINVAL);
 	ts.tv_nsec = -1;
 	expect_errno(mq_timedsend(q, "b", 1, 0, &ts), EINVAL);
+	expect_errno((int)mq_timedreceive(q, buf, sizeof buf, &prio, &ts), EINVAL);
 	ck_assert_int_eq(curmsgs(q), 1);
-	ck_assert_int_eq(mq_timedreceive(q, buf, sizeof buf, &prio, &ts), 1);
+	ck_assert_int_eq(mq_receive(q, buf, sizeof buf, &prio), 1);
 	ck_assert_int_eq(prio, 3);
+	/* Empty. */
 	expect_errno((int)mq_timedreceive(q, buf, sizeof buf, NULL, &ts), EINVAL);
 	ts.tv_nsec = 1000000000L;
 	expect_errno((int)mq_timedreceive(q, buf, sizeof buf, NULL, &ts), EINVAL);
@@ -1286,7 +1290,7 @@ int main(void)
 	tcase_add_test(order, mq_highest_priority_first_fifo_within_a_priority);
 	tcase_add_test(order, mq_slots_are_reused_without_loss_over_many_rounds);
 	tcase_add_test(timed, mq_timed_calls_time_out_with_etimedout);
-	tcase_add_test(timed, mq_malformed_timeouts_are_einval_only_when_the_call_would_block);
+	tcase_add_test(timed, mq_malformed_timeouts_are_einval_even_when_the_call_would_not_block);
 	tcase_add_test(procs, mq_receive_blocks_until_another_process_sends);
 	tcase_add_test(procs, mq_send_blocks_on_full_queue_until_another_process_receives);
 	tcase_add_test(procs, mq_timed_calls_time_out_in_another_process);
