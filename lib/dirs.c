@@ -26,9 +26,7 @@ static wchar_t *env_wide(const wchar_t *var)
 	return w;
 }
 
-/* An absolute path with the \\?\ prefix, so that long paths and names ending in dots or
- * spaces reach the file system unchanged. */
-static wchar_t *long_path(const wchar_t *path)
+wchar_t *pi_long_path(const wchar_t *path)
 {
 	DWORD n = GetFullPathNameW(path, 0, NULL, NULL);
 	wchar_t *full, *out;
@@ -117,7 +115,7 @@ static BOOL CALLBACK find_default_root(PINIT_ONCE once, PVOID param, PVOID *ctx)
 	dir = malloc(n * sizeof *dir);
 	if (dir != NULL) {
 		swprintf(dir, n, L"%ls\\posixipc", base);
-		default_root = long_path(dir);
+		default_root = pi_long_path(dir);
 		free(dir);
 	}
 	free(base);
@@ -129,7 +127,7 @@ wchar_t *pi_objects_root(void)
 	wchar_t *env = env_wide(L"POSIXIPC_DIR"), *root;
 
 	if (env != NULL) {
-		root = long_path(env);
+		root = pi_long_path(env);
 		free(env);
 		return root;
 	}
