@@ -25,6 +25,10 @@ int pi_errno_from_win32(DWORD err);
 int pi_fail_win32(DWORD err);
 /* Set errno to e and return -1. */
 int pi_fail(int e);
+/* The same for an NTSTATUS (a LONG; winapi.h has the NT declarations): the one way from an
+ * NT status to errno, through ntdll's map to Win32 errors and the table above. */
+int pi_errno_from_nt(LONG status);
+int pi_fail_nt(LONG status);
 
 /* name.c: POSIX IPC names (shm_open, sem_open).  A name may start with '/'; the rest must be
  * non-empty, hold no further '/', and not be "." or "..".  Longer than NAME_MAX bytes (leading
@@ -189,7 +193,9 @@ void pi_holders_set_fd(struct pi_holders *t, HANDLE h, int fd);
 void pi_holders_remove(struct pi_holders *t, HANDLE h);
 /* The holder's handle duplicated into this process, or NULL if it is gone or stale. */
 HANDLE pi_holders_dup(const struct pi_holder *ho);
-/* A handle's granted access, from the object manager (never waits on the object). */
+
+/* winapi.c: a handle's granted access, from the object manager (never waits on the object);
+ * 0 if it cannot be asked. */
 DWORD pi_granted_access(HANDLE h);
 
 /* objfile.c: the life of the library's files, one way for shm, sem and message queues.

@@ -7,8 +7,7 @@
 #include <wchar.h>
 
 #include "internal.h"
-
-#include <winternl.h>
+#include "winapi.h"
 
 /* FILE_SHARE_DELETE lets an unlink rename and delete a file while it is open and mapped. */
 #define SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
@@ -16,11 +15,6 @@
 /* A temporary file stays in the cache and is written out only under memory pressure, as
  * tmpfs pages are swapped (Wine 8.0 does not keep either attribute; Windows does). */
 #define OBJECT_ATTRIBUTES (FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED)
-
-/* NtSetInformationFile classes and flags that mingw-w64's winternl.h lacks. */
-#define FILE_DISPOSITION_INFORMATION_EX 64
-#define DISPOSITION_DELETE 0x1
-#define DISPOSITION_POSIX_SEMANTICS 0x2
 
 /* The names the library gives files beside an object; pi_name_encode never makes '~' or '+',
  * so none of them can be opened as an object.  A file being published is "+new.<hex>", one
@@ -82,7 +76,7 @@ static int set_file_info(HANDLE h, void *info, ULONG size, int cls)
 	NTSTATUS st = NtSetInformationFile(h, &io, info, size, (FILE_INFORMATION_CLASS)cls);
 
 	if (!NT_SUCCESS(st))
-		return pi_fail_win32(RtlNtStatusToDosError(st));
+		return pi_fail_nt(st);
 	return 0;
 }
 
@@ -116,9 +110,9 @@ int pi_rename_noreplace(HANDLE h, const wchar_t *path)
  * who have it open or mapped, exactly as unlink(2) does. */
 static int delete_posix(HANDLE h)
 {
-	ULONG flags = DISPOSITION_DELETE | DISPOSITION_POSIX_SEMANTICS;
+	ULONG flags = PI_DISPOSITION_DELETE | PI_DISPOSITION_POSIX_SEMANTICS;
 
-	return set_file_info(h, &flags, sizeof flags, FILE_DISPOSITION_INFORMATION_EX);
+	return set_file_info(h, &flags, sizeof flags, PI_FILE_DISPOSITION_INFORMATION_EX);
 }
 
 static int mark_delete(HANDLE h)

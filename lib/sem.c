@@ -10,23 +10,9 @@
 #include <wchar.h>
 
 #include "internal.h"
+#include "winapi.h"
 
 #include <posixipc.h>
-
-/* Not in mingw-w64's headers: the right to read a semaphore's count, and the call that
- * reads it (ntdll, documented in the Windows driver kit). */
-#ifndef SEMAPHORE_QUERY_STATE
-#define SEMAPHORE_QUERY_STATE 0x0001
-#endif
-
-struct semaphore_basic_information {
-	LONG current;
-	LONG maximum;
-};
-
-LONG NTAPI NtQuerySemaphore(HANDLE semaphore, int info_class, PVOID info, ULONG size,
-			    PULONG returned);
-ULONG NTAPI RtlNtStatusToDosError(LONG status);
 
 #define SEM_MAGIC 0x4d455350u /* "PSEM" */
 #define KIND_PRIVATE 1
@@ -139,12 +125,12 @@ static int sem_error(DWORD err)
 
 static int query_value(HANDLE h, int *value)
 {
-	struct semaphore_basic_information info;
-	LONG status;
+	struct pi_semaphore_basic_information info;
+	NTSTATUS status;
 
-	status = NtQuerySemaphore(h, 0 /* SemaphoreBasicInformation */, &info, sizeof info, NULL);
+	status = NtQuerySemaphore(h, PI_SEMAPHORE_BASIC_INFORMATION, &info, sizeof info, NULL);
 	if (status < 0)
-		return sem_error(RtlNtStatusToDosError(status));
+		return pi_errno_from_nt(status) == EBADF ? pi_fail(EINVAL) : pi_fail_nt(status);
 	*value = info.current;
 	return 0;
 }
