@@ -174,11 +174,15 @@ int64_t pi_clock_ns(clockid_t clock)
  * hold, INT64_MIN for a deadline that far in the past. */
 int64_t pi_deadline_ns(const struct timespec *ts)
 {
-	if ((int64_t)ts->tv_sec >= INT64_MAX / NSEC - 1)
+	/* Through a variable: where time_t has 32 bits (i686), the limits are out of its range
+	 * and a comparison of the cast itself is always false, which GCC warns about. */
+	int64_t sec = (int64_t)ts->tv_sec;
+
+	if (sec >= INT64_MAX / NSEC - 1)
 		return INT64_MAX;
-	if ((int64_t)ts->tv_sec <= INT64_MIN / NSEC + 1)
+	if (sec <= INT64_MIN / NSEC + 1)
 		return INT64_MIN;
-	return (int64_t)ts->tv_sec * NSEC + ts->tv_nsec;
+	return sec * NSEC + ts->tv_nsec;
 }
 
 /* A wait's deadline in ns, saturated (seconds beyond what 64 bits of ns hold wait forever);
