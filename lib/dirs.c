@@ -3,6 +3,7 @@
  * every process of one user meets the same objects whatever its environment (TMP and TEMP
  * differ between an MSYS2 shell, cmd and a scheduled task); only an explicit POSIXIPC_DIR,
  * read at each call, moves it. */
+#include <posixipc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
