@@ -234,6 +234,30 @@ int pi_display_path(const wchar_t *path, char *buf, size_t size)
 	return pi_wide_to_buf(wcsncmp(path, L"\\\\?\\", 4) == 0 ? path + 4 : path, buf, size);
 }
 
+wchar_t *pi_named_path(const char *sub, const char *name, int make)
+{
+	char encoded[PI_ENCODED_MAX + 1];
+
+	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
+		return NULL;
+	return make ? pi_object_path(sub, encoded) : pi_object_path_only(sub, encoded);
+}
+
+int pi_named_display_path(const char *sub, const char *name, char *buf, size_t size)
+{
+	wchar_t *path;
+	int r;
+
+	if (buf == NULL || size == 0)
+		return pi_fail(EINVAL);
+	path = pi_named_path(sub, name, 1);
+	if (path == NULL)
+		return -1;
+	r = pi_display_path(path, buf, size);
+	free(path);
+	return r;
+}
+
 PI_EXPORT int posixipc_objects_dir(char *buf, size_t size)
 {
 	wchar_t *root;

@@ -71,6 +71,11 @@ const wchar_t *pi_object_namespace(void);
 wchar_t *pi_long_path(const wchar_t *path);
 /* A \\?\ path as people write it (C:\..., \\server\...), into a caller's buffer. */
 int pi_display_path(const wchar_t *path, char *buf, size_t size);
+/* pi_object_path (make 1) or pi_object_path_only (make 0) of a POSIX IPC name, encoded
+ * first; and that path as people write it, for the *_win32_path calls (EINVAL for no
+ * buffer). */
+wchar_t *pi_named_path(const char *sub, const char *name, int make);
+int pi_named_display_path(const char *sub, const char *name, char *buf, size_t size);
 
 /* security.c: a security descriptor from a POSIX mode.  The owner bits go to the current
  * user, the "other" bits to Everyone; group bits have no Windows counterpart and are not

@@ -481,13 +481,9 @@ int pi_object_unlink(const wchar_t *path)
 
 int pi_object_unlink_name(const char *sub, const char *name)
 {
-	char encoded[PI_ENCODED_MAX + 1];
-	wchar_t *path;
+	wchar_t *path = pi_named_path(sub, name, 0);
 	int r;
 
-	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
-		return -1;
-	path = pi_object_path_only(sub, encoded);
 	if (path == NULL)
 		return -1;
 	r = pi_object_unlink(path);

@@ -1109,16 +1109,13 @@ PI_EXPORT int posixipc_sem_unlink(const char *name)
 
 PI_EXPORT int posixipc_sem_win32_name(const char *name, char *buf, size_t size)
 {
-	char encoded[PI_ENCODED_MAX + 1];
 	wchar_t object[OBJECT_NAME_MAX], *path;
 	struct sem_file rec;
 	HANDLE file;
 
 	if (buf == NULL || size == 0)
 		return pi_fail(EINVAL);
-	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
-		return -1;
-	path = pi_object_path("sem", encoded);
+	path = pi_named_path("sem", name, 1);
 	if (path == NULL)
 		return -1;
 	file = open_backing(path, GENERIC_READ, &rec);

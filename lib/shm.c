@@ -146,18 +146,5 @@ PI_EXPORT int posixipc_shm_unlink(const char *name)
 
 PI_EXPORT int posixipc_shm_win32_path(const char *name, char *buf, size_t size)
 {
-	char encoded[PI_ENCODED_MAX + 1];
-	wchar_t *path;
-	int r;
-
-	if (buf == NULL || size == 0)
-		return pi_fail(EINVAL);
-	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
-		return -1;
-	path = pi_object_path("shm", encoded);
-	if (path == NULL)
-		return -1;
-	r = pi_display_path(path, buf, size);
-	free(path);
-	return r;
+	return pi_named_display_path("shm", name, buf, size);
 }
