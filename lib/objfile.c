@@ -342,8 +342,10 @@ static void sweep(const wchar_t *path)
 	find = FindFirstFileExW(full, FindExInfoBasic, &data, FindExSearchNameMatch, NULL, 0);
 	if (find != INVALID_HANDLE_VALUE) {
 		do {
-			/* The pattern also matches 8.3 short names. */
+			/* The pattern also matches 8.3 short names.  "~new." is a semaphore
+			 * that an earlier version of the library is still writing. */
 			if (data.cFileName[0] != L'~' || wcscmp(data.cFileName, MARKER) == 0 ||
+			    wcsncmp(data.cFileName, L"~new.", 5) == 0 ||
 			    (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
 				continue;
 			wcscpy(full + dir, data.cFileName);
