@@ -1,6 +1,7 @@
 /* Private interface shared by the facilities (fifo.c, sem.c, shm.c, mman.c, mqueue.c): Win32 error to
  * errno, POSIX IPC names to Win32 names, path conversion as the C runtime does it, security
- * descriptors from modes, where objects live, and the descriptor table. */
+ * descriptors from modes, where objects live, the life of object files, and the descriptor
+ * table.  NT-level declarations are in winapi.h. */
 #ifndef POSIXIPC_INTERNAL_H
 #define POSIXIPC_INTERNAL_H
 
