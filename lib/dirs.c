@@ -3,6 +3,7 @@
  * every process of one user meets the same objects whatever its environment (TMP and TEMP
  * differ between an MSYS2 shell, cmd and a scheduled task); only an explicit POSIXIPC_DIR,
  * read at each call, moves it. */
+#include <posixipc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -26,9 +27,7 @@ static wchar_t *env_wide(const wchar_t *var)
 	return w;
 }
 
-/* An absolute path with the \\?\ prefix, so that long paths and names ending in dots or
- * spaces reach the file system unchanged. */
-static wchar_t *long_path(const wchar_t *path)
+wchar_t *pi_long_path(const wchar_t *path)
 {
 	DWORD n = GetFullPathNameW(path, 0, NULL, NULL);
 	wchar_t *full, *out;
@@ -117,7 +116,7 @@ static BOOL CALLBACK find_default_root(PINIT_ONCE once, PVOID param, PVOID *ctx)
 	dir = malloc(n * sizeof *dir);
 	if (dir != NULL) {
 		swprintf(dir, n, L"%ls\\posixipc", base);
-		default_root = long_path(dir);
+		default_root = pi_long_path(dir);
 		free(dir);
 	}
 	free(base);
@@ -129,7 +128,7 @@ wchar_t *pi_objects_root(void)
 	wchar_t *env = env_wide(L"POSIXIPC_DIR"), *root;
 
 	if (env != NULL) {
-		root = long_path(env);
+		root = pi_long_path(env);
 		free(env);
 		return root;
 	}
@@ -233,6 +232,30 @@ int pi_display_path(const wchar_t *path, char *buf, size_t size)
 		return r;
 	}
 	return pi_wide_to_buf(wcsncmp(path, L"\\\\?\\", 4) == 0 ? path + 4 : path, buf, size);
+}
+
+wchar_t *pi_named_path(const char *sub, const char *name, int make)
+{
+	char encoded[PI_ENCODED_MAX + 1];
+
+	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
+		return NULL;
+	return make ? pi_object_path(sub, encoded) : pi_object_path_only(sub, encoded);
+}
+
+int pi_named_display_path(const char *sub, const char *name, char *buf, size_t size)
+{
+	wchar_t *path;
+	int r;
+
+	if (buf == NULL || size == 0)
+		return pi_fail(EINVAL);
+	path = pi_named_path(sub, name, 1);
+	if (path == NULL)
+		return -1;
+	r = pi_display_path(path, buf, size);
+	free(path);
+	return r;
 }
 
 PI_EXPORT int posixipc_objects_dir(char *buf, size_t size)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "winapi.h"
 
 static const struct {
 	DWORD win32;
@@ -124,6 +125,18 @@ int pi_errno_from_win32(DWORD err)
 int pi_fail_win32(DWORD err)
 {
 	errno = pi_errno_from_win32(err ? err : GetLastError());
+	return -1;
+}
+
+/* NTSTATUS values take the same road: ntdll's own map to Win32 errors, then the table. */
+int pi_errno_from_nt(LONG status)
+{
+	return pi_errno_from_win32(RtlNtStatusToDosError(status));
+}
+
+int pi_fail_nt(LONG status)
+{
+	errno = pi_errno_from_nt(status);
 	return -1;
 }
 

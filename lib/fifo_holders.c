@@ -22,8 +22,7 @@
 #include <wchar.h>
 
 #include "internal.h"
-
-#include <winternl.h>
+#include "winapi.h"
 
 #define PAGE 4096
 
@@ -159,16 +158,6 @@ static int holder_alive(struct pi_holders *t, const struct pi_holder *ho)
 }
 
 /* ------------------------------------------------------------------ handles */
-
-DWORD pi_granted_access(HANDLE h)
-{
-	PUBLIC_OBJECT_BASIC_INFORMATION basic;
-	ULONG n;
-
-	if (NtQueryObject(h, ObjectBasicInformation, &basic, sizeof basic, &n) < 0)
-		return 0;
-	return basic.GrantedAccess;
-}
 
 static int is_file_object(HANDLE h)
 {

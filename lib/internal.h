@@ -1,6 +1,7 @@
 /* Private interface shared by the facilities (fifo.c, sem.c, shm.c, mman.c, mqueue.c): Win32 error to
  * errno, POSIX IPC names to Win32 names, path conversion as the C runtime does it, security
- * descriptors from modes, where objects live, and the descriptor table. */
+ * descriptors from modes, where objects live, the life of object files, and the descriptor
+ * table.  NT-level declarations are in winapi.h. */
 #ifndef POSIXIPC_INTERNAL_H
 #define POSIXIPC_INTERNAL_H
 
@@ -25,6 +26,10 @@ int pi_errno_from_win32(DWORD err);
 int pi_fail_win32(DWORD err);
 /* Set errno to e and return -1. */
 int pi_fail(int e);
+/* The same for an NTSTATUS (a LONG; winapi.h has the NT declarations): the one way from an
+ * NT status to errno, through ntdll's map to Win32 errors and the table above. */
+int pi_errno_from_nt(LONG status);
+int pi_fail_nt(LONG status);
 
 /* name.c: POSIX IPC names (shm_open, sem_open).  A name may start with '/'; the rest must be
  * non-empty, hold no further '/', and not be "." or "..".  Longer than NAME_MAX bytes (leading
@@ -62,8 +67,16 @@ wchar_t *pi_object_path_only(const char *sub, const char *encoded);
 int pi_object_dirs(const wchar_t *path);
 /* Prefix for Win32 kernel object names: L"Local\\", or L"Global\\" when POSIXIPC_GLOBAL=1. */
 const wchar_t *pi_object_namespace(void);
+/* An absolute path with the \\?\ prefix (malloc'd), so that long paths and names ending
+ * in dots or spaces reach the file system unchanged. */
+wchar_t *pi_long_path(const wchar_t *path);
 /* A \\?\ path as people write it (C:\..., \\server\...), into a caller's buffer. */
 int pi_display_path(const wchar_t *path, char *buf, size_t size);
+/* pi_object_path (make 1) or pi_object_path_only (make 0) of a POSIX IPC name, encoded
+ * first; and that path as people write it, for the *_win32_path calls (EINVAL for no
+ * buffer). */
+wchar_t *pi_named_path(const char *sub, const char *name, int make);
+int pi_named_display_path(const char *sub, const char *name, char *buf, size_t size);
 
 /* security.c: a security descriptor from a POSIX mode.  The owner bits go to the current
  * user, the group bits to the token's primary group (as Cygwin maps them), the "other" bits to
@@ -190,23 +203,54 @@ void pi_holders_set_fd(struct pi_holders *t, HANDLE h, int fd);
 void pi_holders_remove(struct pi_holders *t, HANDLE h);
 /* The holder's handle duplicated into this process, or NULL if it is gone or stale. */
 HANDLE pi_holders_dup(const struct pi_holder *ho);
-/* A handle's granted access, from the object manager (never waits on the object). */
+
+/* winapi.c: a handle's granted access, from the object manager (never waits on the object);
+ * 0 if it cannot be asked. */
 DWORD pi_granted_access(HANDLE h);
 
-/* shm.c: the object files of shm_open, which message queues share.  pi_object_file opens or
- * creates one (CreateFileW's access, security and disposition; shared for reading, writing and
- * deletion, kept in the cache as a temporary file), making the folders only when they are
- * missing; the Win32 error stays in GetLastError().  pi_object_unlink frees the file's name at
- * once, even while it is open and mapped, and reclaims files unlinked while mapped. */
+/* objfile.c: the life of the library's files, one way for shm, sem and message queues.
+ * pi_object_file opens or creates an object file (CreateFileW's access, security and
+ * disposition; shared for reading, writing and deletion, kept in the cache as a temporary
+ * file), making the folders only when they are missing; the Win32 error stays in
+ * GetLastError(). */
 HANDLE pi_object_file(const wchar_t *path, DWORD access, SECURITY_ATTRIBUTES *sa, DWORD disp);
+/* pi_file_publish makes a whole file appear under path at once: it is created beside path
+ * under a name no object decodes to, with access (DELETE is added), sa and attributes
+ * (0: normal), then size bytes of data are written at its start, fill (if not NULL) does
+ * the rest, and it is renamed into place without replacing (EEXIST when the name is taken),
+ * then given final_attributes (0: kept).  Returns the open handle; on failure the file is
+ * gone and errno says why.  make_dirs creates missing folders (object folders); a FIFO's
+ * marker, written whole and hidden until placed, is published with make_dirs 0. */
+struct pi_publish {
+	DWORD access;
+	SECURITY_ATTRIBUTES *sa;
+	DWORD attributes, final_attributes;
+	int make_dirs;
+	const void *data;
+	DWORD size;
+	int (*fill)(HANDLE file, void *ctx);	/* 0, or -1 with errno */
+	void *ctx;
+};
+HANDLE pi_file_publish(const wchar_t *path, const struct pi_publish *p);
+/* Rename the file open as h (with DELETE access) to path, never replacing a file there
+ * (EEXIST). */
+int pi_rename_noreplace(HANDLE h, const wchar_t *path);
+/* Mark the file open as h deleted (as far as its mappings allow) and close h. */
+void pi_file_discard(HANDLE h);
+/* unlink(2) for object files: the name is free at once, even while the file is open and
+ * mapped (POSIX deletion, else a plain delete when nothing else holds it, else a rename
+ * aside); files renamed aside while mapped are deleted by a later sweep of the folder, run
+ * when a marker says one is due.  _name takes a POSIX IPC name and the folder ("shm", "sem",
+ * "mq").  pi_object_reclaim is for a holder about to close the file it opened as path: if
+ * an unlink renamed it aside, the folder is swept. */
 int pi_object_unlink(const wchar_t *path);
+int pi_object_unlink_name(const char *sub, const char *name);
+void pi_object_reclaim(HANDLE file, const wchar_t *path);
 
 /* sem.c: clocks and deadlines as sem_timedwait reads them (ns since the epoch for
- * CLOCK_REALTIME; a deadline beyond 64 bits of ns saturates), and a rename of the file open
- * as h (with DELETE access) to path that never replaces a file there (EEXIST). */
+ * CLOCK_REALTIME; a deadline beyond 64 bits of ns saturates). */
 int64_t pi_clock_ns(clockid_t clock);
 int64_t pi_deadline_ns(const struct timespec *ts);
-int pi_rename_noreplace(HANDLE h, const wchar_t *path);
 
 /* mqueue.c: how many message queue descriptors a process may hold (sysconf). */
 long pi_mq_open_max(void);

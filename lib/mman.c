@@ -23,7 +23,8 @@ PI_EXPORT void *posixipc_mmap64(void *addr, size_t length, int prot, int flags, 
 #include <sys/mman.h>
 
 #include <psapi.h>
-#include <winternl.h>
+
+#include "winapi.h"
 
 /* Page size and allocation granularity of every Windows on x86-64 and ARM64.  Views start at
  * a multiple of GRAN in the address space and in the section; mappings are tracked in pages. */
@@ -933,16 +934,13 @@ static char *map_fixed(struct request *r)
 
 /* ---------------------------------------------------------------- mmap */
 
-/* The rights the descriptor's HANDLE holds. */
+/* The rights the descriptor's HANDLE holds.  Should the query fail, let Windows decide when
+ * the section is made. */
 static ACCESS_MASK granted_access(HANDLE h)
 {
-	PUBLIC_OBJECT_BASIC_INFORMATION info;
-	ULONG n;
+	DWORD access = pi_granted_access(h);
 
-	/* Should the query fail, let Windows decide when the section is made. */
-	if (NtQueryObject(h, ObjectBasicInformation, &info, sizeof info, &n) < 0)
-		return FILE_READ_DATA | FILE_WRITE_DATA | FILE_EXECUTE;
-	return info.GrantedAccess;
+	return access != 0 ? access : FILE_READ_DATA | FILE_WRITE_DATA | FILE_EXECUTE;
 }
 
 static int check_flags(int flags, int prot)
@@ -1262,7 +1260,7 @@ static int flush_file(void *view)
 			FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE);
 	free(name);
 	if (st < 0)
-		return pi_fail_win32(RtlNtStatusToDosError(st));
+		return pi_fail_nt(st);
 	if (!FlushFileBuffers(h))
 		r = pi_fail_win32(0);
 	CloseHandle(h);

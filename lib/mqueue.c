@@ -375,31 +375,16 @@ static struct mq_head *map_file(HANDLE file, size_t size)
 	return h;
 }
 
-/* "<folder of path>\+new.<16 hex digits>": '+' is never in an encoded name, and the shm
- * sweep takes only '~' files, so a queue being made is neither listed nor swept away. */
-static wchar_t *new_path(const wchar_t *path)
+/* The queue's slots: the file's full size, set once the head is written. */
+static int size_file(HANDLE file, void *ctx)
 {
-	const wchar_t *slash = wcsrchr(path, L'\\');
-	size_t dir = (size_t)(slash - path) + 1, n = dir + 24;
-	uint64_t id = pi_random64();
-	wchar_t *out = malloc(n * sizeof *out);
+	const struct mq_head *head = ctx;
+	FILE_END_OF_FILE_INFO eof;
 
-	if (out == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	wmemcpy(out, path, dir);
-	swprintf(out + dir, n - dir, L"+new.%08lx%08lx", (unsigned long)(id >> 32),
-		 (unsigned long)(id & 0xffffffffu));
-	return out;
-}
-
-static void discard(HANDLE file)
-{
-	FILE_DISPOSITION_INFO info = { TRUE };
-
-	SetFileInformationByHandle(file, FileDispositionInfo, &info, sizeof info);
-	CloseHandle(file);
+	eof.EndOfFile.QuadPart = (LONGLONG)file_size(head->maxmsg, head->slot_size);
+	if (!SetFileInformationByHandle(file, FileEndOfFileInfo, &eof, sizeof eof))
+		return pi_fail_win32(0);
+	return 0;
 }
 
 /* Write a whole queue file beside path and rename it into place without replacing, so an
@@ -408,11 +393,9 @@ static HANDLE create_file(const wchar_t *path, mode_t mode, const struct mq_attr
 			  struct mq_head *out)
 {
 	struct pi_sa sa = { { sizeof sa.sa, NULL, FALSE }, NULL };
-	FILE_END_OF_FILE_INFO eof;
-	OVERLAPPED ov;
-	wchar_t *tmp;
+	struct pi_publish p;
 	HANDLE file;
-	DWORD n = 0, err;
+	int e;
 
 	memset(out, 0, sizeof *out);
 	out->magic = MQ_MAGIC;
@@ -422,36 +405,23 @@ static HANDLE create_file(const wchar_t *path, mode_t mode, const struct mq_attr
 	out->msgsize = attr ? (uint32_t)attr->mq_msgsize : MQ_DEFAULT_MSGSIZE;
 	out->slot_size = slot_size_for(out->msgsize);
 	out->head = out->tail = out->free = NONE;
-	tmp = new_path(path);
-	if (tmp == NULL)
+	if (pi_sa_from_mode(mode, FILE_GENERIC_READ, FILE_GENERIC_WRITE, &sa) < 0)
 		return INVALID_HANDLE_VALUE;
-	if (pi_sa_from_mode(mode, FILE_GENERIC_READ, FILE_GENERIC_WRITE, &sa) < 0) {
-		free(tmp);
-		return INVALID_HANDLE_VALUE;
-	}
-	/* The creator gets the access it asks for whatever the new file's DACL says. */
-	file = pi_object_file(tmp, GENERIC_READ | GENERIC_WRITE | DELETE, &sa.sa, CREATE_NEW);
-	err = GetLastError();
+	memset(&p, 0, sizeof p);
+	/* The creator gets the access it asks for whatever the new file's DACL says.  Queue
+	 * files are kept in the cache as shared memory objects are. */
+	p.access = GENERIC_READ | GENERIC_WRITE;
+	p.sa = &sa.sa;
+	p.attributes = FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED;
+	p.make_dirs = 1;
+	p.data = out;
+	p.size = sizeof *out;
+	p.fill = size_file;
+	p.ctx = out;
+	file = pi_file_publish(path, &p);
+	e = errno;
 	pi_sa_free(&sa);
-	free(tmp);
-	if (file == INVALID_HANDLE_VALUE) {
-		pi_fail_win32(err);
-		return INVALID_HANDLE_VALUE;
-	}
-	eof.EndOfFile.QuadPart = (LONGLONG)file_size(out->maxmsg, out->slot_size);
-	memset(&ov, 0, sizeof ov);
-	if (!SetFileInformationByHandle(file, FileEndOfFileInfo, &eof, sizeof eof) ||
-	    !WriteFile(file, out, sizeof *out, &n, &ov) || n != sizeof *out) {
-		pi_fail_win32(0);
-		discard(file);
-		return INVALID_HANDLE_VALUE;
-	}
-	if (pi_rename_noreplace(file, path) < 0) {
-		err = (DWORD)errno;
-		discard(file);
-		errno = (int)err;
-		return INVALID_HANDLE_VALUE;
-	}
+	errno = e;
 	return file;
 }
 
@@ -634,18 +604,7 @@ PI_EXPORT int posixipc_mq_close(mqd_t mqdes)
 
 PI_EXPORT int posixipc_mq_unlink(const char *name)
 {
-	char encoded[PI_ENCODED_MAX + 1];
-	wchar_t *path;
-	int r;
-
-	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
-		return -1;
-	path = pi_object_path_only("mq", encoded);
-	if (path == NULL)
-		return -1;
-	r = pi_object_unlink(path);
-	free(path);
-	return r;
+	return pi_object_unlink_name("mq", name);
 }
 
 static void get_attr(struct mqd *d, struct mq_attr *mqstat)
@@ -699,8 +658,6 @@ PI_EXPORT int posixipc_mq_setattr(mqd_t mqdes, const struct mq_attr *mqstat,
 
 /* ---------------------------------------------------------------- waiting */
 
-/* Linux checks a timeout before anything else, whether or not the call would block (POSIX
- * allows either): a negative tv_sec or a tv_nsec outside [0, 1e9) is EINVAL. */
 /* A malformed timeout: POSIX (and sem_timedwait here) report it only when the call would
  * block, so a call that finds room or a message succeeds whatever its timeout says. */
 #define BAD_DEADLINE INT64_MIN
@@ -872,6 +829,7 @@ static int send_locked(struct mqd *d, const char *msg, size_t len, unsigned int 
 static int do_send(mqd_t mqdes, const char *msg, size_t len, unsigned int prio,
 		   const struct timespec *abstime)
 {
+	int64_t deadline = deadline_of(abstime);
 	struct mqd *d;
 	uint64_t token = 0;
 	int wake = 0, r;
@@ -889,8 +847,7 @@ static int do_send(mqd_t mqdes, const char *msg, size_t len, unsigned int prio,
 		r = pi_fail(EFAULT);
 	else {
 		lock(d);
-		r = send_locked(d, msg, len, prio,
-				deadline_of(abstime), &token, &wake);
+		r = send_locked(d, msg, len, prio, deadline, &token, &wake);
 		unlock(d);
 	}
 	if (wake)
@@ -922,6 +879,7 @@ static ssize_t do_receive(mqd_t mqdes, char *buf, size_t len, unsigned int *prio
 			  const struct timespec *abstime)
 {
 	struct mqd *d;
+	int64_t deadline = deadline_of(abstime);
 	ssize_t r;
 	int wake = 0;
 
@@ -936,8 +894,7 @@ static ssize_t do_receive(mqd_t mqdes, char *buf, size_t len, unsigned int *prio
 		r = pi_fail(EFAULT);
 	else {
 		lock(d);
-		r = receive_locked(d, buf, prio, deadline_of(abstime),
-				   &wake);
+		r = receive_locked(d, buf, prio, deadline, &wake);
 		unlock(d);
 	}
 	if (wake)
@@ -1236,18 +1193,5 @@ PI_EXPORT int posixipc_mq_notify(mqd_t mqdes, const struct sigevent *notificatio
 
 PI_EXPORT int posixipc_mq_win32_path(const char *name, char *buf, size_t size)
 {
-	char encoded[PI_ENCODED_MAX + 1];
-	wchar_t *path;
-	int r;
-
-	if (buf == NULL || size == 0)
-		return pi_fail(EINVAL);
-	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
-		return -1;
-	path = pi_object_path("mq", encoded);
-	if (path == NULL)
-		return -1;
-	r = pi_display_path(path, buf, size);
-	free(path);
-	return r;
+	return pi_named_display_path("mq", name, buf, size);
 }

@@ -10,29 +10,9 @@
 #include <wchar.h>
 
 #include "internal.h"
+#include "winapi.h"
 
 #include <posixipc.h>
-
-/* Not in mingw-w64's headers: the right to read a semaphore's count, and the call that
- * reads it (ntdll, documented in the Windows driver kit). */
-#ifndef SEMAPHORE_QUERY_STATE
-#define SEMAPHORE_QUERY_STATE 0x0001
-#endif
-
-struct semaphore_basic_information {
-	LONG current;
-	LONG maximum;
-};
-
-LONG NTAPI NtQuerySemaphore(HANDLE semaphore, int info_class, PVOID info, ULONG size,
-			    PULONG returned);
-ULONG NTAPI RtlNtStatusToDosError(LONG status);
-
-/* SetFileInformationByHandle's FileDispositionInfoEx (Windows 10 1607), which mingw-w64
- * declares only for _WIN32_WINNT >= 0x0A000002. */
-#define DISPOSITION_INFO_EX ((FILE_INFO_BY_HANDLE_CLASS)21)
-#define DISPOSITION_DELETE 0x1
-#define DISPOSITION_POSIX_SEMANTICS 0x2
 
 #define SEM_MAGIC 0x4d455350u /* "PSEM" */
 #define KIND_PRIVATE 1
@@ -145,12 +125,12 @@ static int sem_error(DWORD err)
 
 static int query_value(HANDLE h, int *value)
 {
-	struct semaphore_basic_information info;
-	LONG status;
+	struct pi_semaphore_basic_information info;
+	NTSTATUS status;
 
-	status = NtQuerySemaphore(h, 0 /* SemaphoreBasicInformation */, &info, sizeof info, NULL);
+	status = NtQuerySemaphore(h, PI_SEMAPHORE_BASIC_INFORMATION, &info, sizeof info, NULL);
 	if (status < 0)
-		return sem_error(RtlNtStatusToDosError(status));
+		return pi_errno_from_nt(status) == EBADF ? pi_fail(EINVAL) : pi_fail_nt(status);
 	*value = info.current;
 	return 0;
 }
@@ -194,11 +174,15 @@ int64_t pi_clock_ns(clockid_t clock)
  * hold, INT64_MIN for a deadline that far in the past. */
 int64_t pi_deadline_ns(const struct timespec *ts)
 {
-	if ((int64_t)ts->tv_sec >= INT64_MAX / NSEC - 1)
+	/* Through a variable: where time_t has 32 bits (i686), the limits are out of its range
+	 * and a comparison of the cast itself is always false, which GCC warns about. */
+	int64_t sec = (int64_t)ts->tv_sec;
+
+	if (sec >= INT64_MAX / NSEC - 1)
 		return INT64_MAX;
-	if ((int64_t)ts->tv_sec <= INT64_MIN / NSEC + 1)
+	if (sec <= INT64_MIN / NSEC + 1)
 		return INT64_MIN;
-	return (int64_t)ts->tv_sec * NSEC + ts->tv_nsec;
+	return sec * NSEC + ts->tv_nsec;
 }
 
 /* A wait's deadline in ns, saturated (seconds beyond what 64 bits of ns hold wait forever);
@@ -735,18 +719,6 @@ static int read_file_at(HANDLE file, DWORD offset, void *buf, DWORD size)
 	return n == size ? 0 : pi_fail(EINVAL);
 }
 
-static int write_file_at(HANDLE file, DWORD offset, const void *buf, DWORD size)
-{
-	OVERLAPPED ov;
-	DWORD n = 0;
-
-	memset(&ov, 0, sizeof ov);
-	ov.Offset = offset;
-	if (!WriteFile(file, buf, size, &n, &ov))
-		return pi_fail_win32(0);
-	return n == size ? 0 : pi_fail(EIO);
-}
-
 /* A file under the semaphore's name that is not one of ours is not a semaphore.  value is
  * not checked: it may be below 0 for a moment (see struct sem_file). */
 static int read_record(HANDLE file, struct sem_file *rec)
@@ -776,209 +748,34 @@ static struct sem_file *map_record(HANDLE file)
 	return view;
 }
 
-/* "<folder of path>\~<what>.<16 hex digits>": the '~' keeps it from decoding as a name. */
-static wchar_t *aside_path(const wchar_t *path, const wchar_t *what)
-{
-	const wchar_t *slash = wcsrchr(path, L'\\');
-	size_t dir = (size_t)(slash - path), n;
-	wchar_t hex[17], *out;
-
-	hex16(hex, new_id());
-	n = dir + wcslen(what) + wcslen(hex) + 4;
-	out = malloc(n * sizeof *out);
-	if (out == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	wmemcpy(out, path, dir);
-	swprintf(out + dir, n - dir, L"\\~%ls.%ls", what, hex);
-	return out;
-}
-
-/* Rename the file open as h (with DELETE access) to path, never replacing a file there. */
-int pi_rename_noreplace(HANDLE h, const wchar_t *path)
-{
-	size_t len = wcslen(path), size = sizeof(FILE_RENAME_INFO) + len * sizeof(wchar_t);
-	FILE_RENAME_INFO *info = calloc(1, size);
-	DWORD err;
-
-	if (info == NULL)
-		return pi_fail(ENOMEM);
-	info->ReplaceIfExists = FALSE;
-	info->RootDirectory = NULL;
-	info->FileNameLength = (DWORD)(len * sizeof(wchar_t));
-	wmemcpy(info->FileName, path, len + 1);
-	if (SetFileInformationByHandle(h, FileRenameInfo, info, (DWORD)size)) {
-		free(info);
-		return 0;
-	}
-	err = GetLastError();
-	free(info);
-	if (err == ERROR_ALREADY_EXISTS || err == ERROR_FILE_EXISTS)
-		return pi_fail(EEXIST);
-	return pi_fail_win32(err);
-}
-
-/* Wine 8.0 refuses to delete a file made with a mode that denies the owner writing, which
- * it marks read-only (Windows does not); h holds FILE_WRITE_ATTRIBUTES to take that away. */
-static int delete_handle(HANDLE h)
-{
-	FILE_DISPOSITION_INFO info = { TRUE };
-
-	if (SetFileInformationByHandle(h, FileDispositionInfo, &info, sizeof info))
-		return 0;
-	if (pi_clear_readonly(h) &&
-	    SetFileInformationByHandle(h, FileDispositionInfo, &info, sizeof info))
-		return 0;
-	return pi_fail_win32(0);
-}
-
-/* A handle for deleting the file at path; FILE_WRITE_ATTRIBUTES only where its security
- * grants it (the owner always has it). */
-static HANDLE open_for_delete(const wchar_t *path)
-{
-	HANDLE h = CreateFileW(path, DELETE | FILE_WRITE_ATTRIBUTES | FILE_READ_ATTRIBUTES,
-			       SHARE_ALL, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-
-	if (h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_ACCESS_DENIED)
-		h = CreateFileW(path, DELETE, SHARE_ALL, NULL, OPEN_EXISTING,
-				FILE_ATTRIBUTE_NORMAL, NULL);
-	return h;
-}
-
-/* Free the name at once, even while processes hold the file open: POSIX deletion where
- * the file system has it, else a rename to a hidden name before the delete. */
-static int remove_name(HANDLE h, const wchar_t *path)
-{
-	DWORD flags = DISPOSITION_DELETE | DISPOSITION_POSIX_SEMANTICS;
-	wchar_t *aside;
-	int r;
-
-	/* Wine 8.0 rejects FileDispositionInfoEx (ERROR_INVALID_PARAMETER), as do Windows
-	 * before 10 1607 and file systems other than NTFS; those take the rename. */
-	if (SetFileInformationByHandle(h, DISPOSITION_INFO_EX, &flags, sizeof flags))
-		return 0;
-	aside = aside_path(path, L"unlinked");
-	if (aside == NULL)
-		return -1;
-	r = pi_rename_noreplace(h, aside);
-	free(aside);
-	if (r < 0)
-		return -1;
-	delete_handle(h);
-	return 0;
-}
-
-/* Where the file is mapped, which every process holding the semaphore does, remove_name
- * renames it aside, but Windows without POSIX deletion and Wine 8.0 refuse to mark it for
- * deletion (STATUS_CANNOT_DELETE).  The last process to unmap it deletes it in sem_close;
- * after holders that ended without sem_close, the next sem_unlink in the folder does. */
-#define UNLINKED L"~unlinked." /* the aside name remove_name gives */
-
-static int is_unlinked(const wchar_t *name)
-{
-	return wcsncmp(name, UNLINKED, wcslen(UNLINKED)) == 0;
-}
-
-/* Is the file open as file no longer the one under path?  Wine keeps the name a handle was
- * opened with through renames made by other handles, so the file is compared, not names. */
-static int renamed_away(HANDLE file, const wchar_t *path)
-{
-	BY_HANDLE_FILE_INFORMATION a, b;
-	HANDLE h = CreateFileW(path, 0, SHARE_ALL, NULL, OPEN_EXISTING, 0, NULL);
-	DWORD err;
-	int away;
-
-	if (h == INVALID_HANDLE_VALUE) {
-		err = GetLastError();
-		return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND;
-	}
-	away = GetFileInformationByHandle(file, &a) && GetFileInformationByHandle(h, &b) &&
-	       (a.dwVolumeSerialNumber != b.dwVolumeSerialNumber ||
-		a.nFileIndexHigh != b.nFileIndexHigh || a.nFileIndexLow != b.nFileIndexLow);
-	CloseHandle(h);
-	return away;
-}
-
-/* Delete the files in path's folder that unlinks left behind.  Deleting one that a
- * process still has open but not mapped is what its unlink meant to do. */
-static void sweep_unlinked(const wchar_t *path)
-{
-	size_t dir = (size_t)(wcsrchr(path, L'\\') - path) + 1;
-	wchar_t *full = malloc((dir + MAX_PATH + 1) * sizeof *full);
-	WIN32_FIND_DATAW data;
-	HANDLE find, h;
-
-	if (full == NULL)
-		return;
-	wmemcpy(full, path, dir);
-	wcscpy(full + dir, UNLINKED L"*");
-	find = FindFirstFileExW(full, FindExInfoBasic, &data, FindExSearchNameMatch, NULL, 0);
-	if (find != INVALID_HANDLE_VALUE) {
-		do {
-			/* The pattern also matches 8.3 short names. */
-			if (!is_unlinked(data.cFileName))
-				continue;
-			wcscpy(full + dir, data.cFileName);
-			h = open_for_delete(full);
-			if (h != INVALID_HANDLE_VALUE) {
-				delete_handle(h);
-				CloseHandle(h);
-			}
-		} while (FindNextFileW(find, &data));
-		FindClose(find);
-	}
-	free(full);
-}
-
-/* Called with this process's view unmapped.  An unlink renames before it tries to delete,
- * so either it finds the view gone or this finds the rename; another holder's view refuses,
- * and its own close tries again.  The file is deleted through a handle opened under its
- * new name: Wine deletes the name the handle that asks was opened with. */
-static void delete_if_unlinked(HANDLE file, const wchar_t *path)
-{
-	if (renamed_away(file, path))
-		sweep_unlinked(path);
-}
-
 /* A complete file appears under the name at once (written aside, then renamed without
  * replacing), so a concurrent opener never reads a half-written record.  EEXIST if the
  * name is taken. */
 static HANDLE create_backing(const wchar_t *path, mode_t mode, unsigned int value,
 			     struct sem_file *rec)
 {
-	wchar_t *tmp = aside_path(path, L"new");
+	struct pi_publish p;
 	struct pi_sa sa;
 	HANDLE file;
+	int e;
 
-	if (tmp == NULL)
+	if (pi_sa_from_mode(mode, FILE_GENERIC_READ, FILE_GENERIC_WRITE, &sa) < 0)
 		return INVALID_HANDLE_VALUE;
-	if (pi_sa_from_mode(mode, FILE_GENERIC_READ, FILE_GENERIC_WRITE, &sa) < 0) {
-		free(tmp);
-		return INVALID_HANDLE_VALUE;
-	}
-	/* The creator gets the access it asks for whatever the new file's DACL says. */
-	file = CreateFileW(tmp, GENERIC_READ | GENERIC_WRITE | DELETE, SHARE_ALL, &sa.sa,
-			   CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
-	pi_sa_free(&sa);
-	free(tmp);
-	if (file == INVALID_HANDLE_VALUE) {
-		pi_fail_win32(0);
-		return INVALID_HANDLE_VALUE;
-	}
 	memset(rec, 0, sizeof *rec);
 	rec->magic = FILE_MAGIC;
 	rec->mode = mode & 0777;
 	rec->id = new_id();
 	rec->value = (LONG)value;
-	if (write_file_at(file, 0, rec, sizeof *rec) < 0 || pi_rename_noreplace(file, path) < 0) {
-		int e = errno;
-
-		delete_handle(file);
-		CloseHandle(file);
-		errno = e;
-		return INVALID_HANDLE_VALUE;
-	}
+	memset(&p, 0, sizeof p);
+	/* The creator gets the access it asks for whatever the new file's DACL says. */
+	p.access = GENERIC_READ | GENERIC_WRITE;
+	p.sa = &sa.sa;
+	p.data = rec;
+	p.size = sizeof *rec;
+	file = pi_file_publish(path, &p);
+	e = errno;
+	pi_sa_free(&sa);
+	errno = e;
 	return file;
 }
 
@@ -1250,7 +1047,7 @@ PI_EXPORT sem_t *posixipc_sem_open(const char *name, int oflag, ...)
 static void end_named(struct named *n)
 {
 	UnmapViewOfFile(n->view);
-	delete_if_unlinked(n->file, n->path);
+	pi_object_reclaim(n->file, n->path);
 	CloseHandle(n->file);
 	free(n->path);
 	free(n);
@@ -1303,43 +1100,22 @@ PI_EXPORT int posixipc_sem_close(sem_t *sem)
 	return 0;
 }
 
+/* As musl's: the same unlink as shm_unlink, in the semaphores' folder.  A file renamed aside
+ * while mapped, as every holder maps it, goes when its last holder closes it (end_named). */
 PI_EXPORT int posixipc_sem_unlink(const char *name)
 {
-	char encoded[PI_ENCODED_MAX + 1];
-	wchar_t *path;
-	HANDLE file;
-	int r;
-
-	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
-		return -1;
-	path = pi_object_path("sem", encoded);
-	if (path == NULL)
-		return -1;
-	file = open_for_delete(path);
-	if (file == INVALID_HANDLE_VALUE) {
-		free(path);
-		return pi_fail_win32(0);
-	}
-	r = remove_name(file, path);
-	CloseHandle(file);
-	if (r == 0)
-		sweep_unlinked(path);
-	free(path);
-	return r;
+	return pi_object_unlink_name("sem", name);
 }
 
 PI_EXPORT int posixipc_sem_win32_name(const char *name, char *buf, size_t size)
 {
-	char encoded[PI_ENCODED_MAX + 1];
 	wchar_t object[OBJECT_NAME_MAX], *path;
 	struct sem_file rec;
 	HANDLE file;
 
 	if (buf == NULL || size == 0)
 		return pi_fail(EINVAL);
-	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
-		return -1;
-	path = pi_object_path("sem", encoded);
+	path = pi_named_path("sem", name, 1);
 	if (path == NULL)
 		return -1;
 	file = open_backing(path, GENERIC_READ, &rec);

@@ -854,7 +854,8 @@ static void expect_mmap_error(void *addr, size_t len, int prot, int flags, int f
 
 START_TEST(mmap_of_file_with_length_of_2_63_or_more_is_enomem)
 {
-	static const size_t lens[] = { (size_t)1 << 63, ((size_t)1 << 63) + 4096, SIZE_MAX - 8192,
+	/* SIZE_MAX / 2 + 1 is 2^63 where size_t has 64 bits (its top bit on i686). */
+	static const size_t lens[] = { SIZE_MAX / 2 + 1, SIZE_MAX / 2 + 1 + 4096, SIZE_MAX - 8192,
 				       SIZE_MAX };
 	char path[MAX_PATH];
 	size_t i;
@@ -906,7 +907,7 @@ START_TEST(mmap_errors_are_the_ones_linux_gives)
 	expect_mmap_error(NULL, 2 * PG, PROT_READ, MAP_SHARED, fd, INT64_MAX - PG + 1,
 			  EOVERFLOW);
 	expect_mmap_error(NULL, SIZE_MAX, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, ENOMEM);
-	expect_mmap_error(NULL, (size_t)1 << 62, PROT_READ | PROT_WRITE,
+	expect_mmap_error(NULL, SIZE_MAX / 4 + 1, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, ENOMEM);
 	expect_mmap_error((void *)(uintptr_t)(GR + 1), PG, PROT_READ,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0, EINVAL);

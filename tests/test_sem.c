@@ -465,6 +465,21 @@ START_TEST(sem_unlink_frees_name_while_holders_keep_semaphore)
 }
 END_TEST
 
+/* The last holder's sem_close takes the file of a semaphore unlinked while open: no later
+ * unlink is needed, and no note of a file left behind stays in the folder either. */
+START_TEST(sem_close_of_unlinked_semaphore_leaves_no_file)
+{
+	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 1);
+
+	ck_assert_ptr_ne(sem, SEM_FAILED);
+	ck_assert_int_eq(sem_unlink(name), 0);
+	ck_assert_int_eq(sem_wait(sem), 0);
+	ck_assert_int_eq(sem_post(sem), 0);
+	ck_assert_int_eq(sem_close(sem), 0);
+	ck_assert_int_eq(count_backing_files(), 0);
+}
+END_TEST
+
 START_TEST(sem_unlink_twice_fails_enoent)
 {
 	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
@@ -1492,6 +1507,7 @@ int main(void)
 	tcase_add_test(tc, sem_posts_of_crashed_peer_persist_when_it_was_the_only_holder);
 	tcase_add_test(tc, sem_native_posts_persist_once_a_holder_closed);
 	tcase_add_test(tc, sem_unlink_frees_name_while_holders_keep_semaphore);
+	tcase_add_test(tc, sem_close_of_unlinked_semaphore_leaves_no_file);
 	tcase_add_test(tc, sem_unlink_twice_fails_enoent);
 	tcase_add_test(tc, sem_created_without_write_permission_unlinks_completely);
 	tcase_add_test(tc, sem_objects_folder_does_not_follow_tmp_or_temp);
