@@ -6,6 +6,7 @@
  * one (the holder table, fifo_holders.c) or connect to the other side's server end. */
 #include <fcntl.h>
 #include <io.h>
+#include <posixipc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
