@@ -874,6 +874,8 @@ out:
  * signal masks to swap in, so only a NULL sigmask is served. */
 static int64_t timeout_ns(const struct timespec *ts, const _sigset_t *sigmask)
 {
+	int64_t sec;
+
 	if (ts != NULL && (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)) {
 		errno = EINVAL;
 		return -2;
@@ -882,9 +884,13 @@ static int64_t timeout_ns(const struct timespec *ts, const _sigset_t *sigmask)
 		errno = ENOTSUP;
 		return -2;
 	}
-	if (ts == NULL || ts->tv_sec > INT64_MAX / 1000000000 - 1)
+	if (ts == NULL)
 		return -1;
-	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+	/* Through int64_t: time_t is 32 bits on i686, where the comparison could never hold. */
+	sec = ts->tv_sec;
+	if (sec > INT64_MAX / 1000000000 - 1)
+		return -1;
+	return sec * 1000000000 + ts->tv_nsec;
 }
 
 PI_EXPORT int posixipc_poll(struct posixipc_pollfd *fds, nfds_t nfds, int timeout)
