@@ -44,6 +44,13 @@ int __cdecl stat(const char *, struct stat *) POSIXIPC_REDIRECT(posixipc_stat32)
 int __cdecl fstat(int, struct stat *) POSIXIPC_REDIRECT(posixipc_fstat32);
 int lstat(const char *, struct stat *) POSIXIPC_REDIRECT(posixipc_stat32);
 #endif
+#elif !defined(NO_OLDNAMES)
+/* A 32-bit time_t (i686's default) keeps the C runtime's stat; lstat is that stat, as
+ * Windows has no symbolic links that POSIX code would meet. */
+static __inline__ int lstat(const char *path, struct stat *st)
+{
+	return stat(path, st);
+}
 #endif
 
 #ifdef __cplusplus
