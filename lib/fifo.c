@@ -296,13 +296,6 @@ static int pipe_state(HANDLE h, ULONG *avail)
 	return (int)info.NamedPipeState;
 }
 
-static int set_wait_mode(HANDLE h, int wait)
-{
-	DWORD mode = PIPE_READMODE_BYTE | (wait ? PIPE_WAIT : PIPE_NOWAIT);
-
-	return SetNamedPipeHandleState(h, &mode, NULL, NULL) ? 0 : -1;
-}
-
 /* Put a server end whose client has gone back into the listening state, so that the next
  * opener of the other side (or a native program) can connect.  Unread data is dropped, so
  * callers only do this when there is none or nobody left to read it.  A synchronous handle
@@ -311,9 +304,9 @@ static void relisten(HANDLE server)
 {
 	if (pipe_state(server, NULL) != STATE_DISCONNECTED)
 		DisconnectNamedPipe(server);
-	set_wait_mode(server, 0);
+	pi_pipe_set_wait(server, 0);
 	ConnectNamedPipe(server, NULL);
-	set_wait_mode(server, 1);
+	pi_pipe_set_wait(server, 1);
 }
 
 static void lock(struct fifo_open *of)
@@ -442,11 +435,11 @@ static char *drain(HANDLE server, DWORD *len)
 	*len = 0;
 	if (buf == NULL)
 		return NULL;
-	set_wait_mode(server, 0);
+	pi_pipe_set_wait(server, 0);
 	while (*len < PIPE_BUFSIZE &&
 	       ReadFile(server, buf + *len, PIPE_BUFSIZE - *len, &n, NULL) && n > 0)
 		*len += n;
-	set_wait_mode(server, 1);
+	pi_pipe_set_wait(server, 1);
 	return buf;
 }
 
@@ -973,10 +966,10 @@ static BOOL read_nowait(struct fifo_open *of, HANDLE h, void *buf, DWORD n, DWOR
 	DWORD err;
 
 	lock(of);
-	set_wait_mode(h, 0);
+	pi_pipe_set_wait(h, 0);
 	ok = ReadFile(h, buf, n, got, NULL);
 	err = GetLastError();
-	set_wait_mode(h, 1);
+	pi_pipe_set_wait(h, 1);
 	unlock(of);
 	SetLastError(err);
 	return ok;
@@ -1027,50 +1020,10 @@ static ssize_t fifo_read(void *obj, int fd, void *buf, size_t count)
 	}
 }
 
-/* WriteFile in non-blocking mode (see read_nowait).  A non-blocking pipe write either fits
- * whole or writes nothing (so writes of up to PIPE_BUF are never split); a longer write is
- * offered in smaller pieces so that POSIX's partial count comes out.  Returns the count, 0
- * if nothing fitted, or minus the Win32 error. */
-static ssize_t write_nowait(struct fifo_open *of, HANDLE h, const char *buf, size_t count)
-{
-	size_t done = 0, chunk = count > PIPE_BUFSIZE ? PIPE_BUFSIZE : count;
-	DWORD n = 0, err = 0;
-
-	lock(of);
-	set_wait_mode(h, 0);
-	while (done < count) {
-		if (chunk > count - done)
-			chunk = count - done;
-		if (!WriteFile(h, buf + done, (DWORD)chunk, &n, NULL)) {
-			err = GetLastError();
-			break;
-		}
-		done += n;
-		if (n == 0) {
-			if (count <= FIFO_PIPE_BUF || chunk <= FIFO_PIPE_BUF / 4)
-				break;
-			chunk /= 2;
-		}
-	}
-	set_wait_mode(h, 1);
-	unlock(of);
-	if (done > 0)
-		return (ssize_t)done;
-	if (err)
-		return -(ssize_t)err;
-	return 0;
-}
-
-static int is_no_reader(DWORD err)
-{
-	return err == ERROR_NO_DATA || err == ERROR_BROKEN_PIPE ||
-	       err == ERROR_PIPE_NOT_CONNECTED || err == ERROR_PIPE_LISTENING;
-}
-
 /* 1 if the write may be retried on a fresh end, else -1 with errno. */
 static int write_error(struct fifo_fd *f, int fd, const struct end *e, DWORD err)
 {
-	if (!is_no_reader(err))
+	if (!pi_pipe_no_peer(err))
 		return pi_fail_win32(err);
 	if (e->server)
 		peer_gone(f->of, e->h, SIDE_WRITE);
@@ -1108,7 +1061,9 @@ retry:
 	if (of->wend.h == NULL)
 		e.h = (HANDLE)_get_osfhandle(fd);
 	if (of->flags & PI_O_NONBLOCK) {
-		r = write_nowait(of, e.h, p, count);
+		lock(of);
+		r = pi_pipe_write_nowait(e.h, p, count, PIPE_BUFSIZE, FIFO_PIPE_BUF);
+		unlock(of);
 		if (r > 0)
 			return r;
 		if (r == 0)

@@ -259,6 +259,17 @@ long pi_mq_open_max(void);
  * descriptor only when a file has them (Wine keeps neither attribute). */
 #define PI_SHM_ATTRIBUTES (FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED)
 
+/* pipeio.c: named pipe handles as FIFOs and pipe() use them.  pi_pipe_set_wait switches h
+ * between PIPE_WAIT and PIPE_NOWAIT; pi_pipe_no_peer says whether a Win32 error means the
+ * other side is gone; pi_pipe_write_nowait writes without blocking (the caller keeps others
+ * from switching h's mode meanwhile): writes of up to atomic bytes go whole or not at all,
+ * longer ones in pieces of at most bufsize; it returns the count, 0 when nothing fitted, or
+ * minus the Win32 error. */
+int pi_pipe_set_wait(HANDLE h, int wait);
+int pi_pipe_no_peer(DWORD err);
+ssize_t pi_pipe_write_nowait(HANDLE h, const char *buf, size_t count, size_t bufsize,
+			     size_t atomic);
+
 /* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
 /* 1 and the FIFO's mode if wpath, whose attributes the caller already has, is a FIFO made by
  * mkfifo; 0 otherwise, without opening the file unless the attributes mark a FIFO. */

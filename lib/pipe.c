@@ -38,19 +38,6 @@ static void end_unref(void *obj)
 		free(p);
 }
 
-static int set_wait_mode(HANDLE h, int wait)
-{
-	DWORD mode = PIPE_READMODE_BYTE | (wait ? PIPE_WAIT : PIPE_NOWAIT);
-
-	return SetNamedPipeHandleState(h, &mode, NULL, NULL) ? 0 : -1;
-}
-
-static int is_no_peer(DWORD err)
-{
-	return err == ERROR_NO_DATA || err == ERROR_BROKEN_PIPE ||
-	       err == ERROR_PIPE_NOT_CONNECTED || err == ERROR_PIPE_LISTENING;
-}
-
 /* A non-blocking read takes only what is there, so it never has to change the end's wait
  * mode, which a child holding the same end would see too. */
 static ssize_t read_nowait(struct pipe_end *p, HANDLE h, void *buf, DWORD n)
@@ -64,7 +51,7 @@ static ssize_t read_nowait(struct pipe_end *p, HANDLE h, void *buf, DWORD n)
 		err = GetLastError();
 	ReleaseSRWLockExclusive(&p->lock);
 	if (err)
-		return is_no_peer(err) ? 0 : pi_fail_win32(err);
+		return pi_pipe_no_peer(err) ? 0 : pi_fail_win32(err);
 	return avail == 0 ? pi_fail(EAGAIN) : (ssize_t)got;
 }
 
@@ -85,38 +72,22 @@ static ssize_t end_read(void *obj, int fd, void *buf, size_t count)
 	if (ReadFile(h, buf, n, &got, NULL))
 		return (ssize_t)got;
 	err = GetLastError();
-	return is_no_peer(err) ? 0 : pi_fail_win32(err);
+	return pi_pipe_no_peer(err) ? 0 : pi_fail_win32(err);
 }
 
 /* A non-blocking pipe write either fits whole or writes nothing, so writes of up to PIPE_BUF
  * are never split; a longer one is offered in smaller pieces for POSIX's partial count. */
 static ssize_t write_nowait(struct pipe_end *p, HANDLE h, const char *buf, size_t count)
 {
-	size_t done = 0, chunk = count > PIPE_BUFSIZE ? PIPE_BUFSIZE : count;
-	DWORD n = 0, err = 0;
+	ssize_t r;
 
 	AcquireSRWLockExclusive(&p->lock);
-	set_wait_mode(h, 0);
-	while (done < count) {
-		if (chunk > count - done)
-			chunk = count - done;
-		if (!WriteFile(h, buf + done, (DWORD)chunk, &n, NULL)) {
-			err = GetLastError();
-			break;
-		}
-		done += n;
-		if (n == 0) {
-			if (count <= PIPE_ATOMIC || chunk <= PIPE_ATOMIC / 4)
-				break;
-			chunk /= 2;
-		}
-	}
-	set_wait_mode(h, 1);
+	r = pi_pipe_write_nowait(h, buf, count, PIPE_BUFSIZE, PIPE_ATOMIC);
 	ReleaseSRWLockExclusive(&p->lock);
-	if (done > 0)
-		return (ssize_t)done;
-	if (err)
-		return pi_fail(is_no_peer(err) ? EPIPE : pi_errno_from_win32(err));
+	if (r > 0)
+		return r;
+	if (r < 0)
+		return pi_fail(pi_pipe_no_peer((DWORD)-r) ? EPIPE : pi_errno_from_win32((DWORD)-r));
 	return pi_fail(EAGAIN);
 }
 
@@ -146,7 +117,7 @@ static ssize_t end_write(void *obj, int fd, const void *buf, size_t count)
 				return (ssize_t)done;
 			err = GetLastError();
 			/* Windows has no SIGPIPE: the error alone tells the writer. */
-			return pi_fail(is_no_peer(err) ? EPIPE : pi_errno_from_win32(err));
+			return pi_fail(pi_pipe_no_peer(err) ? EPIPE : pi_errno_from_win32(err));
 		}
 		/* A short count only comes from another descriptor's non-blocking call. */
 		if (n == 0)
