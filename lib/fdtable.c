@@ -130,3 +130,13 @@ int pi_fd_wrap(HANDLE h, int crt_flags)
 	}
 	return fd;
 }
+
+void pi_fd_set_nonblock(volatile LONG *status, int flags)
+{
+	LONG old, new;
+
+	do {
+		old = *status;
+		new = (old & ~PI_O_NONBLOCK) | (flags & PI_O_NONBLOCK);
+	} while (InterlockedCompareExchange(status, new, old) != old);
+}

@@ -1111,14 +1111,8 @@ static int fifo_getfl(void *obj)
 
 static int fifo_setfl(void *obj, int fd, int flags)
 {
-	struct fifo_open *of = ((struct fifo_fd *)obj)->of;
-	LONG old, new;
-
 	(void)fd;
-	do {
-		old = of->flags;
-		new = (old & ~PI_O_NONBLOCK) | (flags & PI_O_NONBLOCK);
-	} while (InterlockedCompareExchange(&of->flags, new, old) != old);
+	pi_fd_set_nonblock(&((struct fifo_fd *)obj)->of->flags, flags);
 	return 0;
 }
 

@@ -120,6 +120,9 @@ struct pi_fd_ops {
 	void *(*dup)(void *obj, int newfd);
 };
 int pi_fd_register(int fd, HANDLE h, const struct pi_fd_ops *ops, void *obj);
+/* F_SETFL for an open file description's status word: only O_NONBLOCK changes, atomically
+ * against other threads' changes. */
+void pi_fd_set_nonblock(volatile LONG *status, int flags);
 /* The highest descriptor number plus one that F_DUPFD hands out and sysconf(_SC_OPEN_MAX)
  * reports (the C runtime's own table size, _getmaxstdio aside). */
 #define PI_OPEN_MAX 2048

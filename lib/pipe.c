@@ -140,14 +140,8 @@ static int end_getfl(void *obj)
 
 static int end_setfl(void *obj, int fd, int flags)
 {
-	struct pipe_end *p = obj;
-	LONG old, new;
-
 	(void)fd;
-	do {
-		old = p->flags;
-		new = (old & ~PI_O_NONBLOCK) | (flags & PI_O_NONBLOCK);
-	} while (InterlockedCompareExchange(&p->flags, new, old) != old);
+	pi_fd_set_nonblock(&((struct pipe_end *)obj)->flags, flags);
 	return 0;
 }
 
