@@ -10,6 +10,7 @@
 #include <posixipc_api.h>
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,9 +51,30 @@ POSIXIPC_API int posixipc_mq_win32_path(const char *name, char *buf, size_t size
  * sem_unlink makes a new object with a new Win32 name. */
 POSIXIPC_API int posixipc_sem_win32_name(const char *name, char *buf, size_t size);
 
-/* The Win32 pipe name (\\.\pipe\...) behind the FIFO at `path` (made by mkfifo), for
- * CreateFile.  ENOENT if there is no such file, EINVAL if it is not a FIFO. */
+/* Native Win32 peers of the FIFO at `path` (made by mkfifo).  While any process has the FIFO
+ * open, a native program writes into it by opening the pipe posixipc_fifo_pipe_name() reports
+ * with CreateFile(GENERIC_WRITE), and reads from it by opening the one
+ * posixipc_fifo_reader_pipe_name() reports (the same name with ".reader" appended) with
+ * CreateFile(GENERIC_READ); any number of each, beside any number of POSIX peers.  Each
+ * WriteFile of up to PIPE_BUF (4096) bytes arrives whole.  A native writer counts as a writer
+ * (readers see end of file after it has closed too) and gets ERROR_NO_DATA once no reader is
+ * left; a native reader counts as a reader and sees ERROR_BROKEN_PIPE at end of file.
+ * ERROR_FILE_NOT_FOUND means no process has the FIFO open: the manual-reset event
+ * posixipc_fifo_event_name() reports ("Local\posixipc.open.<pipe name without \\.\pipe\>",
+ * Global\ under POSIXIPC_GLOBAL=1) is set while one has, so a native program that comes first
+ * creates or opens that event (CreateEvent(NULL, TRUE, FALSE, name)), waits for it, and then
+ * connects, waiting with WaitNamedPipe on ERROR_PIPE_BUSY.  ENOENT if there is no such file,
+ * EINVAL if it is not a FIFO. */
 POSIXIPC_API int posixipc_fifo_pipe_name(const char *path, char *buf, size_t size);
+POSIXIPC_API int posixipc_fifo_reader_pipe_name(const char *path, char *buf, size_t size);
+POSIXIPC_API int posixipc_fifo_event_name(const char *path, char *buf, size_t size);
+
+/* mkfifo() whose native peers connect by a name the program chose: pipe_name is
+ * "\\.\pipe\NAME" (at most 249 characters, no backslash in NAME), so that a native program
+ * written without this library knows it.  The FIFO refuses to open (EACCES) while a program
+ * that is none of ours holds that name.  EINVAL for a malformed name, ENAMETOOLONG for a long
+ * one; otherwise as mkfifo(). */
+POSIXIPC_API int posixipc_mkfifo_named(const char *path, mode_t mode, const char *pipe_name);
 
 #ifdef __cplusplus
 }

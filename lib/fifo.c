@@ -18,10 +18,11 @@
 #include <winternl.h>
 
 #define MAGIC "posixipc-fifo 1\n"
-#define PIPE_PREFIX "\\\\.\\pipe\\posixipc.fifo."
+#define PIPE_ROOT "\\\\.\\pipe\\"
+#define PIPE_PREFIX PIPE_ROOT "posixipc.fifo."
 #define ID_LEN 16
 /* The marker file is small; anything longer is not one of ours. */
-#define FILE_MAX 128
+#define FILE_MAX 512
 #define PIPE_BUFSIZE 65536
 #define FIFO_PIPE_BUF 4096
 
@@ -44,9 +45,12 @@ struct end {
 struct fifo_open {
 	volatile LONG refs;
 	volatile LONG flags;
-	char pipe_name[64];
+	struct pi_fifo_ref ref;
+	/* The FIFO's own pipe, which only the library opens. */
 	wchar_t wpipe[64];
 	struct pi_holders t;
+	/* This open keeps the process's native gateway (fifo_native.c) listening. */
+	int native;
 	/* O_RDWR only: the write end; the descriptor itself wraps the read end.  wend_lock
 	 * keeps it from being replaced while the echo uses it. */
 	struct end wend;
@@ -106,15 +110,66 @@ static int is_marker_attrs(DWORD attrs)
 	       !(attrs & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE));
 }
 
-/* Read the marker file: 1 and the pipe name (and mode) if it is a FIFO, 0 if it is not,
- * -1 with errno if it cannot be read. */
-static int read_marker(const wchar_t *wpath, char *pipe_name, size_t size, mode_t *mode)
+/* The pipe name a native program opens when the program chose none. */
+static void default_pipe_name(const char *id, char *out, size_t size)
 {
-	char buf[FILE_MAX + 1], *name, *end;
+	snprintf(out, size, PIPE_PREFIX "%s", id);
+}
+
+/* A chosen pipe name: "\\.\pipe\" and a part of its own, with room for the readers' suffix
+ * and the event name, and no character Win32 object names refuse. */
+static int check_pipe_name(const char *name)
+{
+	const char *part = name + sizeof PIPE_ROOT - 1;
+	size_t len;
+
+	if (_strnicmp(name, PIPE_ROOT, sizeof PIPE_ROOT - 1) != 0 || *part == '\0')
+		return pi_fail(EINVAL);
+	len = strlen(name);
+	if (len + sizeof PI_FIFO_READER_SUFFIX > PI_FIFO_NAME_MAX)
+		return pi_fail(ENAMETOOLONG);
+	if (strpbrk(part, "\\\n") != NULL)
+		return pi_fail(EINVAL);
+	return 0;
+}
+
+/* The marker's lines after MAGIC: the pipe name native programs open, the mode, and the
+ * id behind the library's own objects (markers of 0.1 and 0.2 carry no id line: their
+ * name is the default one, which holds it). */
+static int parse_marker(char *text, struct pi_fifo_ref *ref)
+{
+	char *name = text, *mode, *id, *end;
+
+	if ((end = strchr(name, '\n')) == NULL)
+		return 0;
+	*end = '\0';
+	mode = end + 1;
+	if ((end = strchr(mode, '\n')) == NULL)
+		return 0;
+	*end = '\0';
+	id = end + 1;
+	if ((end = strchr(id, '\n')) != NULL)
+		*end = '\0';
+	else if (strncmp(name, PIPE_PREFIX, sizeof PIPE_PREFIX - 1) == 0)
+		id = name + sizeof PIPE_PREFIX - 1;
+	if (strlen(id) != ID_LEN || !parse_hex_id(id) || strlen(name) >= PI_FIFO_NAME_MAX ||
+	    _strnicmp(name, PIPE_ROOT, sizeof PIPE_ROOT - 1) != 0)
+		return 0;
+	memcpy(ref->id, id, ID_LEN + 1);
+	strcpy(ref->pipe, name);
+	ref->mode = (mode_t)strtoul(mode, NULL, 8) & 0777;
+	return 1;
+}
+
+/* Read the marker file: 1 and what it says if it is a FIFO, 0 if it is not, -1 with errno
+ * if it cannot be read. */
+static int read_marker(const wchar_t *wpath, struct pi_fifo_ref *ref)
+{
+	char buf[FILE_MAX + 1];
+	struct pi_fifo_ref scratch;
 	HANDLE h;
 	DWORD n = 0, attrs;
 	BOOL ok;
-	size_t len;
 
 	if (is_device_path(wpath))
 		return 0;
@@ -132,33 +187,19 @@ static int read_marker(const wchar_t *wpath, char *pipe_name, size_t size, mode_
 	if (!ok || n < sizeof MAGIC - 1 || memcmp(buf, MAGIC, sizeof MAGIC - 1) != 0)
 		return 0;
 	buf[n] = '\0';
-	name = buf + sizeof MAGIC - 1;
-	end = strchr(name, '\n');
-	if (end == NULL)
-		return 0;
-	*end = '\0';
-	len = strlen(name);
-	if (len != sizeof PIPE_PREFIX - 1 + ID_LEN ||
-	    strncmp(name, PIPE_PREFIX, sizeof PIPE_PREFIX - 1) != 0 ||
-	    !parse_hex_id(name + sizeof PIPE_PREFIX - 1))
-		return 0;
-	if (pipe_name != NULL) {
-		if (len >= size)
-			return pi_fail(ERANGE);
-		memcpy(pipe_name, name, len + 1);
-	}
-	if (mode != NULL)
-		*mode = (mode_t)strtoul(end + 1, NULL, 8) & 0777;
-	return 1;
+	return parse_marker(buf + sizeof MAGIC - 1, ref != NULL ? ref : &scratch);
 }
 
 int pi_fifo_marker_mode(const wchar_t *wpath, DWORD attrs, mode_t *mode)
 {
+	struct pi_fifo_ref ref;
 	int e = errno, r;
 
 	if (!is_marker_attrs(attrs))
 		return 0;
-	r = read_marker(wpath, NULL, 0, mode) == 1;
+	r = read_marker(wpath, &ref) == 1;
+	if (r)
+		*mode = ref.mode;
 	errno = e;
 	return r;
 }
@@ -170,7 +211,7 @@ PI_EXPORT int posixipc_is_fifo(const char *path)
 	wchar_t *w;
 
 	if (path != NULL && path[0] != '\0' && (w = pi_path_to_wide(path)) != NULL) {
-		r = read_marker(w, NULL, 0, NULL) == 1;
+		r = read_marker(w, NULL) == 1;
 		free(w);
 	}
 	errno = e;
@@ -211,9 +252,10 @@ static DWORD place_marker(const wchar_t *w, const char *text, DWORD len, struct 
 	return err;
 }
 
-PI_EXPORT int posixipc_mkfifo(const char *path, mode_t mode)
+/* mkfifo with the pipe name native programs open: `name`, or the default for a new id. */
+static int make_fifo(const char *path, mode_t mode, const char *name)
 {
-	char text[FILE_MAX];
+	char text[FILE_MAX], id[ID_LEN + 1], dflt[PI_FIFO_NAME_MAX];
 	struct pi_sa sa;
 	wchar_t *w;
 	DWORD err;
@@ -222,8 +264,12 @@ PI_EXPORT int posixipc_mkfifo(const char *path, mode_t mode)
 	if (fifo_path_wide(path, &w) < 0)
 		return -1;
 	mode &= 0777 & ~pi_umask();
-	len = snprintf(text, sizeof text, MAGIC PIPE_PREFIX "%016llx\n%03o\n",
-		       (unsigned long long)pi_random64(), (unsigned)mode);
+	snprintf(id, sizeof id, "%016llx", (unsigned long long)pi_random64());
+	if (name == NULL) {
+		default_pipe_name(id, dflt, sizeof dflt);
+		name = dflt;
+	}
+	len = snprintf(text, sizeof text, MAGIC "%s\n%03o\n%s\n", name, (unsigned)mode, id);
 	/* The pipe gets the mode; the marker file stays readable and removable by its owner,
 	 * since opening needs to read it and unlink() must work whatever the mode. */
 	if (pi_sa_from_mode(mode | 0600, FILE_GENERIC_READ, FILE_GENERIC_WRITE, &sa) < 0) {
@@ -237,6 +283,20 @@ PI_EXPORT int posixipc_mkfifo(const char *path, mode_t mode)
 	pi_sa_free(&sa);
 	free(w);
 	return err ? pi_fail_win32(err) : 0;
+}
+
+PI_EXPORT int posixipc_mkfifo(const char *path, mode_t mode)
+{
+	return make_fifo(path, mode, NULL);
+}
+
+PI_EXPORT int posixipc_mkfifo_named(const char *path, mode_t mode, const char *pipe_name)
+{
+	if (path == NULL || pipe_name == NULL)
+		return pi_fail(EFAULT);
+	if (check_pipe_name(pipe_name) < 0)
+		return -1;
+	return make_fifo(path, mode, pipe_name);
 }
 
 static int is_absolute(const char *p)
@@ -260,21 +320,65 @@ PI_EXPORT int posixipc_mkfifoat(int dirfd, const char *path, mode_t mode)
 	return pi_fail(ENOTDIR);
 }
 
-PI_EXPORT int posixipc_fifo_pipe_name(const char *path, char *buf, size_t size)
+/* What the marker at path says, for the name getters. */
+static int ref_of_path(const char *path, struct pi_fifo_ref *ref)
 {
 	wchar_t *w;
 	int r;
 
-	if (path == NULL || buf == NULL || path[0] == '\0')
+	if (path == NULL || path[0] == '\0')
 		return pi_fail(EINVAL);
 	w = pi_path_to_wide(path);
 	if (w == NULL)
 		return -1;
-	r = read_marker(w, buf, size, NULL);
+	r = read_marker(w, ref);
 	free(w);
 	if (r == 0)
 		return pi_fail(EINVAL);
 	return r < 0 ? -1 : 0;
+}
+
+static int copy_name(char *buf, size_t size, const char *a, const char *b)
+{
+	if (buf == NULL)
+		return pi_fail(EINVAL);
+	if (strlen(a) + strlen(b) >= size)
+		return pi_fail(ERANGE);
+	strcpy(buf, a);
+	strcat(buf, b);
+	return 0;
+}
+
+PI_EXPORT int posixipc_fifo_pipe_name(const char *path, char *buf, size_t size)
+{
+	struct pi_fifo_ref ref;
+
+	if (buf == NULL)
+		return pi_fail(EINVAL);
+	return ref_of_path(path, &ref) < 0 ? -1 : copy_name(buf, size, ref.pipe, "");
+}
+
+PI_EXPORT int posixipc_fifo_reader_pipe_name(const char *path, char *buf, size_t size)
+{
+	struct pi_fifo_ref ref;
+
+	if (buf == NULL)
+		return pi_fail(EINVAL);
+	return ref_of_path(path, &ref) < 0 ? -1 :
+	       copy_name(buf, size, ref.pipe, PI_FIFO_READER_SUFFIX);
+}
+
+PI_EXPORT int posixipc_fifo_event_name(const char *path, char *buf, size_t size)
+{
+	struct pi_fifo_ref ref;
+	char name[PI_FIFO_NAME_MAX + 64];
+
+	if (buf == NULL)
+		return pi_fail(EINVAL);
+	if (ref_of_path(path, &ref) < 0)
+		return -1;
+	pi_fifo_event_name(&ref, name, sizeof name);
+	return copy_name(buf, size, name, "");
 }
 
 /* ------------------------------------------------------------------ pipe ends
@@ -584,10 +688,9 @@ static DWORD WINAPI echo_main(LPVOID arg)
 
 static int echo_start(struct fifo_open *of)
 {
-	const char *id = of->pipe_name + sizeof PIPE_PREFIX - 1;
 	wchar_t name[128];
 
-	swprintf(name, 128, L"%lsposixipc.fifo.%hs.echo.v1", pi_object_namespace(), id);
+	swprintf(name, 128, L"%lsposixipc.fifo.%hs.echo.v1", pi_object_namespace(), of->ref.id);
 	of->echo_mutex = CreateMutexW(NULL, FALSE, name);
 	of->echo_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (of->echo_mutex == NULL || of->echo_stop == NULL)
@@ -623,6 +726,8 @@ static void echo_stop(struct fifo_open *of)
 
 static void open_free(struct fifo_open *of)
 {
+	if (of->native)
+		pi_native_release(&of->ref, &of->t);
 	echo_stop(of);
 	if (of->wend.h != NULL) {
 		lock(of);
@@ -640,32 +745,24 @@ static void open_unref(struct fifo_open *of)
 		open_free(of);
 }
 
-static struct fifo_open *open_new(const char *path, int flags)
+static struct fifo_open *open_new(const struct pi_fifo_ref *ref, int flags)
 {
-	struct fifo_open *of;
-	wchar_t *w;
-	int r;
+	struct fifo_open *of = calloc(1, sizeof *of);
 
-	if (fifo_path_wide(path, &w) < 0)
-		return NULL;
-	of = calloc(1, sizeof *of);
 	if (of == NULL) {
-		free(w);
 		errno = ENOMEM;
 		return NULL;
 	}
 	of->refs = 1;
 	of->flags = flags & (O_ACCMODE | PI_O_NONBLOCK);
 	of->hup_seen = -1;
-	r = read_marker(w, of->pipe_name, sizeof of->pipe_name, &of->mode);
-	free(w);
-	if (r == 0)
-		errno = EINVAL;
-	if (r <= 0 || pi_holders_attach(&of->t, of->pipe_name + sizeof PIPE_PREFIX - 1) < 0) {
+	of->ref = *ref;
+	of->mode = ref->mode;
+	if (pi_holders_attach(&of->t, ref->id) < 0) {
 		open_free(of);
 		return NULL;
 	}
-	MultiByteToWideChar(CP_ACP, 0, of->pipe_name, -1, of->wpipe, 64);
+	swprintf(of->wpipe, 64, L"%hs%hs.core", PIPE_PREFIX, ref->id);
 	return of;
 }
 
@@ -821,23 +918,48 @@ static int make_fd(struct fifo_open *of, const struct end *e, int flags)
 
 int pi_fifo_open(const char *path, int flags, mode_t mode)
 {
+	struct pi_fifo_ref ref;
+	wchar_t *w;
+	int r;
+
+	(void)mode;
+	if (fifo_path_wide(path, &w) < 0)
+		return -1;
+	r = read_marker(w, &ref);
+	free(w);
+	if (r == 0)
+		return pi_fail(EINVAL);
+	return r < 0 ? -1 : pi_fifo_open_ref(&ref, flags & ~PI_O_RELAY);
+}
+
+int pi_fifo_open_ref(const struct pi_fifo_ref *ref, int flags)
+{
 	int acc = flags & O_ACCMODE, nonblock = (flags & PI_O_NONBLOCK) != 0, fd;
 	enum side side = acc == O_WRONLY ? SIDE_WRITE : SIDE_READ;
 	struct fifo_open *of;
 	struct end e;
 	LONG seen;
 
-	(void)mode;
 	if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR)
 		return pi_fail(EINVAL);
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return pi_fail(EEXIST);
-	of = open_new(path, flags);
+	of = open_new(ref, flags);
 	if (of == NULL)
 		return -1;
 	if (take_end(of, side, nonblock, &e, &seen) < 0) {
 		open_unref(of);
 		return -1;
+	}
+	/* Native peers can connect from now on: a blocking open may be waiting for one. */
+	if (!(flags & PI_O_RELAY)) {
+		if (pi_native_hold(&of->ref, &of->t) < 0) {
+			fd = errno;
+			drop_end(of, e.h);
+			open_unref(of);
+			return pi_fail(fd);
+		}
+		of->native = 1;
 	}
 	if (acc == O_RDWR) {
 		/* O_RDWR never blocks (as on Linux): this descriptor is itself a writer, and the

@@ -55,7 +55,7 @@ int pi_holders_attach(struct pi_holders *t, const char *id)
 	if (t->mutex == NULL)
 		return pi_fail_win32(0);
 	/* The suffix names the layout, so two library versions never share one table. */
-	swprintf(name, 128, L"%lsposixipc.fifo.%hs.state.v2", pi_object_namespace(), id);
+	swprintf(name, 128, L"%lsposixipc.fifo.%hs.state.v3", pi_object_namespace(), id);
 	t->map = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_RESERVE, 0,
 				    (DWORD)table_bytes(PI_HOLDERS_MAX), name);
 	if (t->map == NULL)
@@ -309,4 +309,15 @@ void pi_holders_remove(struct pi_holders *t, HANDLE h)
 
 	if (own_entry(t, h, &i) != NULL)
 		clear(t, i);
+}
+
+int pi_holders_other_process(struct pi_holders *t)
+{
+	struct pi_holder *ho;
+	size_t i = 0;
+
+	while ((ho = pi_holders_next(t, &i)) != NULL)
+		if (ho->pid != GetCurrentProcessId())
+			return 1;
+	return 0;
 }

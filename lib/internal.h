@@ -204,6 +204,8 @@ struct pi_holder *pi_holders_next(struct pi_holders *t, size_t *i);
 int pi_holders_add(struct pi_holders *t, HANDLE h, int fd, int side, int server, uint64_t gen);
 void pi_holders_set_fd(struct pi_holders *t, HANDLE h, int fd);
 void pi_holders_remove(struct pi_holders *t, HANDLE h);
+/* Does a process other than this one hold an end (lock held)? */
+int pi_holders_other_process(struct pi_holders *t);
 /* The holder's handle duplicated into this process, or NULL if it is gone or stale. */
 HANDLE pi_holders_dup(const struct pi_holder *ho);
 
@@ -272,6 +274,30 @@ int pi_pipe_set_wait(HANDLE h, int wait);
 int pi_pipe_no_peer(DWORD err);
 ssize_t pi_pipe_write_nowait(HANDLE h, const char *buf, size_t count, size_t bufsize,
 			     size_t atomic);
+
+/* fifo.c: what a FIFO's marker file says.  id (16 hex digits) names the library's own
+ * objects of the FIFO: its pipe \\.\pipe\posixipc.fifo.<id>.core, the holder table and
+ * locks; pipe is the name native writers open (readers add PI_FIFO_READER_SUFFIX). */
+#define PI_FIFO_NAME_MAX 257
+#define PI_FIFO_READER_SUFFIX ".reader"
+struct pi_fifo_ref {
+	char id[17];
+	char pipe[PI_FIFO_NAME_MAX];
+	mode_t mode;
+};
+/* open() of the FIFO ref describes.  PI_O_RELAY: a native peer's relay (fifo_native.c),
+ * whose open keeps no gateway of its own. */
+#define PI_O_RELAY 0x40000000
+int pi_fifo_open_ref(const struct pi_fifo_ref *ref, int flags);
+
+/* fifo_native.c: the process's gateway for native peers of a FIFO, listening while some
+ * open of it in this process holds it (t: that open's holder table, to tell a squatter on
+ * the public names from another process of ours).  Fails with EACCES when a program that
+ * is none of ours holds a public name. */
+int pi_native_hold(const struct pi_fifo_ref *ref, struct pi_holders *t);
+void pi_native_release(const struct pi_fifo_ref *ref, struct pi_holders *t);
+/* The named event set while some process listens for native peers of the FIFO. */
+void pi_fifo_event_name(const struct pi_fifo_ref *ref, char *out, size_t size);
 
 /* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
 /* 1 and the FIFO's mode if wpath, whose attributes the caller already has, is a FIFO made by

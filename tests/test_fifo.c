@@ -1055,7 +1055,7 @@ static LONG holders_used(const char *path)
 	LONG used;
 
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
-	swprintf(name, 128, L"Local\\posixipc.fifo.%hs.state.v2", pipe + strlen(pipe) - 16);
+	swprintf(name, 128, L"Local\\posixipc.fifo.%hs.state.v3", pipe + strlen(pipe) - 16);
 	map = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
 	ck_assert_ptr_nonnull(map);
 	st = MapViewOfFile(map, FILE_MAP_READ, 0, 0, 4096);
@@ -1226,7 +1226,7 @@ START_TEST(fifo_posix_writer_feeds_native_reader)
 	int fd;
 
 	new_fifo(path, sizeof path);
-	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	ck_assert_int_eq(posixipc_fifo_reader_pipe_name(path, pipe, sizeof pipe), 0);
 	/* The blocking open makes the pipe and waits for the native reader to connect. */
 	h = NULL;
 	{

@@ -1,0 +1,470 @@
+/* Native Win32 peers of FIFOs: the public pipes that programs without the library open, and
+ * the relays that carry their data into and out of the FIFO.
+ *
+ * Overview.  A FIFO's own pipe (fifo.c) is one connection whose ends every POSIX reader and
+ * writer share by handle duplication, which a native program cannot take part in.  So every
+ * process that has the FIFO open also listens, through one thread (the gateway), on two
+ * multi-instance pipes with public names: NAME, the FIFO's pipe name (inbound: native
+ * writers), and NAME.reader (native readers).  Each native connection gets a
+ * relay thread holding a FIFO descriptor of its own, opened through the library like any
+ * other, so it counts as a writer or a reader for end of file, EPIPE and the blocking open:
+ * - a writer's pipe is in message mode, so each WriteFile arrives as one message that its
+ *   relay writes whole into the FIFO: writes of up to PIPE_BUF stay unmixed whoever wrote;
+ * - a reader's pipe has no outbound buffer, so a relay's write completes only once the native
+ *   program has read it: the relay takes at most one read's worth ahead of its reader, and
+ *   the readers share the data as POSIX readers do.
+ * A relay ends when its native peer closes or dies; a writer's relay also when no reader is
+ * left (the native program's next write fails), a reader's relay at end of file.  Relays
+ * outlive the descriptors that started their gateway but not their process.
+ * The named event posixipc_fifo_event_name() reports is set while some process listens, so
+ * that a native program that comes first can wait for the FIFO to be opened. */
+#include <fcntl.h>
+#include <io.h>
+#include <poll.h>
+#include <posixipc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#include <winternl.h>
+
+#define ROLES 2
+#define NATIVE_WRITERS 0	/* NAME: data comes in */
+#define NATIVE_READERS 1	/* NAME.reader: data goes out */
+#define IN_BUFSIZE 65536
+#define OUT_CHUNK 4096
+/* How often an idle relay looks whether its native peer, or the FIFO's other side, is gone. */
+#define CHECK_MS 50
+#define RETRY_MS 100
+#define PIPE_STATE_CONNECTED 3
+
+struct listener {
+	HANDLE pipe;		/* the instance waiting for a client, or NULL */
+	OVERLAPPED ov;
+	int connected;		/* a client connected before ConnectNamedPipe was called */
+};
+
+struct gateway {
+	struct gateway *next;
+	int users;
+	struct pi_fifo_ref ref;
+	struct pi_sa sa[ROLES];
+	struct listener l[ROLES];
+	HANDLE stop, thread, event;
+};
+
+struct relay {
+	struct pi_fifo_ref ref;
+	HANDLE pipe;
+	int role;
+	OVERLAPPED ov;
+};
+
+static SRWLOCK gateways_lock = SRWLOCK_INIT;
+static struct gateway *gateways;
+
+void pi_fifo_event_name(const struct pi_fifo_ref *ref, char *out, size_t size)
+{
+	snprintf(out, size, "%lsposixipc.open.%s", pi_object_namespace(), ref->pipe + 9);
+}
+
+static void public_name(const struct pi_fifo_ref *ref, int role, wchar_t *out, size_t n)
+{
+	swprintf(out, n, L"%hs%hs", ref->pipe, role == NATIVE_READERS ? PI_FIFO_READER_SUFFIX : "");
+}
+
+static int pipe_state(HANDLE h)
+{
+	FILE_PIPE_LOCAL_INFORMATION info;
+	IO_STATUS_BLOCK io;
+
+	if (NtQueryInformationFile(h, &io, &info, sizeof info, FilePipeLocalInformation) < 0)
+		return 0;
+	return (int)info.NamedPipeState;
+}
+
+/* Wait for an overlapped request that ReadFile, WriteFile or ConnectNamedPipe started. */
+static BOOL finish(HANDLE h, OVERLAPPED *ov, BOOL ok, DWORD *n)
+{
+	if (!ok && GetLastError() == ERROR_IO_PENDING)
+		ok = GetOverlappedResult(h, ov, n, TRUE);
+	return ok;
+}
+
+/* ------------------------------------------------------------------ relays */
+
+static int write_all(int fd, const char *p, DWORD n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = posixipc_write(fd, p, n);
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (DWORD)w;
+	}
+	return 0;
+}
+
+/* Is there still a reader for a writer's relay to write to?  POLLERR says there is none. */
+static int has_reader(int fd)
+{
+	struct posixipc_pollfd p = { fd, POLLOUT, 0 };
+
+	return posixipc_poll(&p, 1, 0) >= 0 && !(p.revents & (POLLERR | POLLNVAL));
+}
+
+/* A native writer's messages into the FIFO.  Without a reader it is turned away. */
+static void relay_in(struct relay *r, char *buf)
+{
+	int fd = pi_fifo_open_ref(&r->ref, O_WRONLY | PI_O_NONBLOCK | _O_NOINHERIT | PI_O_RELAY);
+	DWORD n = 0;
+	BOOL ok;
+
+	if (fd < 0)
+		return;
+	posixipc_fcntl(fd, F_SETFL, 0);
+	for (;;) {
+		/* A message longer than the buffer comes in pieces, each ERROR_MORE_DATA; the
+		 * count of an overlapped read is only ever taken from its result. */
+		if (!ReadFile(r->pipe, buf, IN_BUFSIZE, NULL, &r->ov) &&
+		    GetLastError() != ERROR_MORE_DATA) {
+			if (GetLastError() != ERROR_IO_PENDING)
+				break;
+			while (WaitForSingleObject(r->ov.hEvent, CHECK_MS) == WAIT_TIMEOUT)
+				if (!has_reader(fd))
+					CancelIoEx(r->pipe, &r->ov);
+		}
+		n = 0;
+		ok = GetOverlappedResult(r->pipe, &r->ov, &n, TRUE);
+		if (!ok && GetLastError() != ERROR_MORE_DATA)
+			break;
+		if (n > 0 && write_all(fd, buf, n) < 0)
+			break;
+	}
+	posixipc_close(fd);
+}
+
+/* The FIFO's data out to a native reader, until end of file.  The relay opens without
+ * waiting, as a blocking open could outlast the reader; it reads only when poll says data
+ * (or end of file after a writer came) is there. */
+static void relay_out(struct relay *r, char *buf)
+{
+	int fd = pi_fifo_open_ref(&r->ref, O_RDONLY | PI_O_NONBLOCK | _O_NOINHERIT | PI_O_RELAY);
+	struct posixipc_pollfd p;
+	ssize_t got;
+	DWORD n;
+
+	if (fd < 0)
+		return;
+	while (pipe_state(r->pipe) == PIPE_STATE_CONNECTED) {
+		p.fd = fd;
+		p.events = POLLIN;
+		p.revents = 0;
+		if (posixipc_poll(&p, 1, CHECK_MS) <= 0)
+			continue;
+		got = posixipc_read(fd, buf, OUT_CHUNK);
+		if (got < 0 && errno == EAGAIN)
+			continue;
+		/* End of file: every writer has gone.  A write that fails lost its reader, and
+		 * the bytes taken for it with it. */
+		if (got <= 0 || !finish(r->pipe, &r->ov, WriteFile(r->pipe, buf, (DWORD)got, &n,
+								    &r->ov), &n))
+			break;
+	}
+	posixipc_close(fd);
+}
+
+static DWORD WINAPI relay_main(LPVOID arg)
+{
+	struct relay *r = arg;
+	char *buf = malloc(IN_BUFSIZE);
+
+	if (buf != NULL && r->role == NATIVE_WRITERS)
+		relay_in(r, buf);
+	else if (buf != NULL)
+		relay_out(r, buf);
+	/* Closing the server end tells the native program: end of file for a reader,
+	 * ERROR_NO_DATA on the next write for a writer. */
+	CloseHandle(r->pipe);
+	CloseHandle(r->ov.hEvent);
+	free(buf);
+	free(r);
+	return 0;
+}
+
+static void start_relay(struct gateway *g, int role, HANDLE pipe)
+{
+	struct relay *r = calloc(1, sizeof *r);
+	HANDLE t = NULL;
+
+	if (r != NULL) {
+		r->ref = g->ref;
+		r->pipe = pipe;
+		r->role = role;
+		r->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+		if (r->ov.hEvent != NULL)
+			t = CreateThread(NULL, 64 * 1024, relay_main, r,
+					 STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+	}
+	if (t != NULL) {
+		CloseHandle(t);
+		return;
+	}
+	if (r != NULL && r->ov.hEvent != NULL)
+		CloseHandle(r->ov.hEvent);
+	free(r);
+	CloseHandle(pipe);
+}
+
+/* ------------------------------------------------------------------ listening */
+
+static HANDLE create_instance(struct gateway *g, int role, int first)
+{
+	wchar_t name[PI_FIFO_NAME_MAX + 16];
+	/* An outbound-only server end may not even ask its own state, so readers get a duplex
+	 * pipe whose inbound direction nobody reads. */
+	DWORD open = role == NATIVE_WRITERS ? PIPE_ACCESS_INBOUND : PIPE_ACCESS_DUPLEX;
+	DWORD type = role == NATIVE_WRITERS ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE :
+					      PIPE_TYPE_BYTE | PIPE_READMODE_BYTE;
+
+	public_name(&g->ref, role, name, sizeof name / sizeof *name);
+	return CreateNamedPipeW(name, open | FILE_FLAG_OVERLAPPED |
+				(first ? FILE_FLAG_FIRST_PIPE_INSTANCE : 0),
+				type | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS,
+				PIPE_UNLIMITED_INSTANCES, 0,
+				role == NATIVE_WRITERS ? IN_BUFSIZE : 0, 0, &g->sa[role].sa);
+}
+
+/* A new instance of the role's pipe, waiting for a client.  0, or -1 (GetLastError says). */
+static int listen_on(struct gateway *g, int role, int first)
+{
+	struct listener *l = &g->l[role];
+	DWORD err;
+
+	ResetEvent(l->ov.hEvent);
+	l->connected = 0;
+	l->pipe = create_instance(g, role, first);
+	if (l->pipe == INVALID_HANDLE_VALUE) {
+		l->pipe = NULL;
+		return -1;
+	}
+	if (!ConnectNamedPipe(l->pipe, &l->ov)) {
+		err = GetLastError();
+		if (err == ERROR_PIPE_CONNECTED) {
+			l->connected = 1;
+			SetEvent(l->ov.hEvent);
+		} else if (err != ERROR_IO_PENDING) {
+			CloseHandle(l->pipe);
+			l->pipe = NULL;
+			SetLastError(err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void stop_listening(struct listener *l)
+{
+	DWORD n;
+
+	if (l->pipe == NULL)
+		return;
+	CancelIoEx(l->pipe, &l->ov);
+	GetOverlappedResult(l->pipe, &l->ov, &n, TRUE);
+	CloseHandle(l->pipe);
+	l->pipe = NULL;
+}
+
+static void accept_peer(struct gateway *g, int role)
+{
+	struct listener *l = &g->l[role];
+	HANDLE pipe = l->pipe;
+	DWORD n;
+
+	if (l->connected || GetOverlappedResult(pipe, &l->ov, &n, FALSE))
+		start_relay(g, role, pipe);
+	else
+		CloseHandle(pipe);
+	l->pipe = NULL;
+	listen_on(g, role, 0);
+}
+
+static DWORD WINAPI gateway_main(LPVOID arg)
+{
+	struct gateway *g = arg;
+	HANDLE ev[1 + ROLES] = { g->stop, g->l[0].ov.hEvent, g->l[1].ov.hEvent };
+	DWORD r;
+	int role;
+
+	for (;;) {
+		r = WaitForMultipleObjects(1 + ROLES, ev, FALSE,
+					   g->l[0].pipe && g->l[1].pipe ? INFINITE : RETRY_MS);
+		if (r == WAIT_OBJECT_0)
+			break;
+		for (role = 0; role < ROLES; role++)
+			if (g->l[role].pipe == NULL)
+				listen_on(g, role, 0);
+			else if (r == WAIT_OBJECT_0 + 1 + (DWORD)role)
+				accept_peer(g, role);
+	}
+	for (role = 0; role < ROLES; role++)
+		stop_listening(&g->l[role]);
+	return 0;
+}
+
+/* FILE_FLAG_FIRST_PIPE_INSTANCE makes Windows refuse a name that exists; Wine 8.0 ignores
+ * the flag and joins the existing pipe, so the instance count is checked as well. */
+static int is_only_instance(HANDLE h)
+{
+	DWORD cur = 0;
+
+	return GetNamedPipeHandleStateW(h, NULL, &cur, NULL, NULL, NULL, 0) && cur == 1;
+}
+
+/* The first instance of a public pipe in this process.  The name may already exist: made by
+ * another process that has the FIFO open (then this one adds instances), or by a program
+ * that is none of ours, which must not get the data. */
+static int listen_first(struct gateway *g, int role, struct pi_holders *t)
+{
+	struct listener *l = &g->l[role];
+	int ours;
+
+	if (listen_on(g, role, 1) == 0 && is_only_instance(l->pipe))
+		return 0;
+	if (l->pipe == NULL && GetLastError() != ERROR_ACCESS_DENIED &&
+	    GetLastError() != ERROR_PIPE_BUSY)
+		return pi_fail_win32(0);
+	pi_holders_lock(t);
+	ours = pi_holders_other_process(t);
+	pi_holders_unlock(t);
+	if (!ours) {
+		stop_listening(l);
+		return pi_fail(EACCES);
+	}
+	if (l->pipe != NULL)
+		return 0;
+	return listen_on(g, role, 0) < 0 ? pi_fail_win32(0) : 0;
+}
+
+static void gateway_free(struct gateway *g)
+{
+	int role;
+
+	if (g->thread != NULL) {
+		SetEvent(g->stop);
+		WaitForSingleObject(g->thread, INFINITE);
+		CloseHandle(g->thread);
+	}
+	for (role = 0; role < ROLES; role++) {
+		stop_listening(&g->l[role]);
+		if (g->l[role].ov.hEvent != NULL)
+			CloseHandle(g->l[role].ov.hEvent);
+		pi_sa_free(&g->sa[role]);
+	}
+	if (g->stop != NULL)
+		CloseHandle(g->stop);
+	if (g->event != NULL)
+		CloseHandle(g->event);
+	free(g);
+}
+
+/* Native writers need write access to NAME, native readers read access to NAME.reader, as
+ * the mode grants; every process that may open the FIFO may add instances to both. */
+static int make_security(struct gateway *g)
+{
+	mode_t m = g->ref.mode;
+
+	if (pi_sa_from_mode(m, FILE_CREATE_PIPE_INSTANCE,
+			    GENERIC_WRITE | FILE_READ_ATTRIBUTES | FILE_CREATE_PIPE_INSTANCE,
+			    &g->sa[NATIVE_WRITERS]) < 0)
+		return -1;
+	return pi_sa_from_mode(m, GENERIC_READ | FILE_WRITE_ATTRIBUTES | FILE_CREATE_PIPE_INSTANCE,
+			       FILE_CREATE_PIPE_INSTANCE, &g->sa[NATIVE_READERS]);
+}
+
+static struct gateway *gateway_new(const struct pi_fifo_ref *ref, struct pi_holders *t)
+{
+	struct gateway *g = calloc(1, sizeof *g);
+	char event[PI_FIFO_NAME_MAX + 64];
+	int role, err;
+
+	if (g == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	g->ref = *ref;
+	g->users = 1;
+	g->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+	for (role = 0; role < ROLES; role++)
+		g->l[role].ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+	pi_fifo_event_name(ref, event, sizeof event);
+	g->event = CreateEventA(NULL, TRUE, FALSE, event);
+	if (g->stop == NULL || g->l[0].ov.hEvent == NULL || g->l[1].ov.hEvent == NULL ||
+	    g->event == NULL) {
+		pi_fail_win32(0);
+		goto fail;
+	}
+	if (make_security(g) < 0 || listen_first(g, NATIVE_WRITERS, t) < 0 ||
+	    listen_first(g, NATIVE_READERS, t) < 0)
+		goto fail;
+	g->thread = CreateThread(NULL, 64 * 1024, gateway_main, g,
+				 STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+	if (g->thread == NULL) {
+		pi_fail_win32(0);
+		goto fail;
+	}
+	pi_holders_lock(t);
+	SetEvent(g->event);
+	pi_holders_unlock(t);
+	return g;
+fail:
+	err = errno;
+	gateway_free(g);
+	errno = err;
+	return NULL;
+}
+
+int pi_native_hold(const struct pi_fifo_ref *ref, struct pi_holders *t)
+{
+	struct gateway *g;
+
+	AcquireSRWLockExclusive(&gateways_lock);
+	for (g = gateways; g != NULL && strcmp(g->ref.id, ref->id) != 0; g = g->next)
+		;
+	if (g != NULL) {
+		g->users++;
+	} else if ((g = gateway_new(ref, t)) != NULL) {
+		g->next = gateways;
+		gateways = g;
+	}
+	ReleaseSRWLockExclusive(&gateways_lock);
+	return g != NULL ? 0 : -1;
+}
+
+void pi_native_release(const struct pi_fifo_ref *ref, struct pi_holders *t)
+{
+	struct gateway **p, *g;
+
+	AcquireSRWLockExclusive(&gateways_lock);
+	for (p = &gateways; *p != NULL && strcmp((*p)->ref.id, ref->id) != 0; p = &(*p)->next)
+		;
+	g = *p;
+	if (g != NULL && --g->users == 0)
+		*p = g->next;
+	else
+		g = NULL;
+	ReleaseSRWLockExclusive(&gateways_lock);
+	if (g == NULL)
+		return;
+	/* The event stays set while another process listens.  One that was killed leaves it
+	 * set until every handle to it is closed: native programs take it as a hint. */
+	pi_holders_lock(t);
+	if (!pi_holders_other_process(t))
+		ResetEvent(g->event);
+	pi_holders_unlock(t);
+	gateway_free(g);
+}
