@@ -4,8 +4,8 @@
  * Overview.  A FIFO's own pipe (fifo.c) is one connection whose ends every POSIX reader and
  * writer share by handle duplication, which a native program cannot take part in.  So every
  * process that has the FIFO open also listens, through one thread (the gateway), on two
- * multi-instance pipes with public names: NAME, the FIFO's pipe name (inbound: native
- * writers), and NAME.reader (native readers).  Each native connection gets a
+ * multi-instance pipes with public names: NAME, the FIFO's pipe name (native writers), and
+ * NAME.reader (native readers).  Each native connection gets a
  * relay thread holding a FIFO descriptor of its own, opened through the library like any
  * other, so it counts as a writer or a reader for end of file, EPIPE and the blocking open:
  * - a writer's pipe is in message mode, so each WriteFile arrives as one message that its
@@ -225,9 +225,10 @@ static void start_relay(struct gateway *g, int role, HANDLE pipe)
 static HANDLE create_instance(struct gateway *g, int role, int first)
 {
 	wchar_t name[PI_FIFO_NAME_MAX + 16];
-	/* An outbound-only server end may not even ask its own state, so readers get a duplex
-	 * pipe whose inbound direction nobody reads. */
-	DWORD open = role == NATIVE_WRITERS ? PIPE_ACCESS_INBOUND : PIPE_ACCESS_DUPLEX;
+	/* Both pipes are duplex: many native writers open a pipe for reading and writing, and an
+	 * outbound-only server end may not even ask its own state.  Nothing is ever sent to a
+	 * writer, and what a reader writes is never read. */
+	DWORD open = PIPE_ACCESS_DUPLEX;
 	DWORD type = role == NATIVE_WRITERS ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE :
 					      PIPE_TYPE_BYTE | PIPE_READMODE_BYTE;
 

@@ -16,6 +16,8 @@
 #endif
 #include <windows.h>
 
+#include "records.h"
+
 /* The byte at offset i of stream `seed`: not periodic over short distances, so that a lost,
  * repeated or reordered block shows. */
 static unsigned char pattern(size_t i, unsigned seed)
@@ -253,12 +255,77 @@ static int do_native_read(const char *pipe, size_t total, unsigned seed)
 	return done == total ? 0 : 5;
 }
 
+/* The rendezvous of tests with many peers: tell READY (a semaphore), then wait for GO (an
+ * event); "-" for neither. */
+static void rendezvous(const char *ready, const char *go)
+{
+	HANDLE s, e;
+
+	if (strcmp(ready, "-") != 0 && (s = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE,
+							     ready)) != NULL) {
+		ReleaseSemaphore(s, 1, NULL);
+		CloseHandle(s);
+	}
+	if (go != NULL && strcmp(go, "-") != 0 && (e = OpenEventA(SYNCHRONIZE, FALSE, go)) != NULL) {
+		WaitForSingleObject(e, 30000);
+		CloseHandle(e);
+	}
+}
+
+/* tagged <path> <tag> <count> <size> <ready> <go>: open for writing, meet the others, then
+ * write count records (records.h). */
+static int do_tagged(char **a)
+{
+	size_t size = strtoul(a[3], NULL, 10);
+	unsigned char *r = malloc(size);
+	uint32_t seq, count = (uint32_t)strtoul(a[2], NULL, 10);
+	int fd = open(a[0], O_WRONLY);
+
+	if (fd < 0 || r == NULL)
+		return 2;
+	rendezvous(a[4], a[5]);
+	for (seq = 0; seq < count; seq++) {
+		record_fill(r, size, (uint32_t)strtoul(a[1], NULL, 10), seq);
+		if (write(fd, r, size) != (ssize_t)size)
+			return 3;
+	}
+	free(r);
+	return close(fd) == 0 ? 0 : 4;
+}
+
+/* read-tagged <path> <file> <size> <ready>: open for reading, tell ready, and append what is
+ * read, size bytes at a time, to file until end of file. */
+static int do_read_tagged(char **a)
+{
+	size_t size = strtoul(a[2], NULL, 10);
+	char *buf = malloc(size);
+	FILE *out = fopen(a[1], "ab");
+	int fd = open(a[0], O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0 || buf == NULL || out == NULL)
+		return 2;
+	rendezvous(a[3], NULL);
+	while ((n = read(fd, buf, size)) > 0)
+		if (fwrite(buf, 1, (size_t)n, out) != (size_t)n)
+			return 3;
+	if (n < 0)
+		return 4;
+	fclose(out);
+	return close(fd) == 0 ? 0 : 5;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 	const char *path = argc > 2 ? argv[2] : "";
 	size_t n = argc > 3 ? strtoul(argv[3], NULL, 10) : 0;
 	unsigned seed = argc > 4 ? (unsigned)strtoul(argv[4], NULL, 10) : 0;
+
+	if (strcmp(cmd, "tagged") == 0 && argc == 8)
+		return do_tagged(argv + 2);
+	if (strcmp(cmd, "read-tagged") == 0 && argc == 6)
+		return do_read_tagged(argv + 2);
 
 	if (strcmp(cmd, "write") == 0)
 		return do_write(path, n, seed, argc > 5 ? strtoul(argv[5], NULL, 10) : n);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <io.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <aclapi.h>
 
 #include "internal.h"
+#include "records.h"
 #include "testutil.h"
 
 #define MIB (1024 * 1024)
@@ -1246,6 +1248,414 @@ START_TEST(fifo_posix_writer_feeds_native_reader)
 }
 END_TEST
 
+/* Many native peers beside POSIX ones (native_helper does not link the library). */
+
+#define REC 512
+#define TAGS 32
+#define MAXSEQ 4096
+
+static HANDLE native(const char *fmt, ...)
+{
+	char args[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	return tu_spawn("native_helper", args);
+}
+
+static HANDLE posix_peer(const char *fmt, ...)
+{
+	char args[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	return tu_spawn("fifo_helper", args);
+}
+
+/* Peers tell `ready` (a semaphore) once connected, then wait for `go` (an event). */
+struct meet {
+	char ready[96], go[96];
+	HANDLE sem, ev;
+};
+
+static void meet_init(struct meet *m)
+{
+	static LONG n;
+	LONG k = InterlockedIncrement(&n);
+
+	snprintf(m->ready, sizeof m->ready, "Local\\posixipc-test-ready-%lu-%lu-%ld",
+		 GetCurrentProcessId(), GetTickCount(), k);
+	snprintf(m->go, sizeof m->go, "Local\\posixipc-test-go-%lu-%lu-%ld",
+		 GetCurrentProcessId(), GetTickCount(), k);
+	m->sem = CreateSemaphoreA(NULL, 0, 1000, m->ready);
+	m->ev = CreateEventA(NULL, TRUE, FALSE, m->go);
+	ck_assert_ptr_nonnull(m->sem);
+	ck_assert_ptr_nonnull(m->ev);
+}
+
+static void meet_wait(struct meet *m, int peers)
+{
+	while (peers-- > 0)
+		ck_assert_int_eq(WaitForSingleObject(m->sem, 30000), WAIT_OBJECT_0);
+}
+
+static void meet_end(struct meet *m)
+{
+	CloseHandle(m->sem);
+	CloseHandle(m->ev);
+}
+
+/* What readers got: every record whole, none twice, each reader's records of one writer in
+ * the order written. */
+struct tally {
+	uint32_t count[TAGS];
+	int64_t last[TAGS];
+	unsigned char seen[TAGS][MAXSEQ];
+	unsigned char part[REC];
+	size_t have;
+};
+
+static void tally_reader(struct tally *t)
+{
+	int i;
+
+	for (i = 0; i < TAGS; i++)
+		t->last[i] = -1;
+	t->have = 0;
+}
+
+static void tally_bytes(struct tally *t, const unsigned char *p, size_t n)
+{
+	uint32_t tag, seq;
+	size_t k;
+
+	while (n > 0) {
+		k = REC - t->have < n ? REC - t->have : n;
+		memcpy(t->part + t->have, p, k);
+		t->have += k;
+		p += k;
+		n -= k;
+		if (t->have < REC)
+			continue;
+		t->have = 0;
+		ck_assert_msg(record_check(t->part, REC, &tag, &seq), "torn or mixed record");
+		ck_assert_uint_lt(tag, TAGS);
+		ck_assert_uint_lt(seq, MAXSEQ);
+		ck_assert_msg(!t->seen[tag][seq], "record %u of writer %u twice", seq, tag);
+		ck_assert_msg((int64_t)seq > t->last[tag], "writer %u's records out of order", tag);
+		t->seen[tag][seq] = 1;
+		t->last[tag] = seq;
+		t->count[tag]++;
+	}
+}
+
+static void tally_fd(struct tally *t, int fd)
+{
+	unsigned char buf[8 * REC];
+	ssize_t r;
+
+	tally_reader(t);
+	while ((r = read(fd, buf, sizeof buf)) != 0) {
+		ck_assert_int_gt(r, 0);
+		tally_bytes(t, buf, (size_t)r);
+	}
+	ck_assert_uint_eq(t->have, 0);
+}
+
+static void tally_file(struct tally *t, const char *file)
+{
+	unsigned char buf[8 * REC];
+	FILE *f = fopen(file, "rb");
+	size_t r;
+
+	ck_assert_ptr_nonnull(f);
+	tally_reader(t);
+	while ((r = fread(buf, 1, sizeof buf, f)) > 0)
+		tally_bytes(t, buf, r);
+	fclose(f);
+	ck_assert_uint_eq(t->have, 0);
+	remove(file);
+}
+
+START_TEST(fifo_16_native_and_4_posix_writers_reach_one_reader_whole)
+{
+	char path[MAX_PATH], pipe[300];
+	struct tally *t = calloc(1, sizeof *t);
+	HANDLE h[20];
+	struct meet m;
+	int nb, fd, i;
+
+	ck_assert_ptr_nonnull(t);
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	meet_init(&m);
+	/* Native programs connect while a process has the FIFO open. */
+	nb = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(nb, 0);
+	for (i = 0; i < 16; i++)
+		h[i] = native("write %s %d 300 %d %s %s", pipe, i, REC, m.ready, m.go);
+	for (i = 16; i < 20; i++)
+		h[i] = posix_peer("tagged \"%s\" %d 300 %d %s %s", path, i, REC, m.ready, m.go);
+	meet_wait(&m, 20);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	close(nb);
+	SetEvent(m.ev);
+	/* End of file comes only after the last of the 20 has closed. */
+	tally_fd(t, fd);
+	for (i = 0; i < 20; i++) {
+		ck_assert_int_eq(tu_wait(h[i], 30000), 0);
+		ck_assert_uint_eq(t->count[i], 300);
+	}
+	close(fd);
+	meet_end(&m);
+	free(t);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_native_reader_and_posix_reader_share_the_data)
+{
+	char path[MAX_PATH], rpipe[300], fa[MAX_PATH], fb[MAX_PATH];
+	struct tally *t = calloc(1, sizeof *t);
+	unsigned char r[REC];
+	HANDLE ha, hb;
+	struct meet m;
+	uint32_t seq;
+	int fd;
+
+	ck_assert_ptr_nonnull(t);
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_reader_pipe_name(path, rpipe, sizeof rpipe), 0);
+	test_path(fa, sizeof fa, "posix-got");
+	test_path(fb, sizeof fb, "native-got");
+	meet_init(&m);
+	ha = posix_peer("read-tagged \"%s\" \"%s\" %d %s", path, fa, REC, m.ready);
+	fd = open(path, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	hb = native("read %s \"%s\" %d %s", rpipe, fb, REC, m.ready);
+	meet_wait(&m, 2);
+	/* The native reader's relay opens its side of the FIFO just after the connection; give
+	 * it that moment, as a reader that came after the writer left would wait for the next. */
+	Sleep(300);
+	for (seq = 0; seq < 3000; seq++) {
+		record_fill(r, REC, 1, seq);
+		ck_assert_int_eq(write(fd, r, REC), REC);
+	}
+	close(fd);
+	ck_assert_int_eq(tu_wait(ha, 30000), 0);
+	ck_assert_int_eq(tu_wait(hb, 30000), 0);
+	tally_file(t, fa);
+	tally_file(t, fb);
+	/* Every record exactly once, across both. */
+	ck_assert_uint_eq(t->count[1], 3000);
+	meet_end(&m);
+	free(t);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_native_writer_killed_midstream_reader_keeps_its_records_and_the_others)
+{
+	char path[MAX_PATH], pipe[300];
+	struct tally *t = calloc(1, sizeof *t);
+	unsigned char buf[8 * REC];
+	HANDLE k, other;
+	struct meet m;
+	int nb, fd;
+	ssize_t r;
+
+	ck_assert_ptr_nonnull(t);
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	nb = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(nb, 0);
+	k = native("write-forever %s 7 %d", pipe, REC);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	close(nb);
+	tally_reader(t);
+	while (t->count[7] < 200) {
+		r = read(fd, buf, sizeof buf);
+		ck_assert_int_gt(r, 0);
+		tally_bytes(t, buf, (size_t)r);
+	}
+	/* The other writer is open before the kill, so end of file waits for it. */
+	meet_init(&m);
+	other = posix_peer("tagged \"%s\" 9 300 %d %s %s", path, REC, m.ready, m.go);
+	meet_wait(&m, 1);
+	ck_assert(TerminateProcess(k, 1));
+	CloseHandle(k);
+	SetEvent(m.ev);
+	/* The rest of the killed writer's completed records, the other writer's, then end of
+	 * file: the killed writer no longer counts. */
+	while ((r = read(fd, buf, sizeof buf)) != 0) {
+		ck_assert_int_gt(r, 0);
+		tally_bytes(t, buf, (size_t)r);
+	}
+	ck_assert_uint_eq(t->have, 0);
+	ck_assert_int_eq(tu_wait(other, 30000), 0);
+	ck_assert_uint_eq(t->count[9], 300);
+	/* No gap: each completed write arrived. */
+	ck_assert_int_eq(t->last[7] + 1, (int64_t)t->count[7]);
+	close(fd);
+	meet_end(&m);
+	free(t);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_native_writer_gets_no_data_after_the_last_reader_leaves)
+{
+	char path[MAX_PATH], pipe[300], buf[REC];
+	HANDLE k;
+	int nb, fd;
+
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	nb = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(nb, 0);
+	k = native("write-forever %s 2 %d", pipe, REC);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	close(nb);
+	ck_assert_int_gt(read(fd, buf, sizeof buf), 0);
+	close(fd);
+	/* The helper exits 0 only on ERROR_NO_DATA. */
+	ck_assert_int_eq(tu_wait(k, 15000), 0);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_native_pipes_exist_while_the_fifo_is_open)
+{
+	char path[MAX_PATH], pipe[300], rpipe[300];
+	int fd;
+
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	ck_assert_int_eq(posixipc_fifo_reader_pipe_name(path, rpipe, sizeof rpipe), 0);
+	ck_assert_str_eq(rpipe + strlen(pipe), ".reader");
+	ck_assert_int_eq(strncmp(rpipe, pipe, strlen(pipe)), 0);
+	/* Nobody listens while the FIFO is closed. */
+	ck_assert_int_eq(tu_wait(native("try %s w", pipe), 10000), ERROR_FILE_NOT_FOUND);
+	ck_assert_int_eq(tu_wait(native("try %s r", rpipe), 10000), ERROR_FILE_NOT_FOUND);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	/* Writers may ask for both directions, as many Win32 clients do. */
+	ck_assert_int_eq(tu_wait(native("try %s rw", pipe), 10000), 0);
+	ck_assert_int_eq(tu_wait(native("try %s r", rpipe), 10000), 0);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+static void chosen_name(char *buf, size_t size)
+{
+	snprintf(buf, size, "\\\\.\\pipe\\posixipc-test-chosen-%lu-%lu", GetCurrentProcessId(),
+		 (unsigned long)GetTickCount());
+}
+
+START_TEST(fifo_native_writer_connects_by_chosen_name)
+{
+	char path[MAX_PATH], name[128], got[300];
+	struct tally *t = calloc(1, sizeof *t);
+	HANDLE h;
+	int nb, fd;
+
+	ck_assert_ptr_nonnull(t);
+	chosen_name(name, sizeof name);
+	test_path(path, sizeof path, "named");
+	ck_assert_int_eq(posixipc_mkfifo_named(path, 0600, name), 0);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, got, sizeof got), 0);
+	ck_assert_str_eq(got, name);
+	ck_assert_int_eq(posixipc_is_fifo(path), 1);
+	nb = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(nb, 0);
+	h = native("write %s 3 50 %d - -", name, REC);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	close(nb);
+	tally_fd(t, fd);
+	ck_assert_uint_eq(t->count[3], 50);
+	ck_assert_int_eq(tu_wait(h, 15000), 0);
+	close(fd);
+	unlink(path);
+	free(t);
+}
+END_TEST
+
+START_TEST(fifo_chosen_name_is_checked_and_a_squatter_refused)
+{
+	char path[MAX_PATH], name[128];
+	HANDLE sq;
+	int fd;
+
+	test_path(path, sizeof path, "named");
+	errno = 0;
+	ck_assert_int_eq(posixipc_mkfifo_named(path, 0600, "not-a-pipe-name"), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(posixipc_mkfifo_named(path, 0600, "\\\\.\\pipe\\"), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(posixipc_mkfifo_named(path, 0600, "\\\\.\\pipe\\a\\b"), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(posixipc_mkfifo_named(path, 0600, NULL), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	ck_assert_int_eq(posixipc_is_fifo(path), 0);
+	chosen_name(name, sizeof name);
+	ck_assert_int_eq(posixipc_mkfifo_named(path, 0600, name), 0);
+	/* Another program holds the name first: it must not get the data. */
+	sq = CreateNamedPipeA(name, PIPE_ACCESS_INBOUND, PIPE_TYPE_BYTE | PIPE_WAIT, 1, 4096, 4096,
+			      0, NULL);
+	ck_assert_ptr_ne(sq, INVALID_HANDLE_VALUE);
+	errno = 0;
+	ck_assert_int_eq(open(path, O_RDONLY | O_NONBLOCK), -1);
+	ck_assert_int_eq(errno, EACCES);
+	CloseHandle(sq);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(fifo_native_program_that_comes_first_waits_on_the_event)
+{
+	char path[MAX_PATH], pipe[300], event[400];
+	struct tally *t = calloc(1, sizeof *t);
+	HANDLE h, ev;
+	int fd;
+
+	ck_assert_ptr_nonnull(t);
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	ck_assert_int_eq(posixipc_fifo_event_name(path, event, sizeof event), 0);
+	ck_assert_int_eq(strncmp(event, "Local\\posixipc.open.", 20), 0);
+	h = native("wait-write %s %s 5 20 %d", event, pipe, REC);
+	/* The native program is waiting (for the event, not in a loop of its own) before any
+	 * POSIX process opens; the blocking open then waits for it like for any writer. */
+	Sleep(300);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	tally_fd(t, fd);
+	ck_assert_uint_eq(t->count[5], 20);
+	ck_assert_int_eq(tu_wait(h, 15000), 0);
+	close(fd);
+	/* Nobody listens any more: the event is reset. */
+	ev = OpenEventA(SYNCHRONIZE, FALSE, event);
+	if (ev != NULL) {
+		ck_assert_int_eq(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
+		CloseHandle(ev);
+	}
+	free(t);
+	unlink(path);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ security, handles */
 
 START_TEST(fifo_squatted_pipe_name_is_refused)
@@ -1280,7 +1690,9 @@ START_TEST(fifo_pipe_is_local_only_and_single_instance)
 	h = (HANDLE)_get_osfhandle(fd);
 	ck_assert(GetNamedPipeInfo(h, &flags, NULL, NULL, &max));
 	ck_assert_uint_eq(max, 1);
-	/* Nobody can add an instance beside the FIFO's own. */
+	/* Nobody can add an instance beside the FIFO's own pipe (native peers have pipes of
+	 * their own, with public names). */
+	strcat(pipe, ".core");
 	extra = CreateNamedPipeA(pipe, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT,
 				 PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, NULL);
 	ck_assert_ptr_eq(extra, INVALID_HANDLE_VALUE);
@@ -1456,6 +1868,14 @@ int main(void)
 	ADD(s, fifo_writer_gets_epipe_when_reader_dies);
 	ADD(s, fifo_native_writer_feeds_posix_reader);
 	ADD(s, fifo_posix_writer_feeds_native_reader);
+	ADD(s, fifo_16_native_and_4_posix_writers_reach_one_reader_whole);
+	ADD(s, fifo_native_reader_and_posix_reader_share_the_data);
+	ADD(s, fifo_native_writer_killed_midstream_reader_keeps_its_records_and_the_others);
+	ADD(s, fifo_native_writer_gets_no_data_after_the_last_reader_leaves);
+	ADD(s, fifo_native_pipes_exist_while_the_fifo_is_open);
+	ADD(s, fifo_native_writer_connects_by_chosen_name);
+	ADD(s, fifo_chosen_name_is_checked_and_a_squatter_refused);
+	ADD(s, fifo_native_program_that_comes_first_waits_on_the_event);
 	ADD(s, fifo_squatted_pipe_name_is_refused);
 	ADD(s, fifo_pipe_is_local_only_and_single_instance);
 	ADD(s, fifo_mode_sets_pipe_security);
