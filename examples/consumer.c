@@ -271,6 +271,9 @@ static int print_win32_names(void)
 	if (posixipc_fifo_pipe_name(fifo, buf, sizeof buf) < 0)
 		die("posixipc_fifo_pipe_name");
 	printf("pipe %s\n", buf);
+	if (posixipc_fifo_event_name(fifo, buf, sizeof buf) < 0)
+		die("posixipc_fifo_event_name");
+	printf("event %s\n", buf);
 	if (posixipc_sem_win32_name(items_name, buf, sizeof buf) < 0)
 		die("posixipc_sem_win32_name");
 	printf("items %s\n", buf);

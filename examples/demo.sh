@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs the posixipc demo: a consumer and a producer process share a ring buffer (shm_open +
 # mmap), coordinate with named semaphores and talk through a FIFO; with Windows programs a
-# native Win32 peer joins in; last, a message passes through a POSIX message queue.  Exits 0 when every process succeeded; always cleans up.
+# two native Win32 writers write into the FIFO beside the POSIX producer and a native Win32
+# peer joins the ring; last, a message passes through a POSIX message queue.  Exits 0 when every process succeeded; always cleans up.
 #   sh examples/demo.sh DIR
 # DIR holds consumer.exe, producer.exe and native_peer.exe (run under Wine when this is not
 # Windows), or Linux builds named consumer and producer:
@@ -16,7 +17,7 @@ bin=$(cd "$1" && pwd) || exit 2
 limit=${DEMO_TIMEOUT:-60}
 
 if [ -f "$bin/consumer.exe" ]; then
-	exe=.exe writers=2
+	exe=.exe writers=4
 	case $(uname -s) in
 	MINGW* | MSYS* | CYGWIN*) wine='' ;;
 	*) wine=$here/../build-aux/wine-run ;;
@@ -81,17 +82,14 @@ until [ -e "$fifo" ]; do
 	sleep 0.1
 done
 
-step "2. a POSIX producer fills the ring and announces each batch on the FIFO"
-(prog producer "$fifo" "$base" 10)
-ran "the producer" $?
-
+names=''
 if [ -n "$exe" ]; then
-	step "3. the POSIX side reports the Win32 names; a native Win32 program joins in"
 	names=$( (prog consumer -w "$fifo" "$base") | tr -d '\r')
-	pipe='' items='' spaces='' file=''
+	pipe='' items='' spaces='' file='' event=''
 	while read -r key value; do
 		case $key in
 		pipe) pipe=$value ;;
+		event) event=$value ;;
 		items) items=$value ;;
 		spaces) spaces=$value ;;
 		file) file=$value ;;
@@ -99,10 +97,31 @@ if [ -n "$exe" ]; then
 	done <<EOF
 $names
 EOF
-	if [ -z "$pipe" ] || [ -z "$items" ] || [ -z "$spaces" ] || [ -z "$file" ]; then
+	if [ -z "$pipe" ] || [ -z "$event" ] || [ -z "$items" ] || [ -z "$spaces" ] || [ -z "$file" ]; then
 		fail "the Win32 names could not be looked up"
 	fi
+fi
+
+natives=''
+if [ -n "$exe" ]; then
+	step "2. a POSIX producer fills the ring and announces each batch on the FIFO, while two native Win32 writers write lines into the same FIFO"
 	printf '%s\n' "$names" | sed 's/^/  /'
+	for n in 1 2; do
+		prog native_peer -f "$pipe" "$event" 4 &
+		natives="$natives $!"
+	done
+else
+	step "2. a POSIX producer fills the ring and announces each batch on the FIFO"
+fi
+(prog producer "$fifo" "$base" 10)
+ran "the producer" $?
+for p in $natives; do
+	wait "$p"
+	ran "a native writer" $?
+done
+
+if [ -n "$exe" ]; then
+	step "3. a native Win32 program puts a record into the ring with the Win32 semaphores and announces it on the FIFO"
 	(prog native_peer "$pipe" "$items" "$spaces" "$file")
 	ran "the native peer" $?
 fi

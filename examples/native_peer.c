@@ -1,8 +1,12 @@
 /* A native Win32 program that joins the demo with neither POSIX calls nor the posixipc
  * library: it maps the ring's file, claims a free slot and posts a filled one with the Win32
  * semaphores, and writes its lines into the FIFO's named pipe.  The POSIX side reports the
- * Win32 names, which reach this program on its command line.
- *   native_peer PIPE ITEMS-SEMAPHORE SPACES-SEMAPHORE FILE */
+ * Win32 names, which reach this program on its command line.  Started with -f it only
+ * writes lines, after waiting for the FIFO's event, as a native program that may start
+ * before any POSIX process has the FIFO open does; any number of native writers may be
+ * connected at once, beside POSIX writers.
+ *   native_peer PIPE ITEMS-SEMAPHORE SPACES-SEMAPHORE FILE
+ *   native_peer -f PIPE EVENT LINES */
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
 #endif
@@ -133,14 +137,66 @@ static void announce(HANDLE pipe, unsigned n, const char *text)
 		die("WriteFile", "pipe");
 }
 
+/* Native first: the event is set while some process has the FIFO open (and so listens on
+ * its pipe).  Creating it is how a program that comes first waits; it may find the event set
+ * just as the last POSIX process closes, so a pipe that is not there yet means wait again. */
+static HANDLE wait_and_open(const char *pipe, const char *event)
+{
+	HANDLE ev = CreateEventA(NULL, TRUE, FALSE, event), h;
+	DWORD start = GetTickCount();
+
+	if (ev == NULL)
+		die("CreateEvent", event);
+	for (;;) {
+		if (WaitForSingleObject(ev, DEMO_WAIT * 1000) != WAIT_OBJECT_0)
+			die("WaitForSingleObject", event);
+		h = CreateFileA(pipe, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+		if (h != INVALID_HANDLE_VALUE)
+			break;
+		if (GetLastError() == ERROR_PIPE_BUSY)
+			WaitNamedPipeA(pipe, 1000);
+		else if (GetLastError() != ERROR_FILE_NOT_FOUND ||
+			 GetTickCount() - start > DEMO_WAIT * 1000u)
+			die("CreateFile", pipe);
+		else
+			Sleep(10);
+	}
+	CloseHandle(ev);
+	return h;
+}
+
+static int lines_only(const char *pipe_name, const char *event, unsigned lines)
+{
+	char text[DEMO_TEXT];
+	HANDLE pipe;
+	unsigned i;
+
+	say("CreateEvent + WaitForSingleObject(%s): waiting for the FIFO to be open", event);
+	pipe = wait_and_open(pipe_name, event);
+	say("CreateFile(%s): one of several writers, native and POSIX", pipe_name);
+	for (i = 1; i <= lines; i++) {
+		snprintf(text, sizeof text, "native writer %lu, line %u of %u",
+			 (unsigned long)GetCurrentProcessId(), i, lines);
+		announce(pipe, 0, text);
+		Sleep(50);
+	}
+	announce(pipe, 0, "bye");
+	say("WriteFile: %u lines and bye", lines);
+	CloseHandle(pipe);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct demo_ring *ring;
 	HANDLE items, spaces, pipe;
 	char text[DEMO_TEXT];
 
+	if (argc == 5 && strcmp(argv[1], "-f") == 0)
+		return lines_only(argv[2], argv[3], (unsigned)strtoul(argv[4], NULL, 10));
 	if (argc != 5) {
-		fputs("usage: native_peer PIPE ITEMS-SEMAPHORE SPACES-SEMAPHORE FILE\n", stderr);
+		fputs("usage: native_peer PIPE ITEMS-SEMAPHORE SPACES-SEMAPHORE FILE\n"
+		      "       native_peer -f PIPE EVENT LINES\n", stderr);
 		return 2;
 	}
 	ring = map_ring(argv[4]);
