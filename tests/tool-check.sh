@@ -208,6 +208,13 @@ expect 0 "^$dir_re$(literal '\mq\tool-q')$" "" name mq /tool-q
 expect 1 "" "^posixipc: name sem /nope: No such file or directory$" name sem /nope
 expect 0 "^$(literal "\\\\.\\pipe\\")" "" name fifo "$work/fifo"
 expect 1 "" "^posixipc: name fifo .*: No such file or directory$" name fifo "$work/nope"
+expect 0 "^$(literal "\\\\.\\pipe\\").*$(literal ".reader")$" "" name fifo-reader "$work/fifo"
+expect 0 "^$(literal "Local\\posixipc.open.")" "" name fifo-event "$work/fifo"
+expect 0 "" "" mkfifo -m 600 "$work/named" '\\.\pipe\posixipc-tool-check'
+expect 0 "^$(literal '\\.\pipe\posixipc-tool-check')$" "" name fifo "$work/named"
+expect 1 "" "^posixipc: mkfifo .*: File exists$" mkfifo "$work/named"
+expect 1 "" "^posixipc: mkfifo .*: Invalid argument$" mkfifo "$work/bad" not-a-pipe
+expect 2 "" "$usage" mkfifo -m 9x "$work/bad"
 expect 1 "" "^posixipc: name shm: Invalid argument$" name shm ""
 expect 1 "" "^posixipc: name shm /a/b: Invalid argument$" name shm /a/b
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <posixipc.h>
 
@@ -23,7 +24,8 @@ static const char usage_text[] =
 	"usage: posixipc list [shm|sem|mq]\n"
 	"       posixipc rm shm|sem|mq NAME...\n"
 	"       posixipc name shm|sem|mq NAME\n"
-	"       posixipc name fifo PATH\n"
+	"       posixipc name fifo|fifo-reader|fifo-event PATH\n"
+	"       posixipc mkfifo [-m MODE] PATH [PIPE]\n"
 	"       posixipc dir\n"
 	"       posixipc --help | --version\n";
 
@@ -41,7 +43,11 @@ static const char help_text[] =
 	"  name shm NAME       the file that holds a shared memory object\n"
 	"  name mq NAME        the file that holds a message queue\n"
 	"  name sem NAME       the Win32 semaphore behind a named semaphore (which must exist)\n"
-	"  name fifo PATH      the Win32 named pipe behind a FIFO made by mkfifo\n"
+	"  name fifo PATH      the Win32 named pipe a native program writes into a FIFO by\n"
+	"  name fifo-reader PATH  the one a native program reads from the FIFO by\n"
+	"  name fifo-event PATH   the named event set while some process has the FIFO open\n"
+	"  mkfifo [-m MODE] PATH [PIPE]  make a FIFO (mode 0666 less the umask by default),\n"
+	"                      native peers connecting by the pipe name PIPE (\\\\.\\pipe\\NAME)\n"
 	"  dir                 the folder that holds the objects: POSIXIPC_DIR if set,\n"
 	"                      else posixipc in the temporary folder\n"
 	"\n"
@@ -315,7 +321,7 @@ static int name(int argc, char **argv)
 	char buf[1024];
 
 	if (argc != 2)
-		return usage("name needs a type (shm, sem, mq or fifo) and one name");
+		return usage("name needs a type (shm, sem, mq, fifo, fifo-reader or fifo-event) and one name");
 	if (strcmp(argv[0], "shm") == 0)
 		lookup = posixipc_shm_win32_path;
 	else if (strcmp(argv[0], "sem") == 0)
@@ -324,12 +330,40 @@ static int name(int argc, char **argv)
 		lookup = posixipc_mq_win32_path;
 	else if (strcmp(argv[0], "fifo") == 0)
 		lookup = posixipc_fifo_pipe_name;
+	else if (strcmp(argv[0], "fifo-reader") == 0)
+		lookup = posixipc_fifo_reader_pipe_name;
+	else if (strcmp(argv[0], "fifo-event") == 0)
+		lookup = posixipc_fifo_event_name;
 	else
-		return usage("name: the type is shm, sem, mq or fifo");
+		return usage("name: the type is shm, sem, mq, fifo, fifo-reader or fifo-event");
 	if (lookup(argv[1], buf, sizeof buf) < 0)
 		return failed("name", argv[0], argv[1]);
 	puts(buf);
 	return fflush(stdout) == 0 ? OK : FAILURE;
+}
+
+static int make_fifo(int argc, char **argv)
+{
+	unsigned long mode = 0666;
+	char *end;
+	int r;
+
+	if (argc >= 2 && strcmp(argv[0], "-m") == 0) {
+		mode = strtoul(argv[1], &end, 8);
+		if (*argv[1] == '\0' || *end != '\0' || mode > 07777)
+			return usage("mkfifo: MODE is an octal number");
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc != 1 && argc != 2)
+		return usage("mkfifo needs a path and at most one pipe name");
+	r = argc == 2 ? posixipc_mkfifo_named(argv[0], (mode_t)mode, argv[1]) :
+			mkfifo(argv[0], (mode_t)mode);
+	if (r < 0) {
+		fprintf(stderr, "posixipc: mkfifo %s: %s\n", argv[0], strerror(errno));
+		return FAILURE;
+	}
+	return OK;
 }
 
 static int dir(int argc)
@@ -369,6 +403,8 @@ int main(int argc, char **argv)
 		return rm(argc, argv);
 	if (strcmp(cmd, "name") == 0)
 		return name(argc, argv);
+	if (strcmp(cmd, "mkfifo") == 0)
+		return make_fifo(argc, argv);
 	if (strcmp(cmd, "dir") == 0)
 		return dir(argc);
 	fprintf(stderr, "posixipc: unknown command '%s'\n", cmd);
