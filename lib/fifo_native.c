@@ -3,7 +3,8 @@
  *
  * Overview.  A FIFO's own pipe (fifo.c) is one connection whose ends every POSIX reader and
  * writer share by handle duplication, which a native program cannot take part in.  So every
- * process that has the FIFO open also listens, through one thread (the gateway), on two
+ * process that has the FIFO open also listens (the gateway: two waits of the process's thread
+ * pool, so that opening costs no thread of its own) on two
  * multi-instance pipes with public names: NAME, the FIFO's pipe name (native writers), and
  * NAME.reader (native readers).  Each native connection gets a
  * relay thread holding a FIFO descriptor of its own, opened through the library like any
@@ -38,12 +39,18 @@
 /* How often an idle relay looks whether its native peer, or the FIFO's other side, is gone. */
 #define CHECK_MS 50
 #define RETRY_MS 100
+#define RETRIES 50
 #define PIPE_STATE_CONNECTED 3
 
+struct gateway;
+
 struct listener {
+	struct gateway *g;
+	int role;
 	HANDLE pipe;		/* the instance waiting for a client, or NULL */
 	OVERLAPPED ov;
-	int connected;		/* a client connected before ConnectNamedPipe was called */
+	SRWLOCK lock;		/* held by the callback */
+	HANDLE wait;		/* the thread pool's wait for ov.hEvent */
 };
 
 struct gateway {
@@ -52,7 +59,7 @@ struct gateway {
 	struct pi_fifo_ref ref;
 	struct pi_sa sa[ROLES];
 	struct listener l[ROLES];
-	HANDLE stop, thread, event;
+	HANDLE event;
 };
 
 struct relay {
@@ -240,32 +247,51 @@ static HANDLE create_instance(struct gateway *g, int role, int first)
 				role == NATIVE_WRITERS ? IN_BUFSIZE : 0, 0, &g->sa[role].sa);
 }
 
-/* A new instance of the role's pipe, waiting for a client.  0, or -1 (GetLastError says). */
-static int listen_on(struct gateway *g, int role, int first)
+/* A new instance of the role's pipe, waiting for a client: 0 while it waits, 1 when a client
+ * was already there (Windows then signals nothing), -1 on failure (GetLastError says). */
+static int listen_on(struct listener *l, int first)
 {
-	struct listener *l = &g->l[role];
 	DWORD err;
 
-	ResetEvent(l->ov.hEvent);
-	l->connected = 0;
-	l->pipe = create_instance(g, role, first);
+	l->pipe = create_instance(l->g, l->role, first);
 	if (l->pipe == INVALID_HANDLE_VALUE) {
 		l->pipe = NULL;
 		return -1;
 	}
-	if (!ConnectNamedPipe(l->pipe, &l->ov)) {
-		err = GetLastError();
-		if (err == ERROR_PIPE_CONNECTED) {
-			l->connected = 1;
-			SetEvent(l->ov.hEvent);
-		} else if (err != ERROR_IO_PENDING) {
-			CloseHandle(l->pipe);
+	if (ConnectNamedPipe(l->pipe, &l->ov))
+		return 0;
+	err = GetLastError();
+	if (err == ERROR_IO_PENDING)
+		return 0;
+	if (err == ERROR_PIPE_CONNECTED)
+		return 1;
+	CloseHandle(l->pipe);
+	l->pipe = NULL;
+	SetLastError(err);
+	return -1;
+}
+
+/* Hand the connected instance to a relay and listen on new ones until one waits.  Creating
+ * one can fail for a moment (resources); a listener that stays down only turns native peers
+ * away with ERROR_FILE_NOT_FOUND or ERROR_PIPE_BUSY. */
+static void listen_again(struct listener *l)
+{
+	int r, tries = 0;
+
+	for (;;) {
+		if (l->pipe != NULL) {
+			start_relay(l->g, l->role, l->pipe);
 			l->pipe = NULL;
-			SetLastError(err);
-			return -1;
+		}
+		r = listen_on(l, 0);
+		if (r == 0)
+			return;
+		if (r < 0) {
+			if (++tries > RETRIES)
+				return;
+			Sleep(RETRY_MS);
 		}
 	}
-	return 0;
 }
 
 static void stop_listening(struct listener *l)
@@ -280,41 +306,26 @@ static void stop_listening(struct listener *l)
 	l->pipe = NULL;
 }
 
-static void accept_peer(struct gateway *g, int role)
+/* The pool's wait saw the instance's event: a client connected, or the instance failed.  The
+ * lock keeps two callbacks of one listener apart; an event left over from an earlier
+ * instance finds the current one still waiting and changes nothing. */
+static VOID CALLBACK on_connect(PVOID arg, BOOLEAN timed_out)
 {
-	struct listener *l = &g->l[role];
-	HANDLE pipe = l->pipe;
+	struct listener *l = arg;
 	DWORD n;
 
-	if (l->connected || GetOverlappedResult(pipe, &l->ov, &n, FALSE))
-		start_relay(g, role, pipe);
-	else
-		CloseHandle(pipe);
-	l->pipe = NULL;
-	listen_on(g, role, 0);
-}
-
-static DWORD WINAPI gateway_main(LPVOID arg)
-{
-	struct gateway *g = arg;
-	HANDLE ev[1 + ROLES] = { g->stop, g->l[0].ov.hEvent, g->l[1].ov.hEvent };
-	DWORD r;
-	int role;
-
-	for (;;) {
-		r = WaitForMultipleObjects(1 + ROLES, ev, FALSE,
-					   g->l[0].pipe && g->l[1].pipe ? INFINITE : RETRY_MS);
-		if (r == WAIT_OBJECT_0)
-			break;
-		for (role = 0; role < ROLES; role++)
-			if (g->l[role].pipe == NULL)
-				listen_on(g, role, 0);
-			else if (r == WAIT_OBJECT_0 + 1 + (DWORD)role)
-				accept_peer(g, role);
+	(void)timed_out;
+	AcquireSRWLockExclusive(&l->lock);
+	if (l->pipe != NULL && !GetOverlappedResult(l->pipe, &l->ov, &n, FALSE)) {
+		if (GetLastError() == ERROR_IO_INCOMPLETE) {
+			ReleaseSRWLockExclusive(&l->lock);
+			return;
+		}
+		CloseHandle(l->pipe);
+		l->pipe = NULL;
 	}
-	for (role = 0; role < ROLES; role++)
-		stop_listening(&g->l[role]);
-	return 0;
+	listen_again(l);
+	ReleaseSRWLockExclusive(&l->lock);
 }
 
 /* FILE_FLAG_FIRST_PIPE_INSTANCE makes Windows refuse a name that exists; Wine 8.0 ignores
@@ -332,12 +343,11 @@ static int is_only_instance(HANDLE h)
 static int listen_first(struct gateway *g, int role, struct pi_holders *t)
 {
 	struct listener *l = &g->l[role];
-	int ours;
+	int r = listen_on(l, 1), ours;
 
-	if (listen_on(g, role, 1) == 0 && is_only_instance(l->pipe))
+	if (r == 0 && is_only_instance(l->pipe))
 		return 0;
-	if (l->pipe == NULL && GetLastError() != ERROR_ACCESS_DENIED &&
-	    GetLastError() != ERROR_PIPE_BUSY)
+	if (r < 0 && GetLastError() != ERROR_ACCESS_DENIED && GetLastError() != ERROR_PIPE_BUSY)
 		return pi_fail_win32(0);
 	pi_holders_lock(t);
 	ours = pi_holders_other_process(t);
@@ -346,28 +356,29 @@ static int listen_first(struct gateway *g, int role, struct pi_holders *t)
 		stop_listening(l);
 		return pi_fail(EACCES);
 	}
-	if (l->pipe != NULL)
-		return 0;
-	return listen_on(g, role, 0) < 0 ? pi_fail_win32(0) : 0;
+	if (r < 0)
+		r = listen_on(l, 0);
+	if (r < 0)
+		return pi_fail_win32(0);
+	/* A client already waiting for an instance took this one. */
+	if (r > 0)
+		listen_again(l);
+	return 0;
 }
 
 static void gateway_free(struct gateway *g)
 {
 	int role;
 
-	if (g->thread != NULL) {
-		SetEvent(g->stop);
-		WaitForSingleObject(g->thread, INFINITE);
-		CloseHandle(g->thread);
-	}
 	for (role = 0; role < ROLES; role++) {
+		/* Waits for a callback that is running. */
+		if (g->l[role].wait != NULL)
+			UnregisterWaitEx(g->l[role].wait, INVALID_HANDLE_VALUE);
 		stop_listening(&g->l[role]);
 		if (g->l[role].ov.hEvent != NULL)
 			CloseHandle(g->l[role].ov.hEvent);
 		pi_sa_free(&g->sa[role]);
 	}
-	if (g->stop != NULL)
-		CloseHandle(g->stop);
 	if (g->event != NULL)
 		CloseHandle(g->event);
 	free(g);
@@ -399,25 +410,30 @@ static struct gateway *gateway_new(const struct pi_fifo_ref *ref, struct pi_hold
 	}
 	g->ref = *ref;
 	g->users = 1;
-	g->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
-	for (role = 0; role < ROLES; role++)
-		g->l[role].ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+	for (role = 0; role < ROLES; role++) {
+		g->l[role].g = g;
+		g->l[role].role = role;
+		/* Auto-reset: the pool's wait consumes each signal, so one connection makes one
+		 * callback. */
+		g->l[role].ov.hEvent = CreateEventW(NULL, FALSE, FALSE, NULL);
+	}
 	pi_fifo_event_name(ref, event, sizeof event);
 	g->event = CreateEventA(NULL, TRUE, FALSE, event);
-	if (g->stop == NULL || g->l[0].ov.hEvent == NULL || g->l[1].ov.hEvent == NULL ||
-	    g->event == NULL) {
+	if (g->l[0].ov.hEvent == NULL || g->l[1].ov.hEvent == NULL || g->event == NULL) {
 		pi_fail_win32(0);
 		goto fail;
 	}
 	if (make_security(g) < 0 || listen_first(g, NATIVE_WRITERS, t) < 0 ||
 	    listen_first(g, NATIVE_READERS, t) < 0)
 		goto fail;
-	g->thread = CreateThread(NULL, 64 * 1024, gateway_main, g,
-				 STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-	if (g->thread == NULL) {
-		pi_fail_win32(0);
-		goto fail;
-	}
+	/* WT_EXECUTELONGFUNCTION: a callback may wait a while to listen again. */
+	for (role = 0; role < ROLES; role++)
+		if (!RegisterWaitForSingleObject(&g->l[role].wait, g->l[role].ov.hEvent, on_connect,
+						 &g->l[role], INFINITE, WT_EXECUTELONGFUNCTION)) {
+			g->l[role].wait = NULL;
+			pi_fail_win32(0);
+			goto fail;
+		}
 	pi_holders_lock(t);
 	SetEvent(g->event);
 	pi_holders_unlock(t);
