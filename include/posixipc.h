@@ -51,23 +51,25 @@ POSIXIPC_API int posixipc_mq_win32_path(const char *name, char *buf, size_t size
  * sem_unlink makes a new object with a new Win32 name. */
 POSIXIPC_API int posixipc_sem_win32_name(const char *name, char *buf, size_t size);
 
-/* Native Win32 peers of the FIFO at `path` (made by mkfifo).  While any process has the FIFO
- * open, a native program writes into it by opening the pipe posixipc_fifo_pipe_name() reports
- * with CreateFile(GENERIC_WRITE), and reads from it by opening the one
- * posixipc_fifo_reader_pipe_name() reports (the same name with ".reader" appended) with
- * CreateFile(GENERIC_READ); any number of each, beside any number of POSIX peers.  Each
- * WriteFile of up to PIPE_BUF (4096) bytes arrives whole.  A native writer counts as a writer
- * (readers see end of file after it has closed too) and gets ERROR_NO_DATA once no reader is
- * left; a native reader counts as a reader and sees ERROR_BROKEN_PIPE at end of file.
- * ERROR_FILE_NOT_FOUND means no process has the FIFO open: the manual-reset event
- * posixipc_fifo_event_name() reports ("Local\posixipc.open.<pipe name without \\.\pipe\>",
- * Global\ under POSIXIPC_GLOBAL=1) is set while one has, so a native program that comes first
- * creates or opens that event (CreateEvent(NULL, TRUE, FALSE, name)), waits for it, and then
- * connects, waiting with WaitNamedPipe on ERROR_PIPE_BUSY.  ENOENT if there is no such file,
- * EINVAL if it is not a FIFO. */
+/* Native Win32 peers of the FIFO at `path` (made by mkfifo).  A native program writes into
+ * the FIFO by opening the pipe posixipc_fifo_pipe_name() reports with CreateFile(GENERIC_WRITE),
+ * which exists while some process has the FIFO open for reading, and reads from it by opening
+ * the one posixipc_fifo_reader_pipe_name() reports (the same name with ".reader" appended)
+ * with CreateFile(GENERIC_READ), which exists while some process has it open for writing; any
+ * number of each, beside any number of POSIX peers.  Each WriteFile of up to PIPE_BUF (4096)
+ * bytes arrives whole.  A native writer counts as a writer (readers see end of file after it
+ * has closed too) and gets ERROR_NO_DATA once no reader is left; a native reader counts as a
+ * reader and sees ERROR_BROKEN_PIPE at end of file.  ERROR_FILE_NOT_FOUND means the pipe does
+ * not exist yet: the manual-reset event posixipc_fifo_event_name() (for the writers' pipe) or
+ * posixipc_fifo_reader_event_name() reports, "Local\posixipc.open." followed by the pipe name
+ * without "\\.\pipe\" (Global\ under POSIXIPC_GLOBAL=1), is set while that pipe exists, so a
+ * native program that comes first creates or opens the event (CreateEvent(NULL, TRUE, FALSE,
+ * name)), waits for it, and then connects, waiting with WaitNamedPipe on ERROR_PIPE_BUSY.
+ * ENOENT if there is no such file, EINVAL if it is not a FIFO. */
 POSIXIPC_API int posixipc_fifo_pipe_name(const char *path, char *buf, size_t size);
 POSIXIPC_API int posixipc_fifo_reader_pipe_name(const char *path, char *buf, size_t size);
 POSIXIPC_API int posixipc_fifo_event_name(const char *path, char *buf, size_t size);
+POSIXIPC_API int posixipc_fifo_reader_event_name(const char *path, char *buf, size_t size);
 
 /* mkfifo() whose native peers connect by a name the program chose: pipe_name is
  * "\\.\pipe\NAME" (at most 249 characters, no backslash in NAME), so that a native program

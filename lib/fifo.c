@@ -368,7 +368,7 @@ PI_EXPORT int posixipc_fifo_reader_pipe_name(const char *path, char *buf, size_t
 	       copy_name(buf, size, ref.pipe, PI_FIFO_READER_SUFFIX);
 }
 
-PI_EXPORT int posixipc_fifo_event_name(const char *path, char *buf, size_t size)
+static int event_name(const char *path, int readers, char *buf, size_t size)
 {
 	struct pi_fifo_ref ref;
 	char name[PI_FIFO_NAME_MAX + 64];
@@ -377,8 +377,18 @@ PI_EXPORT int posixipc_fifo_event_name(const char *path, char *buf, size_t size)
 		return pi_fail(EINVAL);
 	if (ref_of_path(path, &ref) < 0)
 		return -1;
-	pi_fifo_event_name(&ref, name, sizeof name);
+	pi_fifo_event_name(&ref, readers, name, sizeof name);
 	return copy_name(buf, size, name, "");
+}
+
+PI_EXPORT int posixipc_fifo_event_name(const char *path, char *buf, size_t size)
+{
+	return event_name(path, 0, buf, size);
+}
+
+PI_EXPORT int posixipc_fifo_reader_event_name(const char *path, char *buf, size_t size)
+{
+	return event_name(path, 1, buf, size);
 }
 
 /* ------------------------------------------------------------------ pipe ends
@@ -727,7 +737,7 @@ static void echo_stop(struct fifo_open *of)
 static void open_free(struct fifo_open *of)
 {
 	if (of->native)
-		pi_native_release(&of->ref, &of->t);
+		pi_native_release(&of->ref, &of->t, of->flags & O_ACCMODE);
 	echo_stop(of);
 	if (of->wend.h != NULL) {
 		lock(of);
@@ -953,7 +963,7 @@ int pi_fifo_open_ref(const struct pi_fifo_ref *ref, int flags)
 	}
 	/* Native peers can connect from now on: a blocking open may be waiting for one. */
 	if (!(flags & PI_O_RELAY)) {
-		if (pi_native_hold(&of->ref, &of->t) < 0) {
+		if (pi_native_hold(&of->ref, &of->t, acc) < 0) {
 			fd = errno;
 			drop_end(of, e.h);
 			open_unref(of);

@@ -311,13 +311,13 @@ void pi_holders_remove(struct pi_holders *t, HANDLE h)
 		clear(t, i);
 }
 
-int pi_holders_other_process(struct pi_holders *t)
+int pi_holders_other_process(struct pi_holders *t, int side)
 {
 	struct pi_holder *ho;
 	size_t i = 0;
 
 	while ((ho = pi_holders_next(t, &i)) != NULL)
-		if (ho->pid != GetCurrentProcessId())
+		if (ho->pid != GetCurrentProcessId() && (side == 0 || ho->side == (DWORD)side))
 			return 1;
 	return 0;
 }

@@ -15,7 +15,8 @@
  *   program has read it: the relay takes at most one read's worth ahead of its reader, and
  *   the readers share the data as POSIX readers do.
  * A relay ends when its native peer closes or dies; a writer's relay also when no reader is
- * left (the native program's next write fails), a reader's relay at end of file.  Relays
+ * left (the native program's next write fails), a reader's relay at end of file.  A writer
+ * that comes while the FIFO has no reader waits for one, as a blocking open() does.  Relays
  * outlive the descriptors that started their gateway but not their process.
  * The named event posixipc_fifo_event_name() reports is set while some process listens, so
  * that a native program that comes first can wait for the FIFO to be opened. */
@@ -47,19 +48,19 @@ struct gateway;
 struct listener {
 	struct gateway *g;
 	int role;
+	int users;		/* opens of this process that keep it listening */
+	struct pi_sa sa;
 	HANDLE pipe;		/* the instance waiting for a client, or NULL */
 	OVERLAPPED ov;
 	SRWLOCK lock;		/* held by the callback */
 	HANDLE wait;		/* the thread pool's wait for ov.hEvent */
+	HANDLE event;		/* the named event native programs wait for */
 };
 
 struct gateway {
 	struct gateway *next;
-	int users;
 	struct pi_fifo_ref ref;
-	struct pi_sa sa[ROLES];
 	struct listener l[ROLES];
-	HANDLE event;
 };
 
 struct relay {
@@ -72,9 +73,10 @@ struct relay {
 static SRWLOCK gateways_lock = SRWLOCK_INIT;
 static struct gateway *gateways;
 
-void pi_fifo_event_name(const struct pi_fifo_ref *ref, char *out, size_t size)
+void pi_fifo_event_name(const struct pi_fifo_ref *ref, int readers, char *out, size_t size)
 {
-	snprintf(out, size, "%lsposixipc.open.%s", pi_object_namespace(), ref->pipe + 9);
+	snprintf(out, size, "%lsposixipc.open.%s%s", pi_object_namespace(), ref->pipe + 9,
+		 readers ? PI_FIFO_READER_SUFFIX : "");
 }
 
 static void public_name(const struct pi_fifo_ref *ref, int role, wchar_t *out, size_t n)
@@ -124,16 +126,16 @@ static int has_reader(int fd)
 	return posixipc_poll(&p, 1, 0) >= 0 && !(p.revents & (POLLERR | POLLNVAL));
 }
 
-/* A native writer's messages into the FIFO.  Without a reader it is turned away. */
+/* A native writer's messages into the FIFO.  Its relay opens as a blocking POSIX writer does,
+ * waiting for a reader; meanwhile the native program's writes wait in its pipe's buffer. */
 static void relay_in(struct relay *r, char *buf)
 {
-	int fd = pi_fifo_open_ref(&r->ref, O_WRONLY | PI_O_NONBLOCK | _O_NOINHERIT | PI_O_RELAY);
+	int fd = pi_fifo_open_ref(&r->ref, O_WRONLY | _O_NOINHERIT | PI_O_RELAY);
 	DWORD n = 0;
 	BOOL ok;
 
 	if (fd < 0)
 		return;
-	posixipc_fcntl(fd, F_SETFL, 0);
 	for (;;) {
 		/* A message longer than the buffer comes in pieces, each ERROR_MORE_DATA; the
 		 * count of an overlapped read is only ever taken from its result. */
@@ -244,7 +246,7 @@ static HANDLE create_instance(struct gateway *g, int role, int first)
 				(first ? FILE_FLAG_FIRST_PIPE_INSTANCE : 0),
 				type | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS,
 				PIPE_UNLIMITED_INSTANCES, 0,
-				role == NATIVE_WRITERS ? IN_BUFSIZE : 0, 0, &g->sa[role].sa);
+				role == NATIVE_WRITERS ? IN_BUFSIZE : 0, 0, &g->l[role].sa.sa);
 }
 
 /* A new instance of the role's pipe, waiting for a client: 0 while it waits, 1 when a client
@@ -337,12 +339,19 @@ static int is_only_instance(HANDLE h)
 	return GetNamedPipeHandleStateW(h, NULL, &cur, NULL, NULL, NULL, 0) && cur == 1;
 }
 
+/* The side of the FIFO whose processes listen for a role's native peers: readers for native
+ * writers, writers for native readers, so that each native peer is served by a process of
+ * the side its data goes to or comes from. */
+static int host_side(int role)
+{
+	return role == NATIVE_WRITERS ? 1 : 2;
+}
+
 /* The first instance of a public pipe in this process.  The name may already exist: made by
  * another process that has the FIFO open (then this one adds instances), or by a program
  * that is none of ours, which must not get the data. */
-static int listen_first(struct gateway *g, int role, struct pi_holders *t)
+static int listen_first(struct listener *l, struct pi_holders *t)
 {
-	struct listener *l = &g->l[role];
 	int r = listen_on(l, 1), ours;
 
 	if (r == 0 && is_only_instance(l->pipe))
@@ -350,7 +359,7 @@ static int listen_first(struct gateway *g, int role, struct pi_holders *t)
 	if (r < 0 && GetLastError() != ERROR_ACCESS_DENIED && GetLastError() != ERROR_PIPE_BUSY)
 		return pi_fail_win32(0);
 	pi_holders_lock(t);
-	ours = pi_holders_other_process(t);
+	ours = pi_holders_other_process(t, 0);
 	pi_holders_unlock(t);
 	if (!ours) {
 		stop_listening(l);
@@ -366,122 +375,153 @@ static int listen_first(struct gateway *g, int role, struct pi_holders *t)
 	return 0;
 }
 
-static void gateway_free(struct gateway *g)
-{
-	int role;
-
-	for (role = 0; role < ROLES; role++) {
-		/* Waits for a callback that is running. */
-		if (g->l[role].wait != NULL)
-			UnregisterWaitEx(g->l[role].wait, INVALID_HANDLE_VALUE);
-		stop_listening(&g->l[role]);
-		if (g->l[role].ov.hEvent != NULL)
-			CloseHandle(g->l[role].ov.hEvent);
-		pi_sa_free(&g->sa[role]);
-	}
-	if (g->event != NULL)
-		CloseHandle(g->event);
-	free(g);
-}
-
 /* Native writers need write access to NAME, native readers read access to NAME.reader, as
- * the mode grants; every process that may open the FIFO may add instances to both. */
-static int make_security(struct gateway *g)
+ * the mode grants; every process that may open the FIFO may add instances. */
+static int make_security(struct listener *l)
 {
-	mode_t m = g->ref.mode;
+	mode_t m = l->g->ref.mode;
 
-	if (pi_sa_from_mode(m, FILE_CREATE_PIPE_INSTANCE,
-			    GENERIC_WRITE | FILE_READ_ATTRIBUTES | FILE_CREATE_PIPE_INSTANCE,
-			    &g->sa[NATIVE_WRITERS]) < 0)
-		return -1;
+	if (l->role == NATIVE_WRITERS)
+		return pi_sa_from_mode(m, FILE_CREATE_PIPE_INSTANCE,
+				       GENERIC_WRITE | FILE_READ_ATTRIBUTES |
+					       FILE_CREATE_PIPE_INSTANCE, &l->sa);
 	return pi_sa_from_mode(m, GENERIC_READ | FILE_WRITE_ATTRIBUTES | FILE_CREATE_PIPE_INSTANCE,
-			       FILE_CREATE_PIPE_INSTANCE, &g->sa[NATIVE_READERS]);
+			       FILE_CREATE_PIPE_INSTANCE, &l->sa);
 }
 
-static struct gateway *gateway_new(const struct pi_fifo_ref *ref, struct pi_holders *t)
+/* Stop listening.  The event stays set while another process of the host side has the FIFO
+ * open; one that was killed leaves it set until every handle to it is closed, so native
+ * programs take it as a hint. */
+static void listener_stop(struct listener *l, struct pi_holders *t)
 {
-	struct gateway *g = calloc(1, sizeof *g);
-	char event[PI_FIFO_NAME_MAX + 64];
-	int role, err;
+	/* Waits for a callback that is running. */
+	if (l->wait != NULL)
+		UnregisterWaitEx(l->wait, INVALID_HANDLE_VALUE);
+	l->wait = NULL;
+	stop_listening(l);
+	if (l->event != NULL) {
+		pi_holders_lock(t);
+		if (!pi_holders_other_process(t, host_side(l->role)))
+			ResetEvent(l->event);
+		pi_holders_unlock(t);
+		CloseHandle(l->event);
+		l->event = NULL;
+	}
+	if (l->ov.hEvent != NULL)
+		CloseHandle(l->ov.hEvent);
+	l->ov.hEvent = NULL;
+	pi_sa_free(&l->sa);
+}
 
-	if (g == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	g->ref = *ref;
-	g->users = 1;
-	for (role = 0; role < ROLES; role++) {
-		g->l[role].g = g;
-		g->l[role].role = role;
-		/* Auto-reset: the pool's wait consumes each signal, so one connection makes one
-		 * callback. */
-		g->l[role].ov.hEvent = CreateEventW(NULL, FALSE, FALSE, NULL);
-	}
-	pi_fifo_event_name(ref, event, sizeof event);
-	g->event = CreateEventA(NULL, TRUE, FALSE, event);
-	if (g->l[0].ov.hEvent == NULL || g->l[1].ov.hEvent == NULL || g->event == NULL) {
+static int listener_start(struct listener *l, struct pi_holders *t)
+{
+	char event[PI_FIFO_NAME_MAX + 64];
+	int err;
+
+	pi_fifo_event_name(&l->g->ref, l->role == NATIVE_READERS, event, sizeof event);
+	/* Auto-reset: the pool's wait consumes each signal, so one connection makes one
+	 * callback. */
+	l->ov.hEvent = CreateEventW(NULL, FALSE, FALSE, NULL);
+	l->event = CreateEventA(NULL, TRUE, FALSE, event);
+	if (l->ov.hEvent == NULL || l->event == NULL) {
 		pi_fail_win32(0);
 		goto fail;
 	}
-	if (make_security(g) < 0 || listen_first(g, NATIVE_WRITERS, t) < 0 ||
-	    listen_first(g, NATIVE_READERS, t) < 0)
+	if (make_security(l) < 0 || listen_first(l, t) < 0)
 		goto fail;
 	/* WT_EXECUTELONGFUNCTION: a callback may wait a while to listen again. */
-	for (role = 0; role < ROLES; role++)
-		if (!RegisterWaitForSingleObject(&g->l[role].wait, g->l[role].ov.hEvent, on_connect,
-						 &g->l[role], INFINITE, WT_EXECUTELONGFUNCTION)) {
-			g->l[role].wait = NULL;
-			pi_fail_win32(0);
-			goto fail;
-		}
+	if (!RegisterWaitForSingleObject(&l->wait, l->ov.hEvent, on_connect, l, INFINITE,
+					 WT_EXECUTELONGFUNCTION)) {
+		l->wait = NULL;
+		pi_fail_win32(0);
+		goto fail;
+	}
 	pi_holders_lock(t);
-	SetEvent(g->event);
+	SetEvent(l->event);
 	pi_holders_unlock(t);
-	return g;
+	return 0;
 fail:
 	err = errno;
-	gateway_free(g);
+	/* Not set by this process: leave it as the others left it. */
+	if (l->event != NULL)
+		CloseHandle(l->event);
+	l->event = NULL;
+	listener_stop(l, t);
 	errno = err;
-	return NULL;
+	return -1;
 }
 
-int pi_native_hold(const struct pi_fifo_ref *ref, struct pi_holders *t)
+/* The roles an open with access mode acc hosts. */
+static int wants(int acc, int role)
 {
-	struct gateway *g;
-
-	AcquireSRWLockExclusive(&gateways_lock);
-	for (g = gateways; g != NULL && strcmp(g->ref.id, ref->id) != 0; g = g->next)
-		;
-	if (g != NULL) {
-		g->users++;
-	} else if ((g = gateway_new(ref, t)) != NULL) {
-		g->next = gateways;
-		gateways = g;
-	}
-	ReleaseSRWLockExclusive(&gateways_lock);
-	return g != NULL ? 0 : -1;
+	return acc == O_RDWR || (role == NATIVE_WRITERS ? acc == O_RDONLY : acc == O_WRONLY);
 }
 
-void pi_native_release(const struct pi_fifo_ref *ref, struct pi_holders *t)
+static struct gateway **find(const char *id)
+{
+	struct gateway **p;
+
+	for (p = &gateways; *p != NULL && strcmp((*p)->ref.id, id) != 0; p = &(*p)->next)
+		;
+	return p;
+}
+
+static void drop_roles(struct gateway **p, int acc, int upto, struct pi_holders *t)
+{
+	struct gateway *g = *p;
+	int role;
+
+	for (role = 0; role < upto; role++)
+		if (wants(acc, role) && --g->l[role].users == 0)
+			listener_stop(&g->l[role], t);
+	if (g->l[0].users == 0 && g->l[1].users == 0) {
+		*p = g->next;
+		free(g);
+	}
+}
+
+int pi_native_hold(const struct pi_fifo_ref *ref, struct pi_holders *t, int acc)
 {
 	struct gateway **p, *g;
+	int role, r = 0;
 
 	AcquireSRWLockExclusive(&gateways_lock);
-	for (p = &gateways; *p != NULL && strcmp((*p)->ref.id, ref->id) != 0; p = &(*p)->next)
-		;
+	p = find(ref->id);
+	if (*p == NULL) {
+		g = calloc(1, sizeof *g);
+		if (g == NULL) {
+			ReleaseSRWLockExclusive(&gateways_lock);
+			return pi_fail(ENOMEM);
+		}
+		g->ref = *ref;
+		for (role = 0; role < ROLES; role++) {
+			g->l[role].g = g;
+			g->l[role].role = role;
+		}
+		*p = g;
+	}
 	g = *p;
-	if (g != NULL && --g->users == 0)
-		*p = g->next;
-	else
-		g = NULL;
+	for (role = 0; role < ROLES && r == 0; role++)
+		if (wants(acc, role) && g->l[role].users++ == 0 &&
+		    (r = listener_start(&g->l[role], t)) < 0)
+			g->l[role].users--;
+	if (r < 0) {
+		r = errno;
+		drop_roles(p, acc, role - 1, t);
+		errno = r;
+		r = -1;
+	}
 	ReleaseSRWLockExclusive(&gateways_lock);
-	if (g == NULL)
-		return;
-	/* The event stays set while another process listens.  One that was killed leaves it
-	 * set until every handle to it is closed: native programs take it as a hint. */
-	pi_holders_lock(t);
-	if (!pi_holders_other_process(t))
-		ResetEvent(g->event);
-	pi_holders_unlock(t);
-	gateway_free(g);
+	return r;
+}
+
+void pi_native_release(const struct pi_fifo_ref *ref, struct pi_holders *t, int acc)
+{
+	struct gateway **p;
+
+	AcquireSRWLockExclusive(&gateways_lock);
+	p = find(ref->id);
+	if (*p != NULL)
+		drop_roles(p, acc, ROLES, t);
+	ReleaseSRWLockExclusive(&gateways_lock);
 }

@@ -204,8 +204,9 @@ struct pi_holder *pi_holders_next(struct pi_holders *t, size_t *i);
 int pi_holders_add(struct pi_holders *t, HANDLE h, int fd, int side, int server, uint64_t gen);
 void pi_holders_set_fd(struct pi_holders *t, HANDLE h, int fd);
 void pi_holders_remove(struct pi_holders *t, HANDLE h);
-/* Does a process other than this one hold an end (lock held)? */
-int pi_holders_other_process(struct pi_holders *t);
+/* Does a process other than this one hold an end of side (1 read, 2 write, 0 either; lock
+ * held)? */
+int pi_holders_other_process(struct pi_holders *t, int side);
 /* The holder's handle duplicated into this process, or NULL if it is gone or stale. */
 HANDLE pi_holders_dup(const struct pi_holder *ho);
 
@@ -290,14 +291,16 @@ struct pi_fifo_ref {
 #define PI_O_RELAY 0x40000000
 int pi_fifo_open_ref(const struct pi_fifo_ref *ref, int flags);
 
-/* fifo_native.c: the process's gateway for native peers of a FIFO, listening while some
- * open of it in this process holds it (t: that open's holder table, to tell a squatter on
- * the public names from another process of ours).  Fails with EACCES when a program that
- * is none of ours holds a public name. */
-int pi_native_hold(const struct pi_fifo_ref *ref, struct pi_holders *t);
-void pi_native_release(const struct pi_fifo_ref *ref, struct pi_holders *t);
-/* The named event set while some process listens for native peers of the FIFO. */
-void pi_fifo_event_name(const struct pi_fifo_ref *ref, char *out, size_t size);
+/* fifo_native.c: the process's gateway for native peers of a FIFO: while some open of it in
+ * this process with access mode acc holds it, it listens for native writers (acc O_RDONLY
+ * or O_RDWR) and native readers (O_WRONLY or O_RDWR).  t is that open's holder table, to
+ * tell a squatter on the public names from another process of ours: EACCES when a program
+ * that is none of ours holds one. */
+int pi_native_hold(const struct pi_fifo_ref *ref, struct pi_holders *t, int acc);
+void pi_native_release(const struct pi_fifo_ref *ref, struct pi_holders *t, int acc);
+/* The named event set while some process listens for native writers (readers 0) or native
+ * readers (1) of the FIFO. */
+void pi_fifo_event_name(const struct pi_fifo_ref *ref, int readers, char *out, size_t size);
 
 /* fifo.c: open() of a path that posixipc_is_fifo() recognises; returns a descriptor. */
 /* 1 and the FIFO's mode if wpath, whose attributes the caller already has, is a FIFO made by

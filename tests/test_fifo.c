@@ -1509,6 +1509,38 @@ START_TEST(fifo_native_writer_killed_midstream_reader_keeps_its_records_and_the_
 }
 END_TEST
 
+START_TEST(fifo_native_writer_started_without_reader_gets_through_once_one_opens)
+{
+	char path[MAX_PATH], pipe[300];
+	struct tally *t = calloc(1, sizeof *t);
+	HANDLE hp, hn;
+	struct meet m;
+	int fd;
+
+	ck_assert_ptr_nonnull(t);
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	meet_init(&m);
+	/* Only a writer has the FIFO open, blocked in open() until a reader comes; the native
+	 * writer's pipe appears with the reader, as a POSIX writer's open returns then. */
+	hp = posix_peer("tagged \"%s\" 4 50 %d %s %s", path, REC, m.ready, m.go);
+	hn = native("write %s 6 50 %d %s %s", pipe, REC, m.ready, m.go);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	meet_wait(&m, 2);
+	SetEvent(m.ev);
+	tally_fd(t, fd);
+	ck_assert_uint_eq(t->count[4], 50);
+	ck_assert_uint_eq(t->count[6], 50);
+	ck_assert_int_eq(tu_wait(hp, 15000), 0);
+	ck_assert_int_eq(tu_wait(hn, 15000), 0);
+	close(fd);
+	meet_end(&m);
+	free(t);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(fifo_native_writer_gets_no_data_after_the_last_reader_leaves)
 {
 	char path[MAX_PATH], pipe[300], buf[REC];
@@ -1534,7 +1566,7 @@ END_TEST
 START_TEST(fifo_native_pipes_exist_while_the_fifo_is_open)
 {
 	char path[MAX_PATH], pipe[300], rpipe[300];
-	int fd;
+	int fd, w;
 
 	new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
@@ -1544,11 +1576,16 @@ START_TEST(fifo_native_pipes_exist_while_the_fifo_is_open)
 	/* Nobody listens while the FIFO is closed. */
 	ck_assert_int_eq(tu_wait(native("try %s w", pipe), 10000), ERROR_FILE_NOT_FOUND);
 	ck_assert_int_eq(tu_wait(native("try %s r", rpipe), 10000), ERROR_FILE_NOT_FOUND);
+	/* A reader serves native writers, who may ask for both directions as many Win32
+	 * clients do; a writer serves native readers. */
 	fd = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(fd, 0);
-	/* Writers may ask for both directions, as many Win32 clients do. */
 	ck_assert_int_eq(tu_wait(native("try %s rw", pipe), 10000), 0);
+	ck_assert_int_eq(tu_wait(native("try %s r", rpipe), 10000), ERROR_FILE_NOT_FOUND);
+	w = open(path, O_WRONLY | O_NONBLOCK);
+	ck_assert_int_ge(w, 0);
 	ck_assert_int_eq(tu_wait(native("try %s r", rpipe), 10000), 0);
+	close(w);
 	close(fd);
 	unlink(path);
 }
@@ -1726,6 +1763,24 @@ static int dacl_has_world(HANDLE h)
 	return found;
 }
 
+/* Does the access list of the FIFO's public pipe (for native writers, or readers) grant
+ * anything to Everyone? */
+static int public_pipe_has_world(const char *path, int readers)
+{
+	char pipe[300];
+	HANDLE h;
+	int r;
+
+	ck_assert_int_eq(readers ? posixipc_fifo_reader_pipe_name(path, pipe, sizeof pipe) :
+			 posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	h = CreateFileA(pipe, READ_CONTROL | (readers ? GENERIC_READ : GENERIC_WRITE), 0, NULL,
+			OPEN_EXISTING, 0, NULL);
+	ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+	r = dacl_has_world(h);
+	CloseHandle(h);
+	return r;
+}
+
 START_TEST(fifo_mode_sets_pipe_security)
 {
 	char path[MAX_PATH];
@@ -1733,15 +1788,20 @@ START_TEST(fifo_mode_sets_pipe_security)
 	int fd;
 
 	new_fifo(path, sizeof path);
-	fd = open(path, O_RDONLY | O_NONBLOCK);
+	/* O_RDWR serves native writers and readers alike. */
+	fd = open(path, O_RDWR);
 	ck_assert_int_ge(fd, 0);
 	ck_assert(!dacl_has_world((HANDLE)_get_osfhandle(fd)));
+	ck_assert(!public_pipe_has_world(path, 0));
+	ck_assert(!public_pipe_has_world(path, 1));
 	close(fd);
 	unlink(path);
 	ck_assert_int_eq(mkfifo(path, 0666), 0);
-	fd = open(path, O_RDONLY | O_NONBLOCK);
+	fd = open(path, O_RDWR);
 	ck_assert_int_ge(fd, 0);
 	ck_assert(dacl_has_world((HANDLE)_get_osfhandle(fd)));
+	ck_assert(public_pipe_has_world(path, 0));
+	ck_assert(public_pipe_has_world(path, 1));
 	close(fd);
 	unlink(path);
 	umask(old);
@@ -1871,6 +1931,7 @@ int main(void)
 	ADD(s, fifo_16_native_and_4_posix_writers_reach_one_reader_whole);
 	ADD(s, fifo_native_reader_and_posix_reader_share_the_data);
 	ADD(s, fifo_native_writer_killed_midstream_reader_keeps_its_records_and_the_others);
+	ADD(s, fifo_native_writer_started_without_reader_gets_through_once_one_opens);
 	ADD(s, fifo_native_writer_gets_no_data_after_the_last_reader_leaves);
 	ADD(s, fifo_native_pipes_exist_while_the_fifo_is_open);
 	ADD(s, fifo_native_writer_connects_by_chosen_name);

@@ -210,6 +210,7 @@ expect 0 "^$(literal "\\\\.\\pipe\\")" "" name fifo "$work/fifo"
 expect 1 "" "^posixipc: name fifo .*: No such file or directory$" name fifo "$work/nope"
 expect 0 "^$(literal "\\\\.\\pipe\\").*$(literal ".reader")$" "" name fifo-reader "$work/fifo"
 expect 0 "^$(literal "Local\\posixipc.open.")" "" name fifo-event "$work/fifo"
+expect 0 "^$(literal "Local\\posixipc.open.").*$(literal ".reader")$" "" name fifo-reader-event "$work/fifo"
 expect 0 "" "" mkfifo -m 600 "$work/named" '\\.\pipe\posixipc-tool-check'
 expect 0 "^$(literal '\\.\pipe\posixipc-tool-check')$" "" name fifo "$work/named"
 expect 1 "" "^posixipc: mkfifo .*: File exists$" mkfifo "$work/named"

@@ -24,7 +24,7 @@ static const char usage_text[] =
 	"usage: posixipc list [shm|sem|mq]\n"
 	"       posixipc rm shm|sem|mq NAME...\n"
 	"       posixipc name shm|sem|mq NAME\n"
-	"       posixipc name fifo|fifo-reader|fifo-event PATH\n"
+	"       posixipc name fifo|fifo-reader|fifo-event|fifo-reader-event PATH\n"
 	"       posixipc mkfifo [-m MODE] PATH [PIPE]\n"
 	"       posixipc dir\n"
 	"       posixipc --help | --version\n";
@@ -45,7 +45,8 @@ static const char help_text[] =
 	"  name sem NAME       the Win32 semaphore behind a named semaphore (which must exist)\n"
 	"  name fifo PATH      the Win32 named pipe a native program writes into a FIFO by\n"
 	"  name fifo-reader PATH  the one a native program reads from the FIFO by\n"
-	"  name fifo-event PATH   the named event set while some process has the FIFO open\n"
+	"  name fifo-event PATH   the named event set while the first of these exists\n"
+	"  name fifo-reader-event PATH  the one set while the second exists\n"
 	"  mkfifo [-m MODE] PATH [PIPE]  make a FIFO (mode 0666 less the umask by default),\n"
 	"                      native peers connecting by the pipe name PIPE (\\\\.\\pipe\\NAME)\n"
 	"  dir                 the folder that holds the objects: POSIXIPC_DIR if set,\n"
@@ -321,7 +322,7 @@ static int name(int argc, char **argv)
 	char buf[1024];
 
 	if (argc != 2)
-		return usage("name needs a type (shm, sem, mq, fifo, fifo-reader or fifo-event) and one name");
+		return usage("name needs a type (shm, sem, mq or fifo...) and one name");
 	if (strcmp(argv[0], "shm") == 0)
 		lookup = posixipc_shm_win32_path;
 	else if (strcmp(argv[0], "sem") == 0)
@@ -334,8 +335,10 @@ static int name(int argc, char **argv)
 		lookup = posixipc_fifo_reader_pipe_name;
 	else if (strcmp(argv[0], "fifo-event") == 0)
 		lookup = posixipc_fifo_event_name;
+	else if (strcmp(argv[0], "fifo-reader-event") == 0)
+		lookup = posixipc_fifo_reader_event_name;
 	else
-		return usage("name: the type is shm, sem, mq, fifo, fifo-reader or fifo-event");
+		return usage("name: the type is shm, sem, mq, fifo, fifo-reader, fifo-event or fifo-reader-event");
 	if (lookup(argv[1], buf, sizeof buf) < 0)
 		return failed("name", argv[0], argv[1]);
 	puts(buf);
