@@ -1755,27 +1755,27 @@ END_TEST
 
 /* ================================================================== security: pipes */
 
-START_TEST(fifo_refuses_pipe_squatted_by_another_process_and_sends_it_nothing)
+/* Open with each flags[i] while a squatter holds `pipe`: every open is refused, EACCES or
+ * (a non-blocking writer finding no reader) ENXIO, and the squatter gets nothing. */
+static void refused_while_squatted(const char *path, const char *pipe, const int *flags,
+				   size_t n)
 {
-	static const int flags[] = { O_RDONLY | O_NONBLOCK, O_RDWR, O_WRONLY | O_NONBLOCK,
-				     O_WRONLY, O_RDONLY };
-	char path[MAX_PATH], pipe[256];
 	HANDLE h;
 	size_t i;
 	int fd;
 
-	new_fifo(path, sizeof path);
-	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	rep->ready = 0;
+	rep->connections = 0;
+	rep->count = 0;
 	h = start("squat", "%s", pipe);
 	await_ready(1);
-	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+	for (i = 0; i < n; i++) {
 		errno = 0;
 		fd = open(path, flags[i]);
 		if (fd >= 0)
 			write(fd, "secret", 6);
-		ck_assert_msg(fd == -1, "open with flags 0x%x accepted the squatted pipe",
-			      flags[i]);
-		/* A non-blocking writer finds no reader (ENXIO); all others are refused. */
+		ck_assert_msg(fd == -1, "open with flags 0x%x accepted the squatted pipe %s",
+			      flags[i], pipe);
 		ck_assert_msg(errno == EACCES ||
 			      (flags[i] == (O_WRONLY | O_NONBLOCK) && errno == ENXIO),
 			      "open with flags 0x%x: errno %d", flags[i], errno);
@@ -1784,6 +1784,24 @@ START_TEST(fifo_refuses_pipe_squatted_by_another_process_and_sends_it_nothing)
 	ck_assert_int_eq(rep->connections, 0);
 	ck_assert_int_eq(rep->count, 0);
 	kill_helper(h);
+}
+
+START_TEST(fifo_refuses_pipe_squatted_by_another_process_and_sends_it_nothing)
+{
+	/* The FIFO's own pipe: no open may use it.  The pipe native writers open: the
+	 * processes that would serve them (readers) refuse to open; a writer waits for a
+	 * reader, so only its non-blocking open is tried. */
+	static const int all[] = { O_RDONLY | O_NONBLOCK, O_RDWR, O_WRONLY | O_NONBLOCK,
+				   O_WRONLY, O_RDONLY };
+	static const int readers[] = { O_RDONLY | O_NONBLOCK, O_RDWR, O_WRONLY | O_NONBLOCK,
+				       O_RDONLY };
+	char path[MAX_PATH], pipe[256], core[300];
+
+	new_fifo(path, sizeof path);
+	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	snprintf(core, sizeof core, "%s.core", pipe);
+	refused_while_squatted(path, core, all, sizeof all / sizeof *all);
+	refused_while_squatted(path, pipe, readers, sizeof readers / sizeof *readers);
 	/* Once the squatter is gone the FIFO works. */
 	fifo_round_trip(path);
 	unlink(path);
