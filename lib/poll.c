@@ -290,11 +290,13 @@ static void kick(struct self *me)
 	}
 }
 
+struct round;
+
 struct waiter {
 	struct waiter *next;
 	HANDLE thread, go, done;
-	/* The event of the poll waiting for this waiter, or NULL (pool_lock). */
-	HANDLE notify;
+	/* The poll waiting for this waiter, or NULL (pool_lock). */
+	struct round *owner;
 	HANDLE h;
 	enum wait kind;
 	volatile LONG cancel;
@@ -315,6 +317,32 @@ static struct waiter *pool;
 static struct waiter *parked;
 static volatile LONG nparked;
 
+struct round {
+	/* Set by a waiter of this poll's when it returns; ev too, once the poll has made one to
+	 * block on (pool_lock).  A poll that waits in a call of its own needs no event. */
+	volatile LONG woken;
+	HANDLE ev;
+	struct waiter **w;
+	int nw;
+	/* Parked waiters this poll owns (their owner is this round, their kick &me). */
+	struct waiter **own;
+	int nown;
+	struct self me;
+	int recheck;
+	WSAPOLLFD *socks;
+	ULONG nsocks;
+};
+
+/* Called by a returning waiter, with pool_lock held.  The exchange orders the flag before
+ * the look at me.busy in kick(), against wait_self() setting busy before it looks at the
+ * flag: one of the two sees the other. */
+static void wake_owner(struct round *r)
+{
+	InterlockedExchange(&r->woken, 1);
+	if (r->ev != NULL)
+		SetEvent(r->ev);
+}
+
 static DWORD WINAPI waiter_main(LPVOID arg)
 {
 	struct waiter *w = arg;
@@ -331,11 +359,11 @@ static DWORD WINAPI waiter_main(LPVOID arg)
 			else
 				ReadFile(w->h, &c, 0, &n, NULL);
 		}
-		/* The poll's event first: once done is set, the poll may be gone. */
+		/* The poll first: once done is set, it may be gone. */
 		AcquireSRWLockExclusive(&pool_lock);
 		w->finished = 1;
-		if (w->notify != NULL)
-			SetEvent(w->notify);
+		if (w->owner != NULL)
+			wake_owner(w->owner);
 		if (w->kick != NULL)
 			kick(w->kick);
 		ReleaseSRWLockExclusive(&pool_lock);
@@ -384,11 +412,11 @@ static void waiter_put(struct waiter *w)
 	ReleaseSRWLockExclusive(&pool_lock);
 }
 
-static void waiter_start(struct waiter *w, enum wait kind, HANDLE h, HANDLE notify)
+static void waiter_start(struct waiter *w, enum wait kind, HANDLE h, struct round *owner)
 {
 	w->kind = kind;
 	w->h = h;
-	w->notify = notify;
+	w->owner = owner;
 	w->cancel = 0;
 	w->finished = 0;
 	w->kick = NULL;
@@ -447,19 +475,6 @@ static int wake_socket(struct waiter *w)
 	return 0;
 }
 
-struct round {
-	HANDLE ev;
-	struct waiter **w;
-	int nw;
-	/* Parked waiters this poll owns (their notify is ev, their kick &me). */
-	struct waiter **own;
-	int nown;
-	struct self me;
-	int recheck;
-	WSAPOLLFD *socks;
-	ULONG nsocks;
-};
-
 /* ------------------------------------------------------------------ parked waiters
  * A waiter whose read end stayed idle is not cancelled when its poll returns: the next poll
  * over the same end finds it still blocked, which proves the end idle without asking the
@@ -489,13 +504,20 @@ static void own_drop(struct round *r, struct waiter *w)
 		}
 }
 
-/* The poll's event, made when first needed: a poll that never hands a wait to a waiter
- * makes none. */
+/* The event a poll blocks on while several waiters wait for it, made when first needed:
+ * a poll that waits in a call of its own, or not at all, makes none.  Waiters that returned
+ * before it was there left woken set. */
 static HANDLE round_event(struct round *r)
 {
-	if (r->ev == NULL)
-		r->ev = CreateEventW(NULL, FALSE, FALSE, NULL);
-	return r->ev;
+	HANDLE ev;
+
+	if (r->ev != NULL)
+		return r->ev;
+	ev = CreateEventW(NULL, FALSE, FALSE, NULL);
+	AcquireSRWLockExclusive(&pool_lock);
+	r->ev = ev;
+	ReleaseSRWLockExclusive(&pool_lock);
+	return ev;
 }
 
 /* 1 if a parked waiter, now this poll's, is still blocked on h: the end is idle. */
@@ -508,20 +530,18 @@ static int adopt(HANDLE h, struct round *r)
 		return 0;
 	AcquireSRWLockExclusive(&pool_lock);
 	for (w = parked; w != NULL; w = w->pnext)
-		if (w->h == h && (w->notify == NULL || w->notify == r->ev))
+		if (w->h == h && (w->owner == NULL || w->owner == r))
 			break;
 	if (w != NULL && w->finished) {
 		unpark_locked(w);
 		gone = w;
 	} else if (w != NULL) {
-		if (w->notify == NULL && round_event(r) == NULL) {
-			w = NULL;
-		} else if (w->notify == NULL) {
-			w->notify = r->ev;
+		if (w->owner == NULL) {
+			w->owner = r;
 			w->kick = &r->me;
 			r->own[r->nown++] = w;
 		}
-		idle = w != NULL;
+		idle = 1;
 	}
 	ReleaseSRWLockExclusive(&pool_lock);
 	if (gone != NULL) {
@@ -548,7 +568,7 @@ static void disown(struct round *r)
 {
 	AcquireSRWLockExclusive(&pool_lock);
 	while (r->nown > 0) {
-		r->own[--r->nown]->notify = NULL;
+		r->own[--r->nown]->owner = NULL;
 		r->own[r->nown]->kick = NULL;
 	}
 	ReleaseSRWLockExclusive(&pool_lock);
@@ -564,7 +584,7 @@ void pi_poll_forget(int fd)
 	h = (HANDLE)_get_osfhandle(fd);
 	for (;;) {
 		AcquireSRWLockExclusive(&pool_lock);
-		for (w = parked; w != NULL && (w->h != h || w->notify != NULL); w = w->pnext)
+		for (w = parked; w != NULL && (w->h != h || w->owner != NULL); w = w->pnext)
 			;
 		if (w != NULL)
 			unpark_locked(w);
@@ -643,7 +663,7 @@ static void start_waits(const struct item *items, const enum wait *waits, nfds_t
 			r->recheck = 1;
 			continue;
 		}
-		waiter_start(w, waits[i], items[i].rh, r->ev);
+		waiter_start(w, waits[i], items[i].rh, r);
 		/* A listening server end is left to the FIFO's own calls between polls. */
 		if (waits[i] == W_READ)
 			park(w, r);
@@ -664,12 +684,12 @@ static void start_waits(const struct item *items, const enum wait *waits, nfds_t
 	w->socks = r->socks;
 	w->nsocks = r->nsocks + 1;
 	r->w[r->nw++] = w;
-	waiter_start(w, W_SOCKETS, NULL, r->ev);
+	waiter_start(w, W_SOCKETS, NULL, r);
 }
 
 /* The common case of a single pipe to wait on: the calling thread makes the call itself,
  * sparing a thread switch on every wake-up.  A timer-queue timer ends it at the timeout, and
- * parked waiters this poll owns end it when they return (they set ev first). */
+ * parked waiters this poll owns end it when they return (they set woken first). */
 static VOID CALLBACK self_timeout(PVOID arg, BOOLEAN fired)
 {
 	(void)fired;
@@ -734,7 +754,7 @@ static int wait_self(enum wait kind, HANDLE h, DWORD ms, struct round *r)
 		Sleep(ms < RECHECK_MS ? ms : RECHECK_MS);
 		return 0;
 	}
-	if (r->nown == 0 || WaitForSingleObject(r->ev, 0) != WAIT_OBJECT_0) {
+	if (!r->woken) {
 		if (kind == W_CONNECT)
 			ConnectNamedPipe(h, NULL);
 		else
@@ -828,6 +848,8 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 		classify(&items[i], fds[i].fd);
 	for (;;) {
 		r.recheck = 0;
+		/* Waiters that return from here on are seen by the scan or end the wait. */
+		InterlockedExchange(&r.woken, 0);
 		ready = scan(fds, items, waits, n, &r);
 		if (ready > 0 || timeout == 0)
 			break;
@@ -850,9 +872,9 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 		start_waits(items, waits, n, &r);
 		if (r.recheck && ms > RECHECK_MS)
 			ms = RECHECK_MS;
-		if (r.ev != NULL)
+		if (r.ev != NULL && !r.woken)
 			WaitForSingleObject(r.ev, ms);
-		else
+		else if (r.ev == NULL)
 			Sleep(ms);
 		stop_waits(&r);
 	}
