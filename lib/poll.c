@@ -303,6 +303,8 @@ struct round;
 
 struct waiter {
 	struct waiter *next;
+	/* done is auto-reset: each return is taken by the one call that ends the waiter's use,
+	 * waiter_stop() or adopt(), so starting the waiter needs no ResetEvent. */
 	HANDLE thread, go, done;
 	/* The poll waiting for this waiter, or NULL (pool_lock). */
 	struct round *owner;
@@ -397,7 +399,7 @@ static struct waiter *waiter_get(void)
 		return NULL;
 	w->wake = INVALID_SOCKET;
 	w->go = CreateEventW(NULL, FALSE, FALSE, NULL);
-	w->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+	w->done = CreateEventW(NULL, FALSE, FALSE, NULL);
 	if (w->go != NULL && w->done != NULL)
 		w->thread = CreateThread(NULL, 64 * 1024, waiter_main, w,
 					 STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
@@ -429,7 +431,6 @@ static void waiter_start(struct waiter *w, enum wait kind, HANDLE h, struct roun
 	w->cancel = 0;
 	w->finished = 0;
 	w->kick = NULL;
-	ResetEvent(w->done);
 	SetEvent(w->go);
 }
 
@@ -442,14 +443,15 @@ static void wake_sockets(struct waiter *w)
 static void waiter_stop(struct waiter *w)
 {
 	char buf[16];
+	DWORD ms = 0;
 
 	w->cancel = 1;
-	while (WaitForSingleObject(w->done, 0) == WAIT_TIMEOUT) {
+	while (WaitForSingleObject(w->done, ms) == WAIT_TIMEOUT) {
 		if (w->kind == W_SOCKETS)
 			wake_sockets(w);
 		else
 			CancelSynchronousIo(w->thread);
-		WaitForSingleObject(w->done, 1);
+		ms = 1;
 	}
 	if (w->kind == W_SOCKETS)
 		while (ws.recv(w->wake, buf, sizeof buf, 0) > 0)
