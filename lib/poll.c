@@ -325,7 +325,10 @@ struct waiter {
 
 static SRWLOCK pool_lock = SRWLOCK_INIT;
 static struct waiter *pool;
-static struct waiter *parked;
+/* Parked waiters by their handle's bucket: every poll looks up each of its read ends, and
+ * every read and write its descriptor's, so a loop over many FIFOs must not walk them all. */
+#define PARK_BUCKETS 256
+static struct waiter *parked[PARK_BUCKETS];
 static volatile LONG nparked;
 
 struct round {
@@ -492,11 +495,17 @@ static int wake_socket(struct waiter *w)
  * pipe, and waits on it again.  So a loop over many idle FIFOs costs nothing per idle FIFO.
  * Before the library reads, writes or closes the descriptor, pi_poll_forget() cancels it. */
 
+/* Handle values are multiples of 4. */
+static struct waiter **bucket(HANDLE h)
+{
+	return &parked[((uintptr_t)h >> 2) % PARK_BUCKETS];
+}
+
 static void unpark_locked(struct waiter *w)
 {
 	struct waiter **p;
 
-	for (p = &parked; *p != NULL; p = &(*p)->pnext)
+	for (p = bucket(w->h); *p != NULL; p = &(*p)->pnext)
 		if (*p == w) {
 			*p = w->pnext;
 			InterlockedDecrement(&nparked);
@@ -540,7 +549,7 @@ static int adopt(HANDLE h, struct round *r)
 	if (nparked == 0)
 		return 0;
 	AcquireSRWLockExclusive(&pool_lock);
-	for (w = parked; w != NULL; w = w->pnext)
+	for (w = *bucket(h); w != NULL; w = w->pnext)
 		if (w->h == h && (w->owner == NULL || w->owner == r))
 			break;
 	if (w != NULL && w->finished) {
@@ -565,10 +574,12 @@ static int adopt(HANDLE h, struct round *r)
 
 static void park(struct waiter *w, struct round *r)
 {
+	struct waiter **b = bucket(w->h);
+
 	AcquireSRWLockExclusive(&pool_lock);
-	w->pnext = parked;
+	w->pnext = *b;
 	w->kick = &r->me;
-	parked = w;
+	*b = w;
 	InterlockedIncrement(&nparked);
 	ReleaseSRWLockExclusive(&pool_lock);
 	r->own[r->nown++] = w;
@@ -595,7 +606,7 @@ void pi_poll_forget(int fd)
 	h = (HANDLE)_get_osfhandle(fd);
 	for (;;) {
 		AcquireSRWLockExclusive(&pool_lock);
-		for (w = parked; w != NULL && (w->h != h || w->owner != NULL); w = w->pnext)
+		for (w = *bucket(h); w != NULL && (w->h != h || w->owner != NULL); w = w->pnext)
 			;
 		if (w != NULL)
 			unpark_locked(w);
