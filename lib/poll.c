@@ -572,17 +572,19 @@ static int adopt(HANDLE h, struct round *r)
 	return idle;
 }
 
+/* r: the poll that started w and owns it, or NULL for none. */
 static void park(struct waiter *w, struct round *r)
 {
 	struct waiter **b = bucket(w->h);
 
 	AcquireSRWLockExclusive(&pool_lock);
 	w->pnext = *b;
-	w->kick = &r->me;
+	w->kick = r != NULL ? &r->me : NULL;
 	*b = w;
 	InterlockedIncrement(&nparked);
 	ReleaseSRWLockExclusive(&pool_lock);
-	r->own[r->nown++] = w;
+	if (r != NULL)
+		r->own[r->nown++] = w;
 }
 
 /* At the end of a poll: parked waiters wait for the next one. */
@@ -718,16 +720,29 @@ static VOID CALLBACK self_timeout(PVOID arg, BOOLEAN fired)
 	kick(arg);
 }
 
-/* A handle to the calling thread for others to cancel its call, kept per thread (fiber
- * local storage, so it is closed when the thread ends): duplicating one per poll would cost a
- * server request each time. */
+/* What a thread's polls keep between calls, in fiber local storage so that it goes when the
+ * thread ends: a handle to the thread for others to cancel its call (duplicating one per
+ * poll would cost a server request each time), and the read ends its last poll found idle
+ * without a waiter, by their place in the array. */
+struct per_thread {
+	HANDLE thread;
+	HANDLE *seen;
+	nfds_t nseen;
+};
+
 static DWORD fls = FLS_OUT_OF_INDEXES;
 static INIT_ONCE fls_once = INIT_ONCE_STATIC_INIT;
 
-static VOID WINAPI fls_close(PVOID h)
+static VOID WINAPI fls_close(PVOID p)
 {
-	if (h != NULL)
-		CloseHandle(h);
+	struct per_thread *pt = p;
+
+	if (pt == NULL)
+		return;
+	if (pt->thread != NULL)
+		CloseHandle(pt->thread);
+	free(pt->seen);
+	free(pt);
 }
 
 static BOOL CALLBACK fls_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
@@ -739,22 +754,74 @@ static BOOL CALLBACK fls_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
 	return TRUE;
 }
 
-static HANDLE this_thread(void)
+static struct per_thread *per_thread(void)
 {
-	HANDLE h;
+	struct per_thread *pt;
 
 	InitOnceExecuteOnce(&fls_once, fls_init, NULL, NULL);
 	if (fls == FLS_OUT_OF_INDEXES)
 		return NULL;
-	h = FlsGetValue(fls);
-	if (h == NULL &&
-	    DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &h, 0,
-			    FALSE, DUPLICATE_SAME_ACCESS) &&
-	    !FlsSetValue(fls, h)) {
-		CloseHandle(h);
-		h = NULL;
+	pt = FlsGetValue(fls);
+	if (pt == NULL && (pt = calloc(1, sizeof *pt)) != NULL && !FlsSetValue(fls, pt)) {
+		free(pt);
+		pt = NULL;
 	}
-	return h;
+	return pt;
+}
+
+static HANDLE this_thread(void)
+{
+	struct per_thread *pt = per_thread();
+	HANDLE h;
+
+	if (pt == NULL)
+		return NULL;
+	if (pt->thread == NULL &&
+	    DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &h, 0,
+			    FALSE, DUPLICATE_SAME_ACCESS))
+		pt->thread = h;
+	return pt->thread;
+}
+
+/* Room in pt->seen for n entries, new ones NULL. */
+static int seen_room(struct per_thread *pt, nfds_t n)
+{
+	HANDLE *seen;
+
+	if (n <= pt->nseen)
+		return 0;
+	seen = realloc(pt->seen, (size_t)n * sizeof *seen);
+	if (seen == NULL)
+		return -1;
+	memset(seen + pt->nseen, 0, (size_t)(n - pt->nseen) * sizeof *seen);
+	pt->seen = seen;
+	pt->nseen = n;
+	return 0;
+}
+
+/* A poll that returns without waiting starts no waiters, so a loop that always finds some
+ * descriptor ready would ask every idle one again on every call.  Read ends this thread's
+ * previous poll found idle too, at the same place, get a waiter parked on them, as a poll
+ * that waits leaves them, and cost nothing from the next poll on (adopt).  An end seen idle
+ * once is only remembered: one that is read between polls would cancel its waiter at once. */
+static void park_idle(const struct item *items, const enum wait *waits, nfds_t n)
+{
+	struct per_thread *pt = per_thread();
+	struct waiter *w;
+	HANDLE h;
+	nfds_t i;
+
+	if (pt == NULL || seen_room(pt, n) < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		h = waits[i] == W_READ ? items[i].rh : NULL;
+		if (h != NULL && pt->seen[i] == h && (w = waiter_get()) != NULL) {
+			waiter_start(w, W_READ, h, NULL);
+			park(w, NULL);
+			h = NULL;
+		}
+		pt->seen[i] = h;
+	}
 }
 
 /* 1 when a zero-byte read completed: data has come. */
@@ -849,7 +916,7 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 	struct round r = { 0 };
 	struct item *items;
 	enum wait *waits;
-	int ready = -1;
+	int ready = -1, first = 1;
 	DWORD ms;
 	nfds_t i;
 
@@ -873,8 +940,12 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 		/* Waiters that return from here on are seen by the scan or end the wait. */
 		InterlockedExchange(&r.woken, 0);
 		ready = scan(fds, items, waits, n, &r);
-		if (ready > 0 || timeout == 0)
+		if (ready > 0 || timeout == 0) {
+			if (first)
+				park_idle(items, waits, n);
 			break;
+		}
+		first = 0;
 		left = timeout < 0 ? -1 : deadline - now_ns();
 		if (timeout > 0 && left <= 0)
 			break;
