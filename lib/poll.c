@@ -540,36 +540,54 @@ static HANDLE round_event(struct round *r)
 	return ev;
 }
 
-/* 1 if a parked waiter, now this poll's, is still blocked on h: the end is idle. */
-static int adopt(HANDLE h, struct round *r)
+/* The parked waiter on h this poll may use: one no poll owns, or its own. */
+static struct waiter *find_parked(HANDLE h, const struct round *r)
 {
-	struct waiter *w, *gone = NULL;
-	int idle = 0;
+	struct waiter *w;
 
-	if (nparked == 0)
-		return 0;
-	AcquireSRWLockExclusive(&pool_lock);
 	for (w = *bucket(h); w != NULL; w = w->pnext)
 		if (w->h == h && (w->owner == NULL || w->owner == r))
-			break;
-	if (w != NULL && w->finished) {
-		unpark_locked(w);
-		gone = w;
-	} else if (w != NULL) {
+			return w;
+	return NULL;
+}
+
+/* Read ends on which a parked waiter, now this poll's, is still blocked are idle; waiters
+ * that returned are taken back.  All under one hold of the lock: under Wine, taking an SRW
+ * lock costs more than the rest of the look at an idle end. */
+static void adopt(struct item *items, nfds_t n, struct round *r)
+{
+	struct waiter *w, *gone = NULL;
+	nfds_t i;
+
+	for (i = 0; i < n; i++)
+		items[i].idle = 0;
+	if (nparked == 0)
+		return;
+	AcquireSRWLockExclusive(&pool_lock);
+	for (i = 0; i < n; i++) {
+		if (items[i].kind != K_PIPE || items[i].rh == NULL ||
+		    (w = find_parked(items[i].rh, r)) == NULL)
+			continue;
+		if (w->finished) {
+			unpark_locked(w);
+			w->pnext = gone;
+			gone = w;
+			continue;
+		}
 		if (w->owner == NULL) {
 			w->owner = r;
 			w->kick = &r->me;
 			r->own[r->nown++] = w;
 		}
-		idle = 1;
+		items[i].idle = 1;
 	}
 	ReleaseSRWLockExclusive(&pool_lock);
-	if (gone != NULL) {
-		own_drop(r, gone);
-		WaitForSingleObject(gone->done, INFINITE);
-		waiter_put(gone);
+	while ((w = gone) != NULL) {
+		gone = w->pnext;
+		own_drop(r, w);
+		WaitForSingleObject(w->done, INFINITE);
+		waiter_put(w);
 	}
-	return idle;
 }
 
 /* r: the poll that started w and owns it, or NULL for none. */
@@ -608,8 +626,7 @@ void pi_poll_forget(int fd)
 	h = (HANDLE)_get_osfhandle(fd);
 	for (;;) {
 		AcquireSRWLockExclusive(&pool_lock);
-		for (w = *bucket(h); w != NULL && (w->h != h || w->owner != NULL); w = w->pnext)
-			;
+		w = find_parked(h, NULL);
 		if (w != NULL)
 			unpark_locked(w);
 		ReleaseSRWLockExclusive(&pool_lock);
@@ -887,11 +904,10 @@ static int scan(struct posixipc_pollfd *fds, struct item *items, enum wait *wait
 	int ready = 0;
 	nfds_t i;
 
+	adopt(items, n, r);
 	for (i = 0; i < n; i++) {
 		if (items[i].kind == K_SOCK)
 			continue;
-		if (items[i].kind == K_PIPE && items[i].rh != NULL)
-			items[i].idle = adopt(items[i].rh, r);
 		fds[i].revents = item_ready(&items[i], fds[i].events, &waits[i], &r->recheck);
 		ready += fds[i].revents != 0;
 	}
