@@ -590,6 +590,15 @@ static void adopt(struct item *items, nfds_t n, struct round *r)
 	}
 }
 
+/* Whether a waiter on the item's read end may stay parked after the poll.  Not on an end
+ * that is its write end too (a descriptor on a duplex native pipe), whose state every poll
+ * asks: Windows serialises all requests on a synchronous handle, so the parked read would
+ * hold that query up until data came (Wine does not serialise them). */
+static int parkable(const struct item *it)
+{
+	return it->rh != it->wh;
+}
+
 /* r: the poll that started w and owns it, or NULL for none. */
 static void park(struct waiter *w, struct round *r)
 {
@@ -706,7 +715,7 @@ static void start_waits(const struct item *items, const enum wait *waits, nfds_t
 		}
 		waiter_start(w, waits[i], items[i].rh, r);
 		/* A listening server end is left to the FIFO's own calls between polls. */
-		if (waits[i] == W_READ)
+		if (waits[i] == W_READ && parkable(&items[i]))
 			park(w, r);
 		else
 			r->w[r->nw++] = w;
@@ -831,7 +840,7 @@ static void park_idle(const struct item *items, const enum wait *waits, nfds_t n
 	if (pt == NULL || seen_room(pt, n) < 0)
 		return;
 	for (i = 0; i < n; i++) {
-		h = waits[i] == W_READ ? items[i].rh : NULL;
+		h = waits[i] == W_READ && parkable(&items[i]) ? items[i].rh : NULL;
 		if (h != NULL && pt->seen[i] == h && (w = waiter_get()) != NULL) {
 			waiter_start(w, W_READ, h, NULL);
 			park(w, NULL);
