@@ -157,15 +157,6 @@ static short read_ready(const struct item *it, enum wait *wait)
 	FILE_PIPE_LOCAL_INFORMATION info;
 	DWORD avail = 0, err = 0;
 
-	/* A connected end, the common case, is answered by one query: under Wine it costs one
-	 * server request where PeekNamedPipe, an I/O call on a synchronous handle, costs two.
-	 * Its data came while the writer was there, so no hang-up goes with it. */
-	if (pipe_info(it->rh, &info) && info.NamedPipeState == STATE_CONNECTED) {
-		if (info.ReadDataAvailable > 0)
-			return POLLIN | POLLRDNORM;
-		*wait = W_READ;
-		return 0;
-	}
 	/* PeekNamedPipe succeeds only on a connected end or one with data left; a broken one
 	 * fails with ERROR_BROKEN_PIPE, a listening or disconnected server end with
 	 * ERROR_BAD_PIPE (Wine 8.0 and Windows alike). */
