@@ -290,11 +290,15 @@ static void kick(struct self *me)
 	}
 }
 
+struct round;
+
 struct waiter {
 	struct waiter *next;
+	/* done is auto-reset: each return is taken by the one call that ends the waiter's use,
+	 * waiter_stop() or adopt(), so starting the waiter needs no ResetEvent. */
 	HANDLE thread, go, done;
-	/* The event of the poll waiting for this waiter, or NULL (pool_lock). */
-	HANDLE notify;
+	/* The poll waiting for this waiter, or NULL (pool_lock). */
+	struct round *owner;
 	HANDLE h;
 	enum wait kind;
 	volatile LONG cancel;
@@ -312,8 +316,37 @@ struct waiter {
 
 static SRWLOCK pool_lock = SRWLOCK_INIT;
 static struct waiter *pool;
-static struct waiter *parked;
+/* Parked waiters by their handle's bucket: every poll looks up each of its read ends, and
+ * every read and write its descriptor's, so a loop over many FIFOs must not walk them all. */
+#define PARK_BUCKETS 256
+static struct waiter *parked[PARK_BUCKETS];
 static volatile LONG nparked;
+
+struct round {
+	/* Set by a waiter of this poll's when it returns; ev too, once the poll has made one to
+	 * block on (pool_lock).  A poll that waits in a call of its own needs no event. */
+	volatile LONG woken;
+	HANDLE ev;
+	struct waiter **w;
+	int nw;
+	/* Parked waiters this poll owns (their owner is this round, their kick &me). */
+	struct waiter **own;
+	int nown;
+	struct self me;
+	int recheck;
+	WSAPOLLFD *socks;
+	ULONG nsocks;
+};
+
+/* Called by a returning waiter, with pool_lock held.  The exchange orders the flag before
+ * the look at me.busy in kick(), against wait_self() setting busy before it looks at the
+ * flag: one of the two sees the other. */
+static void wake_owner(struct round *r)
+{
+	InterlockedExchange(&r->woken, 1);
+	if (r->ev != NULL)
+		SetEvent(r->ev);
+}
 
 static DWORD WINAPI waiter_main(LPVOID arg)
 {
@@ -331,11 +364,11 @@ static DWORD WINAPI waiter_main(LPVOID arg)
 			else
 				ReadFile(w->h, &c, 0, &n, NULL);
 		}
-		/* The poll's event first: once done is set, the poll may be gone. */
+		/* The poll first: once done is set, it may be gone. */
 		AcquireSRWLockExclusive(&pool_lock);
 		w->finished = 1;
-		if (w->notify != NULL)
-			SetEvent(w->notify);
+		if (w->owner != NULL)
+			wake_owner(w->owner);
 		if (w->kick != NULL)
 			kick(w->kick);
 		ReleaseSRWLockExclusive(&pool_lock);
@@ -360,7 +393,7 @@ static struct waiter *waiter_get(void)
 		return NULL;
 	w->wake = INVALID_SOCKET;
 	w->go = CreateEventW(NULL, FALSE, FALSE, NULL);
-	w->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+	w->done = CreateEventW(NULL, FALSE, FALSE, NULL);
 	if (w->go != NULL && w->done != NULL)
 		w->thread = CreateThread(NULL, 64 * 1024, waiter_main, w,
 					 STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
@@ -384,15 +417,14 @@ static void waiter_put(struct waiter *w)
 	ReleaseSRWLockExclusive(&pool_lock);
 }
 
-static void waiter_start(struct waiter *w, enum wait kind, HANDLE h, HANDLE notify)
+static void waiter_start(struct waiter *w, enum wait kind, HANDLE h, struct round *owner)
 {
 	w->kind = kind;
 	w->h = h;
-	w->notify = notify;
+	w->owner = owner;
 	w->cancel = 0;
 	w->finished = 0;
 	w->kick = NULL;
-	ResetEvent(w->done);
 	SetEvent(w->go);
 }
 
@@ -405,14 +437,15 @@ static void wake_sockets(struct waiter *w)
 static void waiter_stop(struct waiter *w)
 {
 	char buf[16];
+	DWORD ms = 0;
 
 	w->cancel = 1;
-	while (WaitForSingleObject(w->done, 0) == WAIT_TIMEOUT) {
+	while (WaitForSingleObject(w->done, ms) == WAIT_TIMEOUT) {
 		if (w->kind == W_SOCKETS)
 			wake_sockets(w);
 		else
 			CancelSynchronousIo(w->thread);
-		WaitForSingleObject(w->done, 1);
+		ms = 1;
 	}
 	if (w->kind == W_SOCKETS)
 		while (ws.recv(w->wake, buf, sizeof buf, 0) > 0)
@@ -447,30 +480,23 @@ static int wake_socket(struct waiter *w)
 	return 0;
 }
 
-struct round {
-	HANDLE ev;
-	struct waiter **w;
-	int nw;
-	/* Parked waiters this poll owns (their notify is ev, their kick &me). */
-	struct waiter **own;
-	int nown;
-	struct self me;
-	int recheck;
-	WSAPOLLFD *socks;
-	ULONG nsocks;
-};
-
 /* ------------------------------------------------------------------ parked waiters
  * A waiter whose read end stayed idle is not cancelled when its poll returns: the next poll
  * over the same end finds it still blocked, which proves the end idle without asking the
  * pipe, and waits on it again.  So a loop over many idle FIFOs costs nothing per idle FIFO.
  * Before the library reads, writes or closes the descriptor, pi_poll_forget() cancels it. */
 
+/* Handle values are multiples of 4. */
+static struct waiter **bucket(HANDLE h)
+{
+	return &parked[((uintptr_t)h >> 2) % PARK_BUCKETS];
+}
+
 static void unpark_locked(struct waiter *w)
 {
 	struct waiter **p;
 
-	for (p = &parked; *p != NULL; p = &(*p)->pnext)
+	for (p = bucket(w->h); *p != NULL; p = &(*p)->pnext)
 		if (*p == w) {
 			*p = w->pnext;
 			InterlockedDecrement(&nparked);
@@ -489,58 +515,94 @@ static void own_drop(struct round *r, struct waiter *w)
 		}
 }
 
-/* The poll's event, made when first needed: a poll that never hands a wait to a waiter
- * makes none. */
+/* The event a poll blocks on while several waiters wait for it, made when first needed:
+ * a poll that waits in a call of its own, or not at all, makes none.  Waiters that returned
+ * before it was there left woken set. */
 static HANDLE round_event(struct round *r)
 {
-	if (r->ev == NULL)
-		r->ev = CreateEventW(NULL, FALSE, FALSE, NULL);
-	return r->ev;
+	HANDLE ev;
+
+	if (r->ev != NULL)
+		return r->ev;
+	ev = CreateEventW(NULL, FALSE, FALSE, NULL);
+	AcquireSRWLockExclusive(&pool_lock);
+	r->ev = ev;
+	ReleaseSRWLockExclusive(&pool_lock);
+	return ev;
 }
 
-/* 1 if a parked waiter, now this poll's, is still blocked on h: the end is idle. */
-static int adopt(HANDLE h, struct round *r)
+/* The parked waiter on h this poll may use: one no poll owns, or its own. */
+static struct waiter *find_parked(HANDLE h, const struct round *r)
+{
+	struct waiter *w;
+
+	for (w = *bucket(h); w != NULL; w = w->pnext)
+		if (w->h == h && (w->owner == NULL || w->owner == r))
+			return w;
+	return NULL;
+}
+
+/* Read ends on which a parked waiter, now this poll's, is still blocked are idle; waiters
+ * that returned are taken back.  All under one hold of the lock: under Wine, taking an SRW
+ * lock costs more than the rest of the look at an idle end. */
+static void adopt(struct item *items, nfds_t n, struct round *r)
 {
 	struct waiter *w, *gone = NULL;
-	int idle = 0;
+	nfds_t i;
 
+	for (i = 0; i < n; i++)
+		items[i].idle = 0;
 	if (nparked == 0)
-		return 0;
+		return;
 	AcquireSRWLockExclusive(&pool_lock);
-	for (w = parked; w != NULL; w = w->pnext)
-		if (w->h == h && (w->notify == NULL || w->notify == r->ev))
-			break;
-	if (w != NULL && w->finished) {
-		unpark_locked(w);
-		gone = w;
-	} else if (w != NULL) {
-		if (w->notify == NULL && round_event(r) == NULL) {
-			w = NULL;
-		} else if (w->notify == NULL) {
-			w->notify = r->ev;
+	for (i = 0; i < n; i++) {
+		if (items[i].kind != K_PIPE || items[i].rh == NULL ||
+		    (w = find_parked(items[i].rh, r)) == NULL)
+			continue;
+		if (w->finished) {
+			unpark_locked(w);
+			w->pnext = gone;
+			gone = w;
+			continue;
+		}
+		if (w->owner == NULL) {
+			w->owner = r;
 			w->kick = &r->me;
 			r->own[r->nown++] = w;
 		}
-		idle = w != NULL;
+		items[i].idle = 1;
 	}
 	ReleaseSRWLockExclusive(&pool_lock);
-	if (gone != NULL) {
-		own_drop(r, gone);
-		WaitForSingleObject(gone->done, INFINITE);
-		waiter_put(gone);
+	while ((w = gone) != NULL) {
+		gone = w->pnext;
+		own_drop(r, w);
+		WaitForSingleObject(w->done, INFINITE);
+		waiter_put(w);
 	}
-	return idle;
 }
 
+/* Whether a waiter on the item's read end may stay parked after the poll.  Not on an end
+ * that is its write end too (a descriptor on a duplex native pipe), whose state every poll
+ * asks: Windows serialises all requests on a synchronous handle, so the parked read would
+ * hold that query up until data came (Wine does not serialise them). */
+static int parkable(const struct item *it)
+{
+	return it->rh != it->wh;
+}
+
+/* r: the poll that started w and owns it, or NULL for none. */
 static void park(struct waiter *w, struct round *r)
 {
+	struct waiter **b = bucket(w->h);
+
 	AcquireSRWLockExclusive(&pool_lock);
-	w->pnext = parked;
-	w->kick = &r->me;
-	parked = w;
+	w->pnext = *b;
+	w->kick = r != NULL ? &r->me : NULL;
+	*b = w;
 	InterlockedIncrement(&nparked);
 	ReleaseSRWLockExclusive(&pool_lock);
-	r->own[r->nown++] = w;
+	if (r != NULL)
+		r->own[r->nown++] = w;
 }
 
 /* At the end of a poll: parked waiters wait for the next one. */
@@ -548,7 +610,7 @@ static void disown(struct round *r)
 {
 	AcquireSRWLockExclusive(&pool_lock);
 	while (r->nown > 0) {
-		r->own[--r->nown]->notify = NULL;
+		r->own[--r->nown]->owner = NULL;
 		r->own[r->nown]->kick = NULL;
 	}
 	ReleaseSRWLockExclusive(&pool_lock);
@@ -564,8 +626,7 @@ void pi_poll_forget(int fd)
 	h = (HANDLE)_get_osfhandle(fd);
 	for (;;) {
 		AcquireSRWLockExclusive(&pool_lock);
-		for (w = parked; w != NULL && (w->h != h || w->notify != NULL); w = w->pnext)
-			;
+		w = find_parked(h, NULL);
 		if (w != NULL)
 			unpark_locked(w);
 		ReleaseSRWLockExclusive(&pool_lock);
@@ -643,9 +704,9 @@ static void start_waits(const struct item *items, const enum wait *waits, nfds_t
 			r->recheck = 1;
 			continue;
 		}
-		waiter_start(w, waits[i], items[i].rh, r->ev);
+		waiter_start(w, waits[i], items[i].rh, r);
 		/* A listening server end is left to the FIFO's own calls between polls. */
-		if (waits[i] == W_READ)
+		if (waits[i] == W_READ && parkable(&items[i]))
 			park(w, r);
 		else
 			r->w[r->nw++] = w;
@@ -664,28 +725,41 @@ static void start_waits(const struct item *items, const enum wait *waits, nfds_t
 	w->socks = r->socks;
 	w->nsocks = r->nsocks + 1;
 	r->w[r->nw++] = w;
-	waiter_start(w, W_SOCKETS, NULL, r->ev);
+	waiter_start(w, W_SOCKETS, NULL, r);
 }
 
 /* The common case of a single pipe to wait on: the calling thread makes the call itself,
  * sparing a thread switch on every wake-up.  A timer-queue timer ends it at the timeout, and
- * parked waiters this poll owns end it when they return (they set ev first). */
+ * parked waiters this poll owns end it when they return (they set woken first). */
 static VOID CALLBACK self_timeout(PVOID arg, BOOLEAN fired)
 {
 	(void)fired;
 	kick(arg);
 }
 
-/* A handle to the calling thread for others to cancel its call, kept per thread (fiber
- * local storage, so it is closed when the thread ends): duplicating one per poll would cost a
- * server request each time. */
+/* What a thread's polls keep between calls, in fiber local storage so that it goes when the
+ * thread ends: a handle to the thread for others to cancel its call (duplicating one per
+ * poll would cost a server request each time), and the read ends its last poll found idle
+ * without a waiter, by their place in the array. */
+struct per_thread {
+	HANDLE thread;
+	HANDLE *seen;
+	nfds_t nseen;
+};
+
 static DWORD fls = FLS_OUT_OF_INDEXES;
 static INIT_ONCE fls_once = INIT_ONCE_STATIC_INIT;
 
-static VOID WINAPI fls_close(PVOID h)
+static VOID WINAPI fls_close(PVOID p)
 {
-	if (h != NULL)
-		CloseHandle(h);
+	struct per_thread *pt = p;
+
+	if (pt == NULL)
+		return;
+	if (pt->thread != NULL)
+		CloseHandle(pt->thread);
+	free(pt->seen);
+	free(pt);
 }
 
 static BOOL CALLBACK fls_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
@@ -697,22 +771,74 @@ static BOOL CALLBACK fls_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
 	return TRUE;
 }
 
-static HANDLE this_thread(void)
+static struct per_thread *per_thread(void)
 {
-	HANDLE h;
+	struct per_thread *pt;
 
 	InitOnceExecuteOnce(&fls_once, fls_init, NULL, NULL);
 	if (fls == FLS_OUT_OF_INDEXES)
 		return NULL;
-	h = FlsGetValue(fls);
-	if (h == NULL &&
-	    DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &h, 0,
-			    FALSE, DUPLICATE_SAME_ACCESS) &&
-	    !FlsSetValue(fls, h)) {
-		CloseHandle(h);
-		h = NULL;
+	pt = FlsGetValue(fls);
+	if (pt == NULL && (pt = calloc(1, sizeof *pt)) != NULL && !FlsSetValue(fls, pt)) {
+		free(pt);
+		pt = NULL;
 	}
-	return h;
+	return pt;
+}
+
+static HANDLE this_thread(void)
+{
+	struct per_thread *pt = per_thread();
+	HANDLE h;
+
+	if (pt == NULL)
+		return NULL;
+	if (pt->thread == NULL &&
+	    DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &h, 0,
+			    FALSE, DUPLICATE_SAME_ACCESS))
+		pt->thread = h;
+	return pt->thread;
+}
+
+/* Room in pt->seen for n entries, new ones NULL. */
+static int seen_room(struct per_thread *pt, nfds_t n)
+{
+	HANDLE *seen;
+
+	if (n <= pt->nseen)
+		return 0;
+	seen = realloc(pt->seen, (size_t)n * sizeof *seen);
+	if (seen == NULL)
+		return -1;
+	memset(seen + pt->nseen, 0, (size_t)(n - pt->nseen) * sizeof *seen);
+	pt->seen = seen;
+	pt->nseen = n;
+	return 0;
+}
+
+/* A poll that returns without waiting starts no waiters, so a loop that always finds some
+ * descriptor ready would ask every idle one again on every call.  Read ends this thread's
+ * previous poll found idle too, at the same place, get a waiter parked on them, as a poll
+ * that waits leaves them, and cost nothing from the next poll on (adopt).  An end seen idle
+ * once is only remembered: one that is read between polls would cancel its waiter at once. */
+static void park_idle(const struct item *items, const enum wait *waits, nfds_t n)
+{
+	struct per_thread *pt = per_thread();
+	struct waiter *w;
+	HANDLE h;
+	nfds_t i;
+
+	if (pt == NULL || seen_room(pt, n) < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		h = waits[i] == W_READ && parkable(&items[i]) ? items[i].rh : NULL;
+		if (h != NULL && pt->seen[i] == h && (w = waiter_get()) != NULL) {
+			waiter_start(w, W_READ, h, NULL);
+			park(w, NULL);
+			h = NULL;
+		}
+		pt->seen[i] = h;
+	}
 }
 
 /* 1 when a zero-byte read completed: data has come. */
@@ -734,7 +860,7 @@ static int wait_self(enum wait kind, HANDLE h, DWORD ms, struct round *r)
 		Sleep(ms < RECHECK_MS ? ms : RECHECK_MS);
 		return 0;
 	}
-	if (r->nown == 0 || WaitForSingleObject(r->ev, 0) != WAIT_OBJECT_0) {
+	if (!r->woken) {
 		if (kind == W_CONNECT)
 			ConnectNamedPipe(h, NULL);
 		else
@@ -778,11 +904,10 @@ static int scan(struct posixipc_pollfd *fds, struct item *items, enum wait *wait
 	int ready = 0;
 	nfds_t i;
 
+	adopt(items, n, r);
 	for (i = 0; i < n; i++) {
 		if (items[i].kind == K_SOCK)
 			continue;
-		if (items[i].kind == K_PIPE && items[i].rh != NULL)
-			items[i].idle = adopt(items[i].rh, r);
 		fds[i].revents = item_ready(&items[i], fds[i].events, &waits[i], &r->recheck);
 		ready += fds[i].revents != 0;
 	}
@@ -807,7 +932,7 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 	struct round r = { 0 };
 	struct item *items;
 	enum wait *waits;
-	int ready = -1;
+	int ready = -1, first = 1;
 	DWORD ms;
 	nfds_t i;
 
@@ -828,9 +953,15 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 		classify(&items[i], fds[i].fd);
 	for (;;) {
 		r.recheck = 0;
+		/* Waiters that return from here on are seen by the scan or end the wait. */
+		InterlockedExchange(&r.woken, 0);
 		ready = scan(fds, items, waits, n, &r);
-		if (ready > 0 || timeout == 0)
+		if (ready > 0 || timeout == 0) {
+			if (first)
+				park_idle(items, waits, n);
 			break;
+		}
+		first = 0;
 		left = timeout < 0 ? -1 : deadline - now_ns();
 		if (timeout > 0 && left <= 0)
 			break;
@@ -850,9 +981,9 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 		start_waits(items, waits, n, &r);
 		if (r.recheck && ms > RECHECK_MS)
 			ms = RECHECK_MS;
-		if (r.ev != NULL)
+		if (r.ev != NULL && !r.woken)
 			WaitForSingleObject(r.ev, ms);
-		else
+		else if (r.ev == NULL)
 			Sleep(ms);
 		stop_waits(&r);
 	}
