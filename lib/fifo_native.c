@@ -2,13 +2,14 @@
  * the relays that carry their data into and out of the FIFO.
  *
  * Overview.  A FIFO's own pipe (fifo.c) is one connection whose ends every POSIX reader and
- * writer share by handle duplication, which a native program cannot take part in.  So every
- * process that has the FIFO open also listens (the gateway: two waits of the process's thread
- * pool, so that opening costs no thread of its own) on two
- * multi-instance pipes with public names: NAME, the FIFO's pipe name (native writers), and
- * NAME.reader (native readers).  Each native connection gets a
- * relay thread holding a FIFO descriptor of its own, opened through the library like any
- * other, so it counts as a writer or a reader for end of file, EPIPE and the blocking open:
+ * writer share by handle duplication, which a native program cannot take part in.  So the
+ * processes that have the FIFO open listen on two multi-instance pipes with public names:
+ * NAME, the FIFO's pipe name, for native writers, in every process that has the FIFO open for
+ * reading, and NAME.reader for native readers, in every process that has it open for writing
+ * (the gateway: waits of the process's thread pool, so that opening costs no thread).  Each
+ * native connection gets a relay thread holding a FIFO descriptor of its own, opened through
+ * the library like any other, so it counts as a writer or a reader for end of file, EPIPE
+ * and the blocking open:
  * - a writer's pipe is in message mode, so each WriteFile arrives as one message that its
  *   relay writes whole into the FIFO: writes of up to PIPE_BUF stay unmixed whoever wrote;
  * - a reader's pipe has no outbound buffer, so a relay's write completes only once the native
@@ -18,8 +19,8 @@
  * left (the native program's next write fails), a reader's relay at end of file.  A writer
  * that comes while the FIFO has no reader waits for one, as a blocking open() does.  Relays
  * outlive the descriptors that started their gateway but not their process.
- * The named event posixipc_fifo_event_name() reports is set while some process listens, so
- * that a native program that comes first can wait for the FIFO to be opened. */
+ * Each public pipe has a named event (pi_fifo_event_name), set while some process listens on
+ * it, so that a native program that comes first can wait for it. */
 #include <fcntl.h>
 #include <io.h>
 #include <poll.h>
