@@ -219,47 +219,15 @@ PI_EXPORT int posixipc_is_fifo(const char *path)
 	return r;
 }
 
-/* Write the marker under a hidden temporary name beside the path, then move it into place
- * (MoveFileExW without MOVEFILE_REPLACE_EXISTING never replaces): other processes see a whole
- * FIFO or nothing, and a process killed half-way leaves nothing at the path. */
-static DWORD place_marker(const wchar_t *w, const char *text, DWORD len, struct pi_sa *sa)
-{
-	size_t n = wcslen(w) + 24;
-	wchar_t *tmp = malloc(n * sizeof *tmp);
-	DWORD written, err = 0;
-	HANDLE h;
-
-	if (tmp == NULL)
-		return ERROR_NOT_ENOUGH_MEMORY;
-	swprintf(tmp, n, L"%ls.~%016llx", w, (unsigned long long)pi_random64());
-	h = CreateFileW(tmp, GENERIC_WRITE, 0, &sa->sa, CREATE_NEW,
-			FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM, NULL);
-	if (h == INVALID_HANDLE_VALUE) {
-		err = GetLastError();
-		free(tmp);
-		return err;
-	}
-	if (!WriteFile(h, text, len, &written, NULL) || written != len)
-		err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
-	CloseHandle(h);
-	if (!err && !MoveFileExW(tmp, w, 0))
-		err = GetLastError();
-	if (!err)
-		SetFileAttributesW(w, FILE_ATTRIBUTE_SYSTEM);
-	else
-		DeleteFileW(tmp);
-	free(tmp);
-	return err;
-}
-
 /* mkfifo with the pipe name native programs open: `name`, or the default for a new id. */
 static int make_fifo(const char *path, mode_t mode, const char *name)
 {
 	char text[FILE_MAX], id[ID_LEN + 1], dflt[PI_FIFO_NAME_MAX];
+	struct pi_publish pub = { 0 };
 	struct pi_sa sa;
+	HANDLE h;
 	wchar_t *w;
-	DWORD err;
-	int len;
+	int len, err;
 
 	if (fifo_path_wide(path, &w) < 0)
 		return -1;
@@ -276,13 +244,26 @@ static int make_fifo(const char *path, mode_t mode, const char *name)
 		free(w);
 		return -1;
 	}
-	err = place_marker(w, text, (DWORD)len, &sa);
+	/* Other processes see a whole FIFO or nothing, and a process killed half-way leaves
+	 * nothing at the path: the marker is written hidden beside it, then moved into place. */
+	pub.access = GENERIC_WRITE;
+	pub.sa = &sa.sa;
+	pub.attributes = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM;
+	pub.final_attributes = FILE_ATTRIBUTE_SYSTEM;
+	pub.data = text;
+	pub.size = (DWORD)len;
+	h = pi_file_publish(w, &pub);
+	err = errno;
 	/* An existing folder may be reported as access denied: POSIX says EEXIST. */
-	if (err == ERROR_ACCESS_DENIED && GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES)
-		err = ERROR_ALREADY_EXISTS;
+	if (h == INVALID_HANDLE_VALUE && err == EACCES &&
+	    GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES)
+		err = EEXIST;
 	pi_sa_free(&sa);
 	free(w);
-	return err ? pi_fail_win32(err) : 0;
+	if (h == INVALID_HANDLE_VALUE)
+		return pi_fail(err);
+	CloseHandle(h);
+	return 0;
 }
 
 PI_EXPORT int posixipc_mkfifo(const char *path, mode_t mode)
