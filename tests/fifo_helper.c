@@ -255,23 +255,6 @@ static int do_native_read(const char *pipe, size_t total, unsigned seed)
 	return done == total ? 0 : 5;
 }
 
-/* The rendezvous of tests with many peers: tell READY (a semaphore), then wait for GO (an
- * event); "-" for neither. */
-static void rendezvous(const char *ready, const char *go)
-{
-	HANDLE s, e;
-
-	if (strcmp(ready, "-") != 0 && (s = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE,
-							     ready)) != NULL) {
-		ReleaseSemaphore(s, 1, NULL);
-		CloseHandle(s);
-	}
-	if (go != NULL && strcmp(go, "-") != 0 && (e = OpenEventA(SYNCHRONIZE, FALSE, go)) != NULL) {
-		WaitForSingleObject(e, 30000);
-		CloseHandle(e);
-	}
-}
-
 /* tagged <path> <tag> <count> <size> <ready> <go>: open for writing, meet the others, then
  * write count records (records.h). */
 static int do_tagged(char **a)

@@ -38,21 +38,6 @@ static HANDLE connect_pipe(const char *pipe, DWORD access)
 	}
 }
 
-static void rendezvous(const char *ready, const char *go)
-{
-	HANDLE s, e;
-
-	if (strcmp(ready, "-") != 0 && (s = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE,
-							     ready)) != NULL) {
-		ReleaseSemaphore(s, 1, NULL);
-		CloseHandle(s);
-	}
-	if (go != NULL && strcmp(go, "-") != 0 && (e = OpenEventA(SYNCHRONIZE, FALSE, go)) != NULL) {
-		WaitForSingleObject(e, 30000);
-		CloseHandle(e);
-	}
-}
-
 static int write_records(HANDLE h, uint32_t tag, uint32_t count, size_t size)
 {
 	unsigned char *r = malloc(size);

@@ -1254,7 +1254,9 @@ END_TEST
 #define TAGS 32
 #define MAXSEQ 4096
 
-static HANDLE native(const char *fmt, ...)
+/* Start helper with printf-made arguments: a native peer (native_helper, which does not
+ * link the library) or a POSIX one (fifo_helper). */
+static HANDLE spawnf(const char *helper, const char *fmt, ...)
 {
 	char args[1024];
 	va_list ap;
@@ -1262,19 +1264,11 @@ static HANDLE native(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof args, fmt, ap);
 	va_end(ap);
-	return tu_spawn("native_helper", args);
+	return tu_spawn(helper, args);
 }
 
-static HANDLE posix_peer(const char *fmt, ...)
-{
-	char args[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof args, fmt, ap);
-	va_end(ap);
-	return tu_spawn("fifo_helper", args);
-}
+#define native(...) spawnf("native_helper", __VA_ARGS__)
+#define posix_peer(...) spawnf("fifo_helper", __VA_ARGS__)
 
 /* Peers tell `ready` (a semaphore) once connected, then wait for `go` (an event). */
 struct meet {
