@@ -11,10 +11,6 @@
 
 #include "internal.h"
 
-#include <winternl.h>
-
-int posixipc_is_fifo(const char *path);
-
 /* The C runtime reads at most UINT_MAX bytes in one call. */
 static unsigned int crt_count(size_t count)
 {
@@ -208,18 +204,16 @@ static int set_fd_flags(int fd, int flags)
 	return 0;
 }
 
-/* Status flags of a plain descriptor: its access mode, from the rights its HANDLE holds. */
+/* Status flags of a plain descriptor: its access mode, from the rights its HANDLE holds
+ * (O_RDWR when they cannot be asked). */
 static int plain_getfl(int fd)
 {
-	PUBLIC_OBJECT_BASIC_INFORMATION info;
-	ULONG n;
+	DWORD acc = pi_granted_access_or((HANDLE)_get_osfhandle(fd),
+					 FILE_READ_DATA | FILE_WRITE_DATA);
 	int r, w;
 
-	if (NtQueryObject((HANDLE)_get_osfhandle(fd), ObjectBasicInformation, &info, sizeof info,
-			  &n) < 0)
-		return O_RDWR;
-	r = (info.GrantedAccess & FILE_READ_DATA) != 0;
-	w = (info.GrantedAccess & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
+	r = (acc & FILE_READ_DATA) != 0;
+	w = (acc & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
 	return r && w ? O_RDWR : w ? O_WRONLY : O_RDONLY;
 }
 

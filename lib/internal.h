@@ -208,8 +208,14 @@ void pi_holders_remove(struct pi_holders *t, HANDLE h);
 HANDLE pi_holders_dup(const struct pi_holder *ho);
 
 /* winapi.c: a handle's granted access, from the object manager (never waits on the object);
- * 0 if it cannot be asked. */
+ * 0 (pi_granted_access) or `unknown` (pi_granted_access_or) if it cannot be asked. */
 DWORD pi_granted_access(HANDLE h);
+DWORD pi_granted_access_or(HANDLE h, DWORD unknown);
+/* A pipe end's NamedPipeState (PI_PIPE_DISCONNECTED, _LISTENING, _CONNECTED, _CLOSING in
+ * winapi.h), and the bytes it has to read in *avail (if not NULL); 0 if it cannot be asked.
+ * The query is served in turn with the handle's other requests: it waits for a read another
+ * thread or process is blocked in on the same file object. */
+int pi_pipe_state(HANDLE h, ULONG *avail);
 
 /* objfile.c: the life of the library's files, one way for shm, sem and message queues.
  * pi_object_file opens or creates an object file (CreateFileW's access, security and

@@ -12,8 +12,6 @@
 
 #include "internal.h"
 
-#include <winternl.h>
-
 /* ------------------------------------------------------------------ stat */
 
 static int64_t filetime_to_time(FILETIME ft)
@@ -210,13 +208,12 @@ PI_EXPORT long posixipc_lseek32(int fd, long offset, int whence)
 	return (long)r;
 }
 
+/* A handle whose rights cannot be asked is given the benefit of the doubt: Windows refuses
+ * the change itself if it may not write. */
 static int can_write(HANDLE h)
 {
-	PUBLIC_OBJECT_BASIC_INFORMATION info;
-	ULONG n;
-
-	return NtQueryObject(h, ObjectBasicInformation, &info, sizeof info, &n) < 0 ||
-	       (info.GrantedAccess & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
+	return (pi_granted_access_or(h, FILE_WRITE_DATA) &
+		(FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
 }
 
 PI_EXPORT int posixipc_ftruncate(int fd, int64_t length)
