@@ -23,7 +23,7 @@ static int opened_marker(int fd, const char *path)
 {
 	FILE_BASIC_INFO info;
 
-	if (!GetFileInformationByHandleEx((HANDLE)_get_osfhandle(fd), FileBasicInfo, &info,
+	if (!GetFileInformationByHandleEx(pi_fd_handle(fd), FileBasicInfo, &info,
 					  sizeof info) ||
 	    !(info.FileAttributes & FILE_ATTRIBUTE_SYSTEM))
 		return 0;
@@ -145,7 +145,7 @@ static int dup_state(int fd, int newfd)
 	copy = ops->dup(obj, newfd);
 	pi_fd_release(ops, obj);
 	if (copy == NULL ||
-	    pi_fd_register(newfd, (HANDLE)_get_osfhandle(newfd), ops, copy) < 0) {
+	    pi_fd_register(newfd, pi_fd_handle(newfd), ops, copy) < 0) {
 		e = errno;
 		if (copy != NULL)
 			ops->unref(copy);
@@ -160,7 +160,7 @@ static int crt_dup(int fd)
 {
 	int newfd;
 
-	if (_get_osfhandle(fd) == -1)
+	if (pi_fd_handle(fd) == INVALID_HANDLE_VALUE)
 		return pi_fail(EBADF);
 	newfd = _dup(fd);
 	if (newfd < 0 && errno == EBADF)
@@ -177,7 +177,7 @@ PI_EXPORT int posixipc_dup(int fd)
 
 PI_EXPORT int posixipc_dup2(int fd, int fd2)
 {
-	if (_get_osfhandle(fd) == -1)
+	if (pi_fd_handle(fd) == INVALID_HANDLE_VALUE)
 		return pi_fail(EBADF);
 	if (fd == fd2)
 		return fd2;
@@ -191,14 +191,14 @@ static int get_fd_flags(int fd)
 {
 	DWORD info;
 
-	if (!GetHandleInformation((HANDLE)_get_osfhandle(fd), &info))
+	if (!GetHandleInformation(pi_fd_handle(fd), &info))
 		return pi_fail_win32(0);
 	return (info & HANDLE_FLAG_INHERIT) ? 0 : FD_CLOEXEC;
 }
 
 static int set_fd_flags(int fd, int flags)
 {
-	if (!SetHandleInformation((HANDLE)_get_osfhandle(fd), HANDLE_FLAG_INHERIT,
+	if (!SetHandleInformation(pi_fd_handle(fd), HANDLE_FLAG_INHERIT,
 				  (flags & FD_CLOEXEC) ? 0 : HANDLE_FLAG_INHERIT))
 		return pi_fail_win32(0);
 	return 0;
@@ -208,7 +208,7 @@ static int set_fd_flags(int fd, int flags)
  * (O_RDWR when they cannot be asked). */
 static int plain_getfl(int fd)
 {
-	DWORD acc = pi_granted_access_or((HANDLE)_get_osfhandle(fd),
+	DWORD acc = pi_granted_access_or(pi_fd_handle(fd),
 					 FILE_READ_DATA | FILE_WRITE_DATA);
 	int r, w;
 
@@ -254,7 +254,7 @@ PI_EXPORT int posixipc_fcntl(int fd, int cmd, ...)
 	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD || cmd == F_SETFL)
 		arg = va_arg(ap, int);
 	va_end(ap);
-	if (_get_osfhandle(fd) == -1)
+	if (pi_fd_handle(fd) == INVALID_HANDLE_VALUE)
 		return pi_fail(EBADF);
 	switch (cmd) {
 	case F_GETFD:

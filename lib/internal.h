@@ -120,6 +120,10 @@ struct pi_fd_ops {
 	void *(*dup)(void *obj, int newfd);
 };
 int pi_fd_register(int fd, HANDLE h, const struct pi_fd_ops *ops, void *obj);
+/* The HANDLE a C runtime descriptor wraps, or INVALID_HANDLE_VALUE with errno EBADF when fd
+ * is not open (what _get_osfhandle says, for any fd): the one way from a descriptor to its
+ * handle. */
+HANDLE pi_fd_handle(int fd);
 /* F_SETFL for an open file description's status word: only O_NONBLOCK changes, atomically
  * against other threads' changes. */
 void pi_fd_set_nonblock(volatile LONG *status, int flags);

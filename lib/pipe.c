@@ -58,7 +58,7 @@ static ssize_t read_nowait(struct pipe_end *p, HANDLE h, void *buf, DWORD n)
 static ssize_t end_read(void *obj, int fd, void *buf, size_t count)
 {
 	struct pipe_end *p = obj;
-	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 	DWORD n = count > 0x40000000 ? 0x40000000 : (DWORD)count, got = 0, err;
 
 	if ((p->flags & O_ACCMODE) == O_WRONLY)
@@ -94,7 +94,7 @@ static ssize_t write_nowait(struct pipe_end *p, HANDLE h, const char *buf, size_
 static ssize_t end_write(void *obj, int fd, const void *buf, size_t count)
 {
 	struct pipe_end *p = obj;
-	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 	const char *s = buf;
 	size_t done = 0;
 	DWORD n, want, err;
@@ -178,7 +178,7 @@ int pi_pipe_is_end(int fd, int *flags)
  * takes a pipe end's state when a program first sets O_NONBLOCK on it. */
 int pi_pipe_adopt(int fd, int flags)
 {
-	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 	DWORD acc = pi_granted_access(h);
 	struct pipe_end *p;
 

@@ -102,7 +102,7 @@ static void classify(struct item *it, int fd)
 		it->wh = it->v.wh;
 		return;
 	}
-	h = (HANDLE)_get_osfhandle(fd);
+	h = pi_fd_handle(fd);
 	if (h == INVALID_HANDLE_VALUE) {
 		it->kind = is_socket(fd) ? K_SOCK : K_NVAL;
 		return;
@@ -551,7 +551,7 @@ void pi_poll_forget(int fd)
 
 	if (nparked == 0)
 		return;
-	h = (HANDLE)_get_osfhandle(fd);
+	h = pi_fd_handle(fd);
 	for (;;) {
 		AcquireSRWLockExclusive(&pool_lock);
 		for (w = parked; w != NULL && (w->h != h || w->notify != NULL); w = w->pnext)
@@ -917,7 +917,7 @@ static void add_set(fd_set *set, short events, int nfds, struct posixipc_pollfd 
 	for (i = 0; set != NULL && i < set->fd_count; i++) {
 		fd = (int)set->fd_array[i];
 		/* POSIX looks only below nfds; winsock programs pass any nfds for sockets. */
-		if (fd >= nfds && _get_osfhandle(fd) != -1)
+		if (fd >= nfds && pi_fd_handle(fd) != INVALID_HANDLE_VALUE)
 			continue;
 		for (j = 0; j < *n && p[j].fd != fd; j++)
 			;
