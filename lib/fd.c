@@ -48,7 +48,7 @@ PI_EXPORT int posixipc_open(const char *path, int flags, ...)
 	if ((flags & O_TRUNC) && posixipc_is_fifo(path))
 		return pi_fifo_open(path, flags, mode);
 	/* O_NONBLOCK means nothing to regular files on POSIX either. */
-	fd = pi_crt_fd(_open(path, flags & ~PI_O_NONBLOCK, mode));
+	fd = pi_crt_fd(_open(path, flags & ~O_NONBLOCK, mode));
 	if (fd >= 0) {
 		if (!opened_marker(fd, path))
 			return fd;
@@ -278,7 +278,7 @@ PI_EXPORT int posixipc_fcntl(int fd, int cmd, ...)
 		obj = pi_fd_acquire(fd, &ops);
 		/* A pipe from elsewhere (an inherited stdin) gets O_NONBLOCK as on Linux. */
 		if (obj == NULL)
-			return (arg & PI_O_NONBLOCK) && pi_pipe_adopt(fd, arg) < 0 ? -1 : 0;
+			return (arg & O_NONBLOCK) && pi_pipe_adopt(fd, arg) < 0 ? -1 : 0;
 		r = ops->setfl(obj, fd, arg);
 		pi_fd_release(ops, obj);
 		return r;

@@ -148,6 +148,6 @@ void pi_fd_set_nonblock(volatile LONG *status, int flags)
 
 	do {
 		old = *status;
-		new = (old & ~PI_O_NONBLOCK) | (flags & PI_O_NONBLOCK);
+		new = (old & ~O_NONBLOCK) | (flags & O_NONBLOCK);
 	} while (InterlockedCompareExchange(status, new, old) != old);
 }

@@ -315,7 +315,9 @@ int pi_pipe_adopt(int fd, int flags);
  * one at a time.  Called before the library reads, writes or closes a descriptor. */
 void pi_poll_forget(int fd);
 
-/* Flags the C runtime does not know, from <fcntl.h>. */
-#define PI_O_NONBLOCK 0x00800000
+/* O_NONBLOCK is defined once, in compat/fcntl.h, which programs see too (a bit the C runtime
+ * does not use); PI_O_NONBLOCK is the same bit under the name fifo.c uses. */
+#include <fcntl.h>
+#define PI_O_NONBLOCK O_NONBLOCK
 
 #endif
