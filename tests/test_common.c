@@ -414,7 +414,7 @@ START_TEST(sysconf_reports_page_size)
 }
 END_TEST
 
-START_TEST(fcntl_cloexec_round_trip)
+START_TEST(fcntl_setfd_cloexec_reads_back_and_getfl_gives_access_mode)
 {
 	char path[MAX_PATH];
 	int fd;
@@ -604,7 +604,7 @@ int main(void)
 	TU_ADD(s, fdtable_entry_dies_with_its_handle);
 	TU_ADD(s, fdtable_unregister_returns_the_object);
 	TU_ADD(s, sysconf_reports_page_size);
-	TU_ADD(s, fcntl_cloexec_round_trip);
+	TU_ADD(s, fcntl_setfd_cloexec_reads_back_and_getfl_gives_access_mode);
 	TU_ADD(s, fcntl_dupfd_never_replaces_another_threads_descriptor);
 	TU_ADD(s, fcntl_dupfd_gives_lowest_free_at_or_above_minfd);
 	TU_ADD(s, full_descriptor_table_is_emfile_for_open_dup_and_fcntl);

@@ -120,7 +120,7 @@ START_TEST(mq_open_keeps_attributes_of_existing_queue)
 }
 END_TEST
 
-START_TEST(mq_open_errors)
+START_TEST(mq_open_bad_attributes_flags_and_names_fail_and_create_nothing)
 {
 	struct mq_attr a = { 0 };
 	char longname[400];
@@ -299,7 +299,7 @@ START_TEST(mq_null_buffers_are_efault)
 }
 END_TEST
 
-START_TEST(mq_sysconf_and_feature_macro)
+START_TEST(mq_sysconf_agrees_with_feature_macro_and_prio_max)
 {
 	ck_assert_int_gt(_POSIX_MESSAGE_PASSING, 0);
 	ck_assert_int_eq(sysconf(_SC_MESSAGE_PASSING), _POSIX_MESSAGE_PASSING);
@@ -582,7 +582,7 @@ START_TEST(mq_unlink_frees_the_name_at_once_and_descriptors_keep_working)
 }
 END_TEST
 
-START_TEST(mq_unlink_errors)
+START_TEST(mq_unlink_of_missing_or_invalid_name_fails)
 {
 	expect_errno(mq_unlink(name), ENOENT);
 	expect_errno(mq_unlink(NULL), EINVAL);
@@ -963,7 +963,7 @@ START_TEST(mq_close_does_not_wait_forever_for_a_blocked_callback)
 }
 END_TEST
 
-START_TEST(mq_notify_bad_requests)
+START_TEST(mq_notify_refuses_signals_and_malformed_requests_without_registering)
 {
 	mqd_t q = create(name, O_RDWR, 4, 16);
 	struct sigevent sev;
@@ -1260,7 +1260,7 @@ int main(void)
 	/* open */
 	TU_ADD(s, mq_open_defaults_are_linux_10_by_8192);
 	TU_ADD(s, mq_open_keeps_attributes_of_existing_queue);
-	TU_ADD(s, mq_open_errors);
+	TU_ADD(s, mq_open_bad_attributes_flags_and_names_fail_and_create_nothing);
 	TU_ADD(s, mq_name_with_and_without_slash_is_the_same_queue);
 	TU_ADD(s, mq_bad_descriptors_are_ebadf);
 	TU_ADD(s, mq_wrong_direction_is_ebadf);
@@ -1269,7 +1269,7 @@ int main(void)
 	TU_ADD(s, mq_nonblocking_full_and_empty_are_eagain);
 	TU_ADD(s, mq_setattr_changes_only_o_nonblock_of_that_descriptor);
 	TU_ADD(s, mq_null_buffers_are_efault);
-	TU_ADD(s, mq_sysconf_and_feature_macro);
+	TU_ADD(s, mq_sysconf_agrees_with_feature_macro_and_prio_max);
 	TU_ADD(s, mq_descriptors_run_out_with_emfile_and_come_back);
 
 	/* order */
@@ -1289,7 +1289,7 @@ int main(void)
 	/* lifetime */
 	TU_ADD(s, mq_queue_and_messages_persist_after_every_process_closed);
 	TU_ADD(s, mq_unlink_frees_the_name_at_once_and_descriptors_keep_working);
-	TU_ADD(s, mq_unlink_errors);
+	TU_ADD(s, mq_unlink_of_missing_or_invalid_name_fails);
 	TU_ADD(s, mq_mode_becomes_the_access_list_after_the_umask);
 	TU_ADD(s, mq_names_never_reach_outside_the_objects_folder);
 	TU_ADD(s, mq_win32_path_is_the_queue_file_and_deleting_it_removes_the_queue_after_last_close);
@@ -1311,7 +1311,7 @@ int main(void)
 	TU_ADD(s, mq_notify_null_from_another_process_leaves_the_registration);
 	TU_ADD(s, mq_close_removes_the_registration);
 	TU_ADD(s, mq_notify_sigev_none_consumes_the_registration_silently);
-	TU_ADD(s, mq_notify_bad_requests);
+	TU_ADD(s, mq_notify_refuses_signals_and_malformed_requests_without_registering);
 	TU_ADD(s, mq_notify_callback_may_register_again_and_close_the_queue);
 	TU_ADD(s, mq_close_does_not_wait_forever_for_a_blocked_callback);
 	return tu_run(s);

@@ -74,7 +74,7 @@ START_TEST(pipe_wrong_direction_is_ebadf)
 }
 END_TEST
 
-START_TEST(pipe2_bad_arguments)
+START_TEST(pipe2_unknown_flag_is_einval_null_array_efault_and_fds_untouched)
 {
 	int fds[2] = { -7, -7 };
 
@@ -174,7 +174,7 @@ START_TEST(pipe_dup_shares_flags_and_keeps_writer)
 }
 END_TEST
 
-START_TEST(pipe_works_with_stdio)
+START_TEST(pipe_ends_carry_stdio_lines_through_fdopen)
 {
 	char line[64];
 	int fds[2];
@@ -404,11 +404,11 @@ int main(void)
 	TU_ADD(s, pipe_data_then_eof_after_last_writer);
 	TU_ADD(s, pipe_write_without_reader_is_epipe);
 	TU_ADD(s, pipe_wrong_direction_is_ebadf);
-	TU_ADD(s, pipe2_bad_arguments);
+	TU_ADD(s, pipe2_unknown_flag_is_einval_null_array_efault_and_fds_untouched);
 	TU_ADD(s, pipe2_nonblock_eagain_and_fcntl_toggles);
 	TU_ADD(s, pipe_cloexec_only_with_o_cloexec);
 	TU_ADD(s, pipe_dup_shares_flags_and_keeps_writer);
-	TU_ADD(s, pipe_works_with_stdio);
+	TU_ADD(s, pipe_ends_carry_stdio_lines_through_fdopen);
 	TU_ADD(s, pipe_pipe_buf_writes_never_interleave);
 	TU_ADD(s, pipe_spawned_child_echoes_with_eof_both_ways);
 	TU_ADD(s, pipe_createprocess_child_on_stdin_stdout);

@@ -37,7 +37,7 @@ static short poll1(int fd, short events, int timeout)
 
 /* ------------------------------------------------------------------ pipe() ends */
 
-START_TEST(poll_pipe_every_event)
+START_TEST(poll_pipe_reports_in_out_hup_and_err_as_linux_does)
 {
 	char buf[8];
 	int fds[2];
@@ -546,7 +546,7 @@ static DWORD WINAPI send_later(LPVOID arg)
 }
 
 /* Sockets as a winsock program passes them, mixed with a pipe: either kind wakes the poll. */
-START_TEST(poll_sockets_mixed_with_pipe)
+START_TEST(poll_wakes_for_whichever_of_socket_and_pipe_is_ready)
 {
 	struct sockaddr_in a, b;
 	struct pollfd p[2];
@@ -686,7 +686,7 @@ int main(void)
 {
 	Suite *s = suite_create("poll");
 
-	TU_ADD(s, poll_pipe_every_event);
+	TU_ADD(s, poll_pipe_reports_in_out_hup_and_err_as_linux_does);
 	TU_ADD(s, poll_full_pipe_not_writable_until_drained);
 	TU_ADD(s, poll_blocked_on_pipe_wakes_for_write_and_close);
 	TU_ADD(s, poll_leaves_idle_ends_usable);
@@ -700,7 +700,7 @@ int main(void)
 	TU_ADD(s, poll_files_nval_negative_and_limits);
 	TU_ADD(s, ppoll_null_sigmask_and_bad_timeout);
 	TU_ADD(s, poll_crt_descriptors_on_native_and_anonymous_pipes);
-	TU_ADD(s, poll_sockets_mixed_with_pipe);
+	TU_ADD(s, poll_wakes_for_whichever_of_socket_and_pipe_is_ready);
 	TU_ADD(s, select_two_fifos_reports_exactly_the_written_one);
 	TU_ADD(s, select_write_sets_bad_descriptor_and_pselect);
 	TU_ADD(s, select_and_poll_same_after_winsock_include);
