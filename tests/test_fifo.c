@@ -20,18 +20,6 @@
 
 #define MIB (1024 * 1024)
 
-/* tu_path, made unique across runs too: process ids come round again under Wine, and a
- * failed run leaves its files behind. */
-static void test_path(char *path, size_t size, const char *base)
-{
-	LARGE_INTEGER t;
-	char b[64];
-
-	QueryPerformanceCounter(&t);
-	snprintf(b, sizeof b, "%s-%08lx", base, (unsigned long)(t.QuadPart ^ GetTickCount()));
-	tu_path(path, size, b);
-}
-
 /* Read until end of file (or max bytes), checking each byte against the stream. */
 static size_t read_stream(int fd, size_t max, unsigned seed)
 {
@@ -119,7 +107,7 @@ START_TEST(fifo_mkfifo_existing_path_is_eexist)
 	errno = 0;
 	ck_assert_int_eq(mkfifo(path, 0600), -1);
 	ck_assert_int_eq(errno, EEXIST);
-	test_path(file, sizeof file, "plain");
+	tu_path(file, sizeof file, "plain");
 	f = fopen(file, "w");
 	ck_assert_ptr_nonnull(f);
 	fclose(f);
@@ -142,7 +130,7 @@ START_TEST(fifo_mkfifo_missing_folder_is_enoent)
 {
 	char path[MAX_PATH];
 
-	test_path(path, sizeof path, "nofolder");
+	tu_path(path, sizeof path, "nofolder");
 	strcat(path, "\\fifo");
 	errno = 0;
 	ck_assert_int_eq(mkfifo(path, 0600), -1);
@@ -158,7 +146,7 @@ START_TEST(fifo_mkfifo_read_only_mode_still_unlinkable)
 	char path[MAX_PATH];
 	struct stat st;
 
-	test_path(path, sizeof path, "fifo");
+	tu_path(path, sizeof path, "fifo");
 	ck_assert_int_eq(mkfifo(path, 0444), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert(S_ISFIFO(st.st_mode));
@@ -175,7 +163,7 @@ START_TEST(fifo_mkfifoat_fdcwd_works_other_dirfd_refused)
 	struct stat st;
 	int fd;
 
-	test_path(path, sizeof path, "fifoat");
+	tu_path(path, sizeof path, "fifoat");
 	ck_assert_int_eq(mkfifoat(AT_FDCWD, path, 0600), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert(S_ISFIFO(st.st_mode));
@@ -201,7 +189,7 @@ START_TEST(fifo_is_fifo_false_for_other_paths_errno_untouched)
 	char path[MAX_PATH];
 	FILE *f;
 
-	test_path(path, sizeof path, "notfifo");
+	tu_path(path, sizeof path, "notfifo");
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("posixipc-fifo 2\nsomething else\n", f);
@@ -227,7 +215,7 @@ START_TEST(fifo_pipe_name_reports_pipe_and_errors)
 	errno = 0;
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, small, sizeof small), -1);
 	ck_assert_int_eq(errno, ERANGE);
-	test_path(plain, sizeof plain, "plain");
+	tu_path(plain, sizeof plain, "plain");
 	f = fopen(plain, "w");
 	ck_assert_ptr_nonnull(f);
 	fclose(f);

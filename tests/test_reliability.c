@@ -240,21 +240,6 @@ static void reader_init(struct stream_reader *rd, int fd, unsigned seed, uint64_
 
 /* ------------------------------------------------------------------ small helpers */
 
-/* tu_name and tu_path build names from the process id, which Wine reuses often: clear what
- * an earlier run with the same id (one that failed half way) may have left. */
-static void fresh_name(char *buf, size_t size, const char *prefix)
-{
-	tu_name(buf, size, prefix);
-	sem_unlink(buf);
-	shm_unlink(buf);
-}
-
-static void fresh_path(char *buf, size_t size, const char *base)
-{
-	tu_path(buf, size, base);
-	DeleteFileA(buf);
-}
-
 /* A FIFO reader that exists at once (the pipe is made) and then blocks like any other. */
 static int open_reader_now(const char *path)
 {
@@ -273,7 +258,7 @@ static char *shared_sems(char *name, size_t size, const char *prefix, int n,
 	char *p;
 	int fd, i;
 
-	fresh_name(name, size, prefix);
+	tu_name(name, size, prefix);
 	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, 4096), 0);
@@ -452,7 +437,7 @@ START_TEST(sem_value_stays_right_and_others_proceed_when_holder_killed)
 	sem_t *s;
 	HANDLE h;
 
-	fresh_name(name, sizeof name, "rel-hold");
+	tu_name(name, sizeof name, "rel-hold");
 	s = sem_open(name, O_CREAT | O_EXCL, 0600, 5);
 	ck_assert_ptr_ne(s, SEM_FAILED);
 	h = start("sem-hold", "%s 2", name);
@@ -477,7 +462,7 @@ START_TEST(sem_killed_waiter_consumes_nothing_and_others_proceed)
 	sem_t *s;
 	HANDLE h;
 
-	fresh_name(name, sizeof name, "rel-wait");
+	tu_name(name, sizeof name, "rel-wait");
 	s = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
 	ck_assert_ptr_ne(s, SEM_FAILED);
 	h = start("sem-block", "%s", name);
@@ -562,7 +547,7 @@ START_TEST(sem_pshared_joined_after_creator_exited)
 	HANDLE h;
 	int fd, i;
 
-	fresh_name(name, sizeof name, "rel-plate");
+	tu_name(name, sizeof name, "rel-plate");
 	h = start("shsem-create", "%s 2", name);
 	ck_assert_int_eq(finish(h, WAIT_MS), 0);
 	fd = shm_open(name, O_RDWR, 0);
@@ -629,7 +614,7 @@ START_TEST(sem_posts_survive_when_killed_poster_was_the_only_user)
 	sem_t *s;
 	HANDLE h;
 
-	fresh_name(name, sizeof name, "rel-post");
+	tu_name(name, sizeof name, "rel-post");
 	h = start("sem-post-hold", "%s 3", name);
 	await_ready(1);
 	kill_helper(h);
@@ -662,7 +647,7 @@ START_TEST(shm_object_and_contents_survive_killed_mapper_until_unlink)
 	HANDLE h;
 	int fd, fd2;
 
-	fresh_name(name, sizeof name, "rel-shm");
+	tu_name(name, sizeof name, "rel-shm");
 	h = start("shm-map-hold", "%s %d", name, SHM_SIZE);
 	await_ready(1);
 	/* One view made before the kill, one after: both see the dead process's writes. */
@@ -732,7 +717,7 @@ START_TEST(sem_open_killed_midway_leaves_nothing_that_blocks_the_name)
 	char name[64];
 	int i;
 
-	fresh_name(name, sizeof name, "rel-mksem");
+	tu_name(name, sizeof name, "rel-mksem");
 	for (i = 0; i < tries(); i++) {
 		kill_creator("sem", name, i);
 		sem_name_works_again(name);
@@ -767,7 +752,7 @@ START_TEST(shm_open_killed_midway_leaves_nothing_that_blocks_the_name)
 	char name[64];
 	int i;
 
-	fresh_name(name, sizeof name, "rel-mkshm");
+	tu_name(name, sizeof name, "rel-mkshm");
 	for (i = 0; i < tries(); i++) {
 		kill_creator("shm", name, i);
 		shm_name_works_again(name);
@@ -806,7 +791,7 @@ START_TEST(mkfifo_killed_midway_leaves_nothing_that_blocks_the_path)
 	char path[MAX_PATH];
 	int i;
 
-	fresh_path(path, sizeof path, "mkfifo");
+	tu_path(path, sizeof path, "mkfifo");
 	for (i = 0; i < tries(); i++) {
 		kill_creator("fifo", path, i);
 		fifo_path_works_again(path);
@@ -861,7 +846,7 @@ START_TEST(mkfifo_frozen_at_any_moment_shows_a_whole_fifo_or_nothing)
 	HANDLE h;
 	int i, seen = 0;
 
-	fresh_path(path, sizeof path, "mkfifo");
+	tu_path(path, sizeof path, "mkfifo");
 	h = start("create-loop", "fifo \"%s\"", path);
 	await_ready(1);
 	for (i = 0; i < samples; i++) {
@@ -970,7 +955,7 @@ START_TEST(sem_stress_8_threads_x_4_processes_balances_exactly)
 	HANDLE h[4];
 	int i;
 
-	fresh_name(prefix, sizeof prefix, "rel-stress");
+	tu_name(prefix, sizeof prefix, "rel-stress");
 	for (i = 0; i < 3; i++) {
 		snprintf(name, sizeof name, "%s.%c", prefix, "pqr"[i]);
 		sem_unlink(name);
@@ -1257,7 +1242,7 @@ static void sem_open_cycle(int i)
 
 START_TEST(leak_sem_open_post_wait_close_cycles_keep_usage_flat)
 {
-	fresh_name(leak_name, sizeof leak_name, "rel-leak");
+	tu_name(leak_name, sizeof leak_name, "rel-leak");
 	assert_flat(sem_open_cycle, "sem_open/post/wait/close");
 	ck_assert_int_eq(sem_unlink(leak_name), 0);
 }
@@ -1322,7 +1307,7 @@ static void mq_cycle(int i)
 
 START_TEST(leak_mq_open_send_receive_notify_close_cycles_keep_usage_flat)
 {
-	fresh_name(leak_name, sizeof leak_name, "rel-leak");
+	tu_name(leak_name, sizeof leak_name, "rel-leak");
 	assert_flat(mq_cycle, "mq_open/mq_notify/mq_send/mq_receive/mq_close/mq_unlink");
 	mq_unlink(leak_name);
 }
@@ -1330,7 +1315,7 @@ END_TEST
 
 START_TEST(leak_shm_open_mmap_unlink_cycles_keep_usage_flat)
 {
-	fresh_name(leak_name, sizeof leak_name, "rel-leak");
+	tu_name(leak_name, sizeof leak_name, "rel-leak");
 	assert_flat(shm_cycle, "shm_open/ftruncate/mmap/munmap/close/shm_unlink");
 }
 END_TEST
@@ -1352,7 +1337,7 @@ static void fifo_cycle(int i)
 
 START_TEST(leak_fifo_mkfifo_open_close_unlink_cycles_keep_usage_flat)
 {
-	fresh_path(leak_path, sizeof leak_path, "leakfifo");
+	tu_path(leak_path, sizeof leak_path, "leakfifo");
 	assert_flat(fifo_cycle, "mkfifo/open/write/read/close/unlink");
 }
 END_TEST
@@ -1385,7 +1370,7 @@ static void mmap_cycle(int i)
 
 START_TEST(leak_mmap_anonymous_and_file_cycles_keep_usage_flat)
 {
-	fresh_path(leak_path, sizeof leak_path, "leakmap");
+	tu_path(leak_path, sizeof leak_path, "leakmap");
 	leak_fd = open(leak_path, O_CREAT | O_RDWR | O_BINARY, 0600);
 	ck_assert_int_ge(leak_fd, 0);
 	ck_assert_int_eq(ftruncate(leak_fd, 65536), 0);
@@ -1462,7 +1447,7 @@ static int file_dacls_kept(void)
 	HANDLE h;
 	int kept;
 
-	fresh_path(path, sizeof path, "dacl");
+	tu_path(path, sizeof path, "dacl");
 	ck_assert(ConvertStringSecurityDescriptorToSecurityDescriptorA("D:P(A;;FA;;;WD)",
 								       SDDL_REVISION_1,
 								       &sa.lpSecurityDescriptor,
@@ -1504,7 +1489,7 @@ static void check_fifo_mode(mode_t mode)
 	PACL dacl = NULL;
 	int fd;
 
-	fresh_path(path, sizeof path, "secfifo");
+	tu_path(path, sizeof path, "secfifo");
 	ck_assert_int_eq(mkfifo(path, mode), 0);
 	/* The first opener makes the pipe; its server end is this descriptor's handle. */
 	fd = open(path, O_RDONLY | O_NONBLOCK);
@@ -1526,7 +1511,7 @@ static void check_sem_mode(mode_t mode)
 	sem_t *s;
 	HANDLE h;
 
-	fresh_name(name, sizeof name, "rel-secsem");
+	tu_name(name, sizeof name, "rel-secsem");
 	s = sem_open(name, O_CREAT | O_EXCL, mode, 0);
 	ck_assert_ptr_ne(s, SEM_FAILED);
 	ck_assert_int_eq(posixipc_sem_win32_name(name, win32, sizeof win32), 0);
@@ -1548,7 +1533,7 @@ static void check_shm_mode(mode_t mode)
 	PACL dacl = NULL;
 	int fd;
 
-	fresh_name(name, sizeof name, "rel-secshm");
+	tu_name(name, sizeof name, "rel-secshm");
 	fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, mode);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(posixipc_shm_win32_path(name, file, sizeof file), 0);
@@ -1694,8 +1679,8 @@ START_TEST(names_never_escape_the_objects_folder_or_local_namespace)
 	size_t i;
 
 	/* A private objects folder and current folder, so that any stray file shows. */
-	fresh_path(pl.root, sizeof pl.root, "objects");
-	fresh_path(pl.cwd, sizeof pl.cwd, "cwd");
+	tu_path(pl.root, sizeof pl.root, "objects");
+	tu_path(pl.cwd, sizeof pl.cwd, "cwd");
 	ck_assert(CreateDirectoryA(pl.cwd, NULL) || GetLastError() == ERROR_ALREADY_EXISTS);
 	ck_assert(SetCurrentDirectoryA(pl.cwd));
 	ck_assert(SetEnvironmentVariableA("POSIXIPC_DIR", pl.root));
@@ -1839,7 +1824,7 @@ START_TEST(global_namespace_used_with_privilege_refused_clearly_without)
 	char name[64], path[MAX_PATH];
 	int priv = has_global_privilege(), fd;
 
-	fresh_name(name, sizeof name, "rel-global");
+	tu_name(name, sizeof name, "rel-global");
 	ck_assert(SetEnvironmentVariableA("POSIXIPC_GLOBAL", "1"));
 	if (!priv) {
 		global_sem_refused(name);

@@ -12,14 +12,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "shm_shared.h"
 #include "testutil.h"
-
-#define SIZE 4096
-
-/* Offsets of the handshake with "shm_helper share". */
-#define READY 0
-#define GO 1024
-#define REPLY 2048
 
 static char name[64];
 
@@ -95,18 +89,6 @@ static char *posix_view(int fd, size_t len)
 
 	ck_assert_msg(p != MAP_FAILED, "mmap: errno %d", errno);
 	return p;
-}
-
-static int wait_for(volatile char *p, const char *text)
-{
-	DWORD start = GetTickCount();
-
-	while (strncmp((const char *)p, text, strlen(text)) != 0) {
-		if (GetTickCount() - start > 20000)
-			return -1;
-		Sleep(1);
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------------------ descriptors */
