@@ -315,17 +315,20 @@ static FILE *crt_fopen(const char *path, const char *mode)
 	return f;
 }
 
-/* A FIFO's stream: its descriptor from the FIFO open rules, then a stream over it. */
+/* A FIFO's descriptor for an fopen mode, by the FIFO open rules (-1 with errno). */
+static int fifo_fd(const char *path, const char *mode)
+{
+	int flags = fopen_flags(mode);
+
+	return flags < 0 ? pi_fail(EINVAL) : pi_fifo_open(path, flags, 0);
+}
+
+/* A FIFO's stream: its descriptor, then a stream over it. */
 static FILE *fifo_stream(const char *path, const char *mode)
 {
-	int flags = fopen_flags(mode), fd;
+	int fd = fifo_fd(path, mode);
 	FILE *f;
 
-	if (flags < 0) {
-		errno = EINVAL;
-		return NULL;
-	}
-	fd = pi_fifo_open(path, flags, 0);
 	if (fd < 0)
 		return NULL;
 	f = _fdopen(fd, mode);
@@ -363,16 +366,11 @@ PI_EXPORT FILE *posixipc_fopen(const char *path, const char *mode)
 
 PI_EXPORT FILE *posixipc_freopen(const char *path, const char *mode, FILE *stream)
 {
-	int flags, fd;
+	int fd;
 
 	if (path == NULL || mode == NULL || stream == NULL || !posixipc_is_fifo(path))
 		return freopen(path, mode, stream);
-	flags = fopen_flags(mode);
-	if (flags < 0) {
-		errno = EINVAL;
-		return NULL;
-	}
-	fd = pi_fifo_open(path, flags, 0);
+	fd = fifo_fd(path, mode);
 	if (fd < 0)
 		return NULL;
 	fflush(stream);
