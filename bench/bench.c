@@ -20,6 +20,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "bench_loop.h"
+
 #ifdef _WIN32
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
@@ -51,6 +53,8 @@
 /* Messages of the queue rows: room for the 1 KiB throughput row. */
 #define MQ_MSGSIZE 1024
 #define WARM_ROUNDS 50
+/* A row's timed loop (bench_loop.h): WARM_ROUNDS untimed rounds first. */
+#define TIMED(n, e, ns, ...) BENCH_TIMED(now_ns, WARM_ROUNDS, n, e, ns, __VA_ARGS__)
 #define PATHLEN 512
 
 /* ------------------------------------------------------------------ options */
@@ -816,9 +820,9 @@ static void sem_names(void)
 
 static int sem_named_posix(double *out)
 {
-	long n = ops, i;
+	long n = ops;
 	char name[PATHLEN];
-	double t0, t1;
+	double ns = 0;
 	sem_t *s;
 	int e = 0;
 
@@ -826,39 +830,31 @@ static int sem_named_posix(double *out)
 	s = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
 	if (s == SEM_FAILED)
 		return errno;
-	for (i = 0; i < WARM_ROUNDS && !e; i++)
+	TIMED(n, e, ns, {
 		if (sem_post(s) || sem_wait(s))
 			e = errno;
-	t0 = now_ns();
-	for (i = 0; i < n && !e; i++)
-		if (sem_post(s) || sem_wait(s))
-			e = errno;
-	t1 = now_ns();
+	});
 	sem_close(s);
 	sem_unlink(name);
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 
 static int unnamed_loop(int pshared, double *out)
 {
-	long n = ops, i;
-	double t0, t1;
+	long n = ops;
+	double ns = 0;
 	sem_t s;
 	int e = 0;
 
 	if (sem_init(&s, pshared, 0))
 		return errno;
-	for (i = 0; i < WARM_ROUNDS && !e; i++)
+	TIMED(n, e, ns, {
 		if (sem_post(&s) || sem_wait(&s))
 			e = errno;
-	t0 = now_ns();
-	for (i = 0; i < n && !e; i++)
-		if (sem_post(&s) || sem_wait(&s))
-			e = errno;
-	t1 = now_ns();
+	});
 	sem_destroy(&s);
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 
@@ -898,9 +894,9 @@ static void *answer(void *arg)
 
 static int threads_posix(double *out)
 {
-	long n = count(20000), i;
+	long n = count(20000);
 	struct pong p;
-	double t0 = 0, t1;
+	double ns = 0;
 	int e = 0;
 #ifdef _WIN32
 	HANDLE t;
@@ -920,13 +916,10 @@ static int threads_posix(double *out)
 	if (pthread_create(&t, NULL, answer, &p))
 		return EAGAIN;
 #endif
-	for (i = 0; i < WARM_ROUNDS + n && !e; i++) {
-		if (i == WARM_ROUNDS)
-			t0 = now_ns();
+	TIMED(n, e, ns, {
 		if (sem_post(&p.a) || sem_wait(&p.b))
 			e = errno;
-	}
-	t1 = now_ns();
+	});
 #ifdef _WIN32
 	if (e)
 		TerminateThread(t, 1);
@@ -940,7 +933,7 @@ static int threads_posix(double *out)
 		e = p.err;
 	sem_destroy(&p.b);
 	sem_destroy(&p.a);
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 
@@ -954,10 +947,10 @@ static int pingpong_start(void)
 
 static int pingpong_posix(double *out)
 {
-	long n = count(2000), i;
+	long n = count(2000);
 	char na[PATHLEN], nb[PATHLEN];
 	sem_t *a, *b;
-	double t0 = 0, t1 = 0;
+	double ns = 0;
 	int e;
 
 	seqname(na, sizeof na, sem_base, ++seq, "a");
@@ -977,13 +970,10 @@ static int pingpong_posix(double *out)
 		e = peers_wait('r');
 	if (!e) {
 		peers_go();
-		for (i = 0; i < WARM_ROUNDS + n && !e; i++) {
-			if (i == WARM_ROUNDS)
-				t0 = now_ns();
+		TIMED(n, e, ns, {
 			if (sem_post(a) || sem_wait(b))
 				e = errno;
-		}
-		t1 = now_ns();
+		});
 		if (!e)
 			e = peers_wait('d');
 	}
@@ -991,16 +981,16 @@ static int pingpong_posix(double *out)
 	sem_close(a);
 	sem_unlink(nb);
 	sem_unlink(na);
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 
 /* The same through two pshared sem_t in one shm_open object, 64 bytes apart. */
 static int pingpong_shared_posix(double *out)
 {
-	long n = count(2000), i;
+	long n = count(2000);
 	char name[PATHLEN];
-	double t0 = 0, t1 = 0;
+	double ns = 0;
 	char *m = MAP_FAILED;
 	sem_t *a, *b;
 	int fd, e = 0;
@@ -1024,13 +1014,10 @@ static int pingpong_shared_posix(double *out)
 		e = peers_wait('r');
 	if (!e) {
 		peers_go();
-		for (i = 0; i < WARM_ROUNDS + n && !e; i++) {
-			if (i == WARM_ROUNDS)
-				t0 = now_ns();
+		TIMED(n, e, ns, {
 			if (sem_post(a) || sem_wait(b))
 				e = errno;
-		}
-		t1 = now_ns();
+		});
 		if (!e)
 			e = peers_wait('d');
 	}
@@ -1040,16 +1027,16 @@ static int pingpong_shared_posix(double *out)
 		munmap(m, PAGE);
 	}
 	shm_unlink(name);
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 
 #ifdef _WIN32
 static int sem_named_raw(double *out)
 {
-	long n = ops, i;
+	long n = ops;
 	char name[PATHLEN];
-	double t0, t1;
+	double ns = 0;
 	HANDLE s;
 	int e = 0;
 
@@ -1057,16 +1044,12 @@ static int sem_named_raw(double *out)
 	s = CreateSemaphoreA(NULL, 0, LONG_MAX, name);
 	if (s == NULL)
 		return win_fail("CreateSemaphore");
-	for (i = 0; i < WARM_ROUNDS && !e; i++)
+	TIMED(n, e, ns, {
 		if (!ReleaseSemaphore(s, 1, NULL) || WaitForSingleObject(s, INFINITE))
 			e = win_fail("semaphore");
-	t0 = now_ns();
-	for (i = 0; i < n && !e; i++)
-		if (!ReleaseSemaphore(s, 1, NULL) || WaitForSingleObject(s, INFINITE))
-			e = win_fail("semaphore");
-	t1 = now_ns();
+	});
 	CloseHandle(s);
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 
@@ -1074,20 +1057,14 @@ static int sem_named_raw(double *out)
 static int interlocked_raw(double *out)
 {
 	static volatile LONG word;
-	long n = ops, i;
-	double t0, t1;
+	long n = ops;
+	double ns = 0;
 
-	for (i = 0; i < WARM_ROUNDS; i++) {
+	TIMED(n, 0, ns, {
 		InterlockedIncrement(&word);
 		InterlockedDecrement(&word);
-	}
-	t0 = now_ns();
-	for (i = 0; i < n; i++) {
-		InterlockedIncrement(&word);
-		InterlockedDecrement(&word);
-	}
-	t1 = now_ns();
-	out[0] = (t1 - t0) / (double)n;
+	});
+	out[0] = ns;
 	return 0;
 }
 
@@ -1103,10 +1080,10 @@ static int threads_wp(double *out)
 
 static int pingpong_raw(double *out)
 {
-	long n = count(2000), i;
+	long n = count(2000);
 	char na[PATHLEN], nb[PATHLEN];
 	HANDLE a, b;
-	double t0 = 0, t1 = 0;
+	double ns = 0;
 	int e;
 
 	seqname(na, sizeof na, raw_base, ++seq, "a");
@@ -1120,13 +1097,10 @@ static int pingpong_raw(double *out)
 		e = peers_wait('r');
 	if (!e) {
 		peers_go();
-		for (i = 0; i < WARM_ROUNDS + n && !e; i++) {
-			if (i == WARM_ROUNDS)
-				t0 = now_ns();
+		TIMED(n, e, ns, {
 			if (!ReleaseSemaphore(a, 1, NULL) || WaitForSingleObject(b, INFINITE))
 				e = win_fail("semaphore");
-		}
-		t1 = now_ns();
+		});
 		if (!e)
 			e = peers_wait('d');
 	}
@@ -1134,7 +1108,7 @@ static int pingpong_raw(double *out)
 		CloseHandle(b);
 	if (a != NULL)
 		CloseHandle(a);
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 #endif
@@ -1313,9 +1287,9 @@ static void poll_stop(void)
 
 static int echo_posix(double *out)
 {
-	long n = count(2000), i;
+	long n = count(2000);
 	char buf[MSG_SIZE];
-	double t0 = 0, t1 = 0;
+	double ns = 0;
 	int wr, rd = -1, e;
 
 	if (fifo_posix_err)
@@ -1337,22 +1311,19 @@ static int echo_posix(double *out)
 	e = peers_wait('r');
 	if (!e) {
 		peers_go();
-		for (i = 0; i < WARM_ROUNDS + n && !e; i++) {
-			if (i == WARM_ROUNDS)
-				t0 = now_ns();
+		TIMED(n, e, ns, {
 			e = fd_write_full(wr, buf, sizeof buf);
 			if (!e && echo_poll)
 				e = wait_reply(rd);
 			if (!e)
 				e = fd_read_full(rd, buf, sizeof buf);
-		}
-		t1 = now_ns();
+		});
 	}
 	close(rd);
 	close(wr);
 	if (!e)
 		e = peers_wait('d');
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 
@@ -1553,9 +1524,9 @@ static int tput_raw(double *out)
 
 static int echo_raw(double *out)
 {
-	long n = count(2000), i;
+	long n = count(2000);
 	char nin[PATHLEN], nout[PATHLEN], buf[MSG_SIZE];
-	double t0 = 0, t1 = 0;
+	double ns = 0;
 	HANDLE wr, rd;
 	int e = 0;
 
@@ -1576,14 +1547,11 @@ static int echo_raw(double *out)
 		e = peers_wait('r');
 	if (!e) {
 		peers_go();
-		for (i = 0; i < WARM_ROUNDS + n && !e; i++) {
-			if (i == WARM_ROUNDS)
-				t0 = now_ns();
+		TIMED(n, e, ns, {
 			e = h_write_full(wr, buf, sizeof buf);
 			if (!e)
 				e = h_read_full(rd, buf, sizeof buf);
-		}
-		t1 = now_ns();
+		});
 		if (!e)
 			e = peers_wait('d');
 	}
@@ -1591,7 +1559,7 @@ static int echo_raw(double *out)
 		CloseHandle(rd);
 	if (wr != INVALID_HANDLE_VALUE)
 		CloseHandle(wr);
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 #endif
@@ -1927,9 +1895,9 @@ static void mq_fifo_stop(void)
 
 static int mq_echo_posix(double *out)
 {
-	long n = count(2000), i;
+	long n = count(2000);
 	char buf[MQ_MSGSIZE];
-	double t0 = 0, t1 = 0;
+	double ns = 0;
 	mqd_t a, b = (mqd_t)-1;
 	int e;
 
@@ -1945,14 +1913,11 @@ static int mq_echo_posix(double *out)
 		e = peers_wait('r');
 	if (!e) {
 		peers_go();
-		for (i = 0; i < WARM_ROUNDS + n && !e; i++) {
-			if (i == WARM_ROUNDS)
-				t0 = now_ns();
+		TIMED(n, e, ns, {
 			if (mq_send(a, buf, MSG_SIZE, 0) < 0 ||
 			    mq_receive(b, buf, sizeof buf, NULL) != MSG_SIZE)
 				e = errno ? errno : EIO;
-		}
-		t1 = now_ns();
+		});
 		if (!e)
 			e = peers_wait('d');
 	}
@@ -1961,7 +1926,7 @@ static int mq_echo_posix(double *out)
 	if (a != (mqd_t)-1)
 		mq_close(a);
 	mq_unlink_sample(seq);
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 
@@ -2020,9 +1985,9 @@ static int mq_tput_posix(double *out)
  * wake.  The baseline is one lock and one unlock of a kernel mutex. */
 static int mq_pair_posix(double *out)
 {
-	long n = ops, i;
+	long n = ops;
 	char buf[MQ_MSGSIZE];
-	double t0, t1;
+	double ns = 0;
 	mqd_t q;
 	int e = 0;
 
@@ -2032,17 +1997,13 @@ static int mq_pair_posix(double *out)
 	q = mq_sample(mq_base, seq, "a", O_RDWR | O_CREAT | O_EXCL);
 	if (q == (mqd_t)-1)
 		return errno;
-	for (i = 0; i < WARM_ROUNDS && !e; i++)
+	TIMED(n, e, ns, {
 		if (mq_send(q, buf, MSG_SIZE, 0) < 0 || mq_receive(q, buf, sizeof buf, NULL) < 0)
 			e = errno;
-	t0 = now_ns();
-	for (i = 0; i < n && !e; i++)
-		if (mq_send(q, buf, MSG_SIZE, 0) < 0 || mq_receive(q, buf, sizeof buf, NULL) < 0)
-			e = errno;
-	t1 = now_ns();
+	});
 	mq_close(q);
 	mq_unlink_sample(seq);
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 
@@ -2111,9 +2072,9 @@ static int stat_posix(double *out)
 #ifdef _WIN32
 static int mutex_pair_raw(double *out)
 {
-	long n = ops, i;
+	long n = ops;
 	char name[PATHLEN];
-	double t0, t1;
+	double ns = 0;
 	HANDLE m;
 	int e = 0;
 
@@ -2121,16 +2082,12 @@ static int mutex_pair_raw(double *out)
 	m = CreateMutexA(NULL, FALSE, name);
 	if (m == NULL)
 		return win_fail("CreateMutex");
-	for (i = 0; i < WARM_ROUNDS && !e; i++)
+	TIMED(n, e, ns, {
 		if (WaitForSingleObject(m, INFINITE) != WAIT_OBJECT_0 || !ReleaseMutex(m))
 			e = win_fail("mutex");
-	t0 = now_ns();
-	for (i = 0; i < n && !e; i++)
-		if (WaitForSingleObject(m, INFINITE) != WAIT_OBJECT_0 || !ReleaseMutex(m))
-			e = win_fail("mutex");
-	t1 = now_ns();
+	});
 	CloseHandle(m);
-	out[0] = (t1 - t0) / (double)n;
+	out[0] = ns;
 	return e;
 }
 #endif

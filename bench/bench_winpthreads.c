@@ -10,6 +10,7 @@
 #include <time.h>
 #include <semaphore.h>
 
+#include "bench_loop.h"
 #include "bench_winpthreads.h"
 
 #ifndef WIN_PTHREADS_SEMAPHORE_H
@@ -31,23 +32,18 @@ static double wp_now_ns(void)
 
 int wp_post_wait(long n, long warm, double *ns)
 {
-	double t0, t1;
+	double t = 0;
 	sem_t s;
-	long i;
 	int e = 0;
 
 	if (sem_init(&s, 0, 0))
 		return errno;
-	for (i = 0; i < warm && !e; i++)
+	BENCH_TIMED(wp_now_ns, warm, n, e, t, {
 		if (sem_post(&s) || sem_wait(&s))
 			e = errno;
-	t0 = wp_now_ns();
-	for (i = 0; i < n && !e; i++)
-		if (sem_post(&s) || sem_wait(&s))
-			e = errno;
-	t1 = wp_now_ns();
+	});
 	sem_destroy(&s);
-	*ns = (t1 - t0) / (double)n;
+	*ns = t;
 	return e;
 }
 
@@ -73,9 +69,8 @@ static DWORD WINAPI answer(void *arg)
 int wp_pingpong(long n, long warm, double *ns)
 {
 	struct pong p;
-	double t0 = 0, t1;
+	double tns = 0;
 	HANDLE t;
-	long i;
 	int e = 0;
 
 	if (sem_init(&p.a, 0, 0))
@@ -90,13 +85,10 @@ int wp_pingpong(long n, long warm, double *ns)
 	t = CreateThread(NULL, 0, answer, &p, 0, NULL);
 	if (t == NULL)
 		e = EAGAIN;
-	for (i = 0; i < warm + n && !e; i++) {
-		if (i == warm)
-			t0 = wp_now_ns();
+	BENCH_TIMED(wp_now_ns, warm, n, e, tns, {
 		if (sem_post(&p.a) || sem_wait(&p.b))
 			e = errno;
-	}
-	t1 = wp_now_ns();
+	});
 	if (t != NULL) {
 		if (e)
 			TerminateThread(t, 1);
@@ -107,6 +99,6 @@ int wp_pingpong(long n, long warm, double *ns)
 		e = p.err;
 	sem_destroy(&p.b);
 	sem_destroy(&p.a);
-	*ns = (t1 - t0) / (double)n;
+	*ns = tns;
 	return e;
 }

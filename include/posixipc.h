@@ -16,10 +16,13 @@
 extern "C" {
 #endif
 
+/* The one place the version is written: configure.ac reads these three lines. */
 #define POSIXIPC_VERSION_MAJOR 0
 #define POSIXIPC_VERSION_MINOR 1
 #define POSIXIPC_VERSION_PATCH 0
-#define POSIXIPC_VERSION_STRING "0.1.0"
+#define POSIXIPC_VERSION_STRING                                                            \
+	POSIXIPC_STR(POSIXIPC_VERSION_MAJOR) "." POSIXIPC_STR(POSIXIPC_VERSION_MINOR) "."   \
+	POSIXIPC_STR(POSIXIPC_VERSION_PATCH)
 
 /* The version of the library actually linked, as "MAJOR.MINOR.PATCH". */
 POSIXIPC_API const char *posixipc_version(void);

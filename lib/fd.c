@@ -11,10 +11,6 @@
 
 #include "internal.h"
 
-#include <winternl.h>
-
-int posixipc_is_fifo(const char *path);
-
 /* The C runtime reads at most UINT_MAX bytes in one call. */
 static unsigned int crt_count(size_t count)
 {
@@ -27,7 +23,7 @@ static int opened_marker(int fd, const char *path)
 {
 	FILE_BASIC_INFO info;
 
-	if (!GetFileInformationByHandleEx((HANDLE)_get_osfhandle(fd), FileBasicInfo, &info,
+	if (!GetFileInformationByHandleEx(pi_fd_handle(fd), FileBasicInfo, &info,
 					  sizeof info) ||
 	    !(info.FileAttributes & FILE_ATTRIBUTE_SYSTEM))
 		return 0;
@@ -52,7 +48,7 @@ PI_EXPORT int posixipc_open(const char *path, int flags, ...)
 	if ((flags & O_TRUNC) && posixipc_is_fifo(path))
 		return pi_fifo_open(path, flags, mode);
 	/* O_NONBLOCK means nothing to regular files on POSIX either. */
-	fd = pi_crt_fd(_open(path, flags & ~PI_O_NONBLOCK, mode));
+	fd = pi_crt_fd(_open(path, flags & ~O_NONBLOCK, mode));
 	if (fd >= 0) {
 		if (!opened_marker(fd, path))
 			return fd;
@@ -149,7 +145,7 @@ static int dup_state(int fd, int newfd)
 	copy = ops->dup(obj, newfd);
 	pi_fd_release(ops, obj);
 	if (copy == NULL ||
-	    pi_fd_register(newfd, (HANDLE)_get_osfhandle(newfd), ops, copy) < 0) {
+	    pi_fd_register(newfd, pi_fd_handle(newfd), ops, copy) < 0) {
 		e = errno;
 		if (copy != NULL)
 			ops->unref(copy);
@@ -164,7 +160,7 @@ static int crt_dup(int fd)
 {
 	int newfd;
 
-	if (_get_osfhandle(fd) == -1)
+	if (pi_fd_handle(fd) == INVALID_HANDLE_VALUE)
 		return pi_fail(EBADF);
 	newfd = _dup(fd);
 	if (newfd < 0 && errno == EBADF)
@@ -181,7 +177,7 @@ PI_EXPORT int posixipc_dup(int fd)
 
 PI_EXPORT int posixipc_dup2(int fd, int fd2)
 {
-	if (_get_osfhandle(fd) == -1)
+	if (pi_fd_handle(fd) == INVALID_HANDLE_VALUE)
 		return pi_fail(EBADF);
 	if (fd == fd2)
 		return fd2;
@@ -195,31 +191,29 @@ static int get_fd_flags(int fd)
 {
 	DWORD info;
 
-	if (!GetHandleInformation((HANDLE)_get_osfhandle(fd), &info))
+	if (!GetHandleInformation(pi_fd_handle(fd), &info))
 		return pi_fail_win32(0);
 	return (info & HANDLE_FLAG_INHERIT) ? 0 : FD_CLOEXEC;
 }
 
 static int set_fd_flags(int fd, int flags)
 {
-	if (!SetHandleInformation((HANDLE)_get_osfhandle(fd), HANDLE_FLAG_INHERIT,
+	if (!SetHandleInformation(pi_fd_handle(fd), HANDLE_FLAG_INHERIT,
 				  (flags & FD_CLOEXEC) ? 0 : HANDLE_FLAG_INHERIT))
 		return pi_fail_win32(0);
 	return 0;
 }
 
-/* Status flags of a plain descriptor: its access mode, from the rights its HANDLE holds. */
+/* Status flags of a plain descriptor: its access mode, from the rights its HANDLE holds
+ * (O_RDWR when they cannot be asked). */
 static int plain_getfl(int fd)
 {
-	PUBLIC_OBJECT_BASIC_INFORMATION info;
-	ULONG n;
+	DWORD acc = pi_granted_access_or(pi_fd_handle(fd),
+					 FILE_READ_DATA | FILE_WRITE_DATA);
 	int r, w;
 
-	if (NtQueryObject((HANDLE)_get_osfhandle(fd), ObjectBasicInformation, &info, sizeof info,
-			  &n) < 0)
-		return O_RDWR;
-	r = (info.GrantedAccess & FILE_READ_DATA) != 0;
-	w = (info.GrantedAccess & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
+	r = (acc & FILE_READ_DATA) != 0;
+	w = (acc & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
 	return r && w ? O_RDWR : w ? O_WRONLY : O_RDONLY;
 }
 
@@ -260,7 +254,7 @@ PI_EXPORT int posixipc_fcntl(int fd, int cmd, ...)
 	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD || cmd == F_SETFL)
 		arg = va_arg(ap, int);
 	va_end(ap);
-	if (_get_osfhandle(fd) == -1)
+	if (pi_fd_handle(fd) == INVALID_HANDLE_VALUE)
 		return pi_fail(EBADF);
 	switch (cmd) {
 	case F_GETFD:
@@ -284,7 +278,7 @@ PI_EXPORT int posixipc_fcntl(int fd, int cmd, ...)
 		obj = pi_fd_acquire(fd, &ops);
 		/* A pipe from elsewhere (an inherited stdin) gets O_NONBLOCK as on Linux. */
 		if (obj == NULL)
-			return (arg & PI_O_NONBLOCK) && pi_pipe_adopt(fd, arg) < 0 ? -1 : 0;
+			return (arg & O_NONBLOCK) && pi_pipe_adopt(fd, arg) < 0 ? -1 : 0;
 		r = ops->setfl(obj, fd, arg);
 		pi_fd_release(ops, obj);
 		return r;
@@ -321,17 +315,20 @@ static FILE *crt_fopen(const char *path, const char *mode)
 	return f;
 }
 
-/* A FIFO's stream: its descriptor from the FIFO open rules, then a stream over it. */
+/* A FIFO's descriptor for an fopen mode, by the FIFO open rules (-1 with errno). */
+static int fifo_fd(const char *path, const char *mode)
+{
+	int flags = fopen_flags(mode);
+
+	return flags < 0 ? pi_fail(EINVAL) : pi_fifo_open(path, flags, 0);
+}
+
+/* A FIFO's stream: its descriptor, then a stream over it. */
 static FILE *fifo_stream(const char *path, const char *mode)
 {
-	int flags = fopen_flags(mode), fd;
+	int fd = fifo_fd(path, mode);
 	FILE *f;
 
-	if (flags < 0) {
-		errno = EINVAL;
-		return NULL;
-	}
-	fd = pi_fifo_open(path, flags, 0);
 	if (fd < 0)
 		return NULL;
 	f = _fdopen(fd, mode);
@@ -369,16 +366,11 @@ PI_EXPORT FILE *posixipc_fopen(const char *path, const char *mode)
 
 PI_EXPORT FILE *posixipc_freopen(const char *path, const char *mode, FILE *stream)
 {
-	int flags, fd;
+	int fd;
 
 	if (path == NULL || mode == NULL || stream == NULL || !posixipc_is_fifo(path))
 		return freopen(path, mode, stream);
-	flags = fopen_flags(mode);
-	if (flags < 0) {
-		errno = EINVAL;
-		return NULL;
-	}
-	fd = pi_fifo_open(path, flags, 0);
+	fd = fifo_fd(path, mode);
 	if (fd < 0)
 		return NULL;
 	fflush(stream);

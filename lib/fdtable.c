@@ -35,10 +35,21 @@ static int grow(int fd)
 	return 0;
 }
 
+HANDLE pi_fd_handle(int fd)
+{
+	/* A negative fd (mmap's "no file") is answered here, as the C runtime would answer it,
+	 * without asking its parameter checks. */
+	if (fd < 0) {
+		errno = EBADF;
+		return INVALID_HANDLE_VALUE;
+	}
+	return (HANDLE)_get_osfhandle(fd);
+}
+
 static int is_live(int fd)
 {
 	return fd >= 0 && fd < table_size && table[fd].obj != NULL &&
-	       (HANDLE)_get_osfhandle(fd) == table[fd].handle;
+	       pi_fd_handle(fd) == table[fd].handle;
 }
 
 int pi_fd_register(int fd, HANDLE h, const struct pi_fd_ops *ops, void *obj)
@@ -137,6 +148,6 @@ void pi_fd_set_nonblock(volatile LONG *status, int flags)
 
 	do {
 		old = *status;
-		new = (old & ~PI_O_NONBLOCK) | (flags & PI_O_NONBLOCK);
+		new = (old & ~O_NONBLOCK) | (flags & O_NONBLOCK);
 	} while (InterlockedCompareExchange(status, new, old) != old);
 }

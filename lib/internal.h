@@ -120,6 +120,10 @@ struct pi_fd_ops {
 	void *(*dup)(void *obj, int newfd);
 };
 int pi_fd_register(int fd, HANDLE h, const struct pi_fd_ops *ops, void *obj);
+/* The HANDLE a C runtime descriptor wraps, or INVALID_HANDLE_VALUE with errno EBADF when fd
+ * is not open (what _get_osfhandle says, for any fd): the one way from a descriptor to its
+ * handle. */
+HANDLE pi_fd_handle(int fd);
 /* F_SETFL for an open file description's status word: only O_NONBLOCK changes, atomically
  * against other threads' changes. */
 void pi_fd_set_nonblock(volatile LONG *status, int flags);
@@ -211,8 +215,14 @@ int pi_holders_other_process(struct pi_holders *t, int side);
 HANDLE pi_holders_dup(const struct pi_holder *ho);
 
 /* winapi.c: a handle's granted access, from the object manager (never waits on the object);
- * 0 if it cannot be asked. */
+ * 0 (pi_granted_access) or `unknown` (pi_granted_access_or) if it cannot be asked. */
 DWORD pi_granted_access(HANDLE h);
+DWORD pi_granted_access_or(HANDLE h, DWORD unknown);
+/* A pipe end's NamedPipeState (PI_PIPE_DISCONNECTED, _LISTENING, _CONNECTED, _CLOSING in
+ * winapi.h), and the bytes it has to read in *avail (if not NULL); 0 if it cannot be asked.
+ * The query is served in turn with the handle's other requests: it waits for a read another
+ * thread or process is blocked in on the same file object. */
+int pi_pipe_state(HANDLE h, ULONG *avail);
 
 /* objfile.c: the life of the library's files, one way for shm, sem and message queues.
  * pi_object_file opens or creates an object file (CreateFileW's access, security and
@@ -334,7 +344,9 @@ int pi_pipe_adopt(int fd, int flags);
  * one at a time.  Called before the library reads, writes or closes a descriptor. */
 void pi_poll_forget(int fd);
 
-/* Flags the C runtime does not know, from <fcntl.h>. */
-#define PI_O_NONBLOCK 0x00800000
+/* O_NONBLOCK is defined once, in compat/fcntl.h, which programs see too (a bit the C runtime
+ * does not use); PI_O_NONBLOCK is the same bit under the name fifo.c uses. */
+#include <fcntl.h>
+#define PI_O_NONBLOCK O_NONBLOCK
 
 #endif

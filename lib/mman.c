@@ -1035,7 +1035,7 @@ static int file_fail(HANDLE h, int e)
 
 static int check_file(struct request *r, int fd, int64_t offset)
 {
-	HANDLE h = fd < 0 ? INVALID_HANDLE_VALUE : (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 	LARGE_INTEGER size;
 	int64_t voff;
 

@@ -58,7 +58,7 @@ static ssize_t read_nowait(struct pipe_end *p, HANDLE h, void *buf, DWORD n)
 static ssize_t end_read(void *obj, int fd, void *buf, size_t count)
 {
 	struct pipe_end *p = obj;
-	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 	DWORD n = count > 0x40000000 ? 0x40000000 : (DWORD)count, got = 0, err;
 
 	if ((p->flags & O_ACCMODE) == O_WRONLY)
@@ -67,7 +67,7 @@ static ssize_t end_read(void *obj, int fd, void *buf, size_t count)
 		return pi_fail(EFAULT);
 	if (count == 0)
 		return 0;
-	if (p->flags & PI_O_NONBLOCK)
+	if (p->flags & O_NONBLOCK)
 		return read_nowait(p, h, buf, n);
 	if (ReadFile(h, buf, n, &got, NULL))
 		return (ssize_t)got;
@@ -94,7 +94,7 @@ static ssize_t write_nowait(struct pipe_end *p, HANDLE h, const char *buf, size_
 static ssize_t end_write(void *obj, int fd, const void *buf, size_t count)
 {
 	struct pipe_end *p = obj;
-	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 	const char *s = buf;
 	size_t done = 0;
 	DWORD n, want, err;
@@ -107,7 +107,7 @@ static ssize_t end_write(void *obj, int fd, const void *buf, size_t count)
 		return 0;
 	if (count > (size_t)PTRDIFF_MAX)
 		count = (size_t)PTRDIFF_MAX;
-	if (p->flags & PI_O_NONBLOCK)
+	if (p->flags & O_NONBLOCK)
 		return write_nowait(p, h, s, count);
 	do {
 		want = count - done > 0x40000000 ? 0x40000000 : (DWORD)(count - done);
@@ -178,7 +178,7 @@ int pi_pipe_is_end(int fd, int *flags)
  * takes a pipe end's state when a program first sets O_NONBLOCK on it. */
 int pi_pipe_adopt(int fd, int flags)
 {
-	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 	DWORD acc = pi_granted_access(h);
 	struct pipe_end *p;
 
@@ -189,7 +189,7 @@ int pi_pipe_adopt(int fd, int flags)
 		return pi_fail(ENOMEM);
 	p->refs = 1;
 	p->flags = ((acc & FILE_READ_DATA) && (acc & FILE_WRITE_DATA) ? O_RDWR :
-		    (acc & FILE_WRITE_DATA) ? O_WRONLY : O_RDONLY) | (flags & PI_O_NONBLOCK);
+		    (acc & FILE_WRITE_DATA) ? O_WRONLY : O_RDONLY) | (flags & O_NONBLOCK);
 	InitializeSRWLock(&p->lock);
 	if (pi_fd_register(fd, h, &pipe_ops, p) < 0) {
 		free(p);
@@ -247,7 +247,7 @@ static int wrap_end(HANDLE h, int access, int flags)
 		return -1;
 	}
 	p->refs = 1;
-	p->flags = access | (flags & PI_O_NONBLOCK);
+	p->flags = access | (flags & O_NONBLOCK);
 	InitializeSRWLock(&p->lock);
 	if (pi_fd_register(fd, h, &pipe_ops, p) < 0) {
 		e = errno;
@@ -275,7 +275,7 @@ PI_EXPORT int posixipc_pipe2(int fds[2], int flags)
 
 	if (fds == NULL)
 		return pi_fail(EFAULT);
-	if (flags & ~(PI_O_NONBLOCK | O_CLOEXEC))
+	if (flags & ~(O_NONBLOCK | O_CLOEXEC))
 		return pi_fail(EINVAL);
 	if (make_handles(&rh, &wh, !(flags & O_CLOEXEC)) < 0)
 		return -1;

@@ -16,15 +16,11 @@
 #include <sys/select.h>
 
 #include "internal.h"
-
-#include <winternl.h>
+#include "winapi.h"
 
 #define PIPE_ATOMIC 4096
 /* How often a write end without room is looked at again. */
 #define RECHECK_MS 2
-
-/* NamedPipeState values of FILE_PIPE_LOCAL_INFORMATION (WDK ntifs.h). */
-#define STATE_CONNECTED 3
 
 enum kind { K_NONE, K_NVAL, K_FILE, K_PIPE, K_SOCK };
 enum wait { W_NONE, W_READ, W_CONNECT, W_SOCKETS, W_RECHECK };
@@ -106,7 +102,7 @@ static void classify(struct item *it, int fd)
 		it->wh = it->v.wh;
 		return;
 	}
-	h = (HANDLE)_get_osfhandle(fd);
+	h = pi_fd_handle(fd);
 	if (h == INVALID_HANDLE_VALUE) {
 		it->kind = is_socket(fd) ? K_SOCK : K_NVAL;
 		return;
@@ -138,13 +134,6 @@ static void release(struct item *items, nfds_t n)
 
 /* ------------------------------------------------------------------ readiness */
 
-static int pipe_info(HANDLE h, FILE_PIPE_LOCAL_INFORMATION *info)
-{
-	IO_STATUS_BLOCK io;
-
-	return NtQueryInformationFile(h, &io, info, sizeof *info, FilePipeLocalInformation) >= 0;
-}
-
 /* The other side is gone.  Linux: a FIFO reader opened without a writer sees no POLLHUP
  * until a writer has come, and none while any writer still holds the FIFO. */
 static int hung_up(const struct item *it)
@@ -154,18 +143,19 @@ static int hung_up(const struct item *it)
 
 static short read_ready(const struct item *it, enum wait *wait)
 {
-	FILE_PIPE_LOCAL_INFORMATION info;
 	DWORD avail = 0, err = 0;
+	int state;
 
 	/* PeekNamedPipe succeeds only on a connected end or one with data left; a broken one
 	 * fails with ERROR_BROKEN_PIPE, a listening or disconnected server end with
 	 * ERROR_BAD_PIPE (Wine 8.0 and Windows alike). */
 	if (PeekNamedPipe(it->rh, NULL, 0, NULL, &avail, NULL)) {
 		/* Data a departed writer left: POLLIN and POLLHUP, as on Linux. */
-		if (avail > 0)
+		if (avail > 0) {
+			state = pi_pipe_state(it->rh, NULL);
 			return POLLIN | POLLRDNORM |
-			       (pipe_info(it->rh, &info) && info.NamedPipeState != STATE_CONNECTED &&
-					hung_up(it) ? POLLHUP : 0);
+			       (state != 0 && state != PI_PIPE_CONNECTED && hung_up(it) ? POLLHUP : 0);
+		}
 		*wait = W_READ;
 		return 0;
 	}
@@ -206,7 +196,7 @@ static short write_ready(const struct item *it, enum wait *wait)
 {
 	FILE_PIPE_LOCAL_INFORMATION info;
 
-	if (pipe_info(it->wh, &info) && info.NamedPipeState == STATE_CONNECTED) {
+	if (pi_pipe_info(it->wh, &info) && info.NamedPipeState == PI_PIPE_CONNECTED) {
 		if (has_room(&info))
 			return POLLOUT | POLLWRNORM;
 		*wait = W_RECHECK;
@@ -623,7 +613,7 @@ void pi_poll_forget(int fd)
 
 	if (nparked == 0)
 		return;
-	h = (HANDLE)_get_osfhandle(fd);
+	h = pi_fd_handle(fd);
 	for (;;) {
 		AcquireSRWLockExclusive(&pool_lock);
 		w = find_parked(h, NULL);
@@ -1058,7 +1048,7 @@ static void add_set(fd_set *set, short events, int nfds, struct posixipc_pollfd 
 	for (i = 0; set != NULL && i < set->fd_count; i++) {
 		fd = (int)set->fd_array[i];
 		/* POSIX looks only below nfds; winsock programs pass any nfds for sockets. */
-		if (fd >= nfds && _get_osfhandle(fd) != -1)
+		if (fd >= nfds && pi_fd_handle(fd) != INVALID_HANDLE_VALUE)
 			continue;
 		for (j = 0; j < *n && p[j].fd != fd; j++)
 			;

@@ -12,8 +12,6 @@
 
 #include "internal.h"
 
-#include <winternl.h>
-
 /* ------------------------------------------------------------------ stat */
 
 static int64_t filetime_to_time(FILETIME ft)
@@ -125,7 +123,7 @@ static int has_shm_attributes(HANDLE h)
 
 PI_EXPORT int posixipc_fstat64(int fd, struct _stat64 *st)
 {
-	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 	DWORD type;
 	mode_t mode;
 
@@ -192,7 +190,7 @@ PI_EXPORT int posixipc_fstat32(int fd, struct _stat64i32 *st)
 
 PI_EXPORT int64_t posixipc_lseek(int fd, int64_t offset, int whence)
 {
-	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 
 	if (h == INVALID_HANDLE_VALUE)
 		return pi_fail(EBADF);
@@ -210,18 +208,17 @@ PI_EXPORT long posixipc_lseek32(int fd, long offset, int whence)
 	return (long)r;
 }
 
+/* A handle whose rights cannot be asked is given the benefit of the doubt: Windows refuses
+ * the change itself if it may not write. */
 static int can_write(HANDLE h)
 {
-	PUBLIC_OBJECT_BASIC_INFORMATION info;
-	ULONG n;
-
-	return NtQueryObject(h, ObjectBasicInformation, &info, sizeof info, &n) < 0 ||
-	       (info.GrantedAccess & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
+	return (pi_granted_access_or(h, FILE_WRITE_DATA) &
+		(FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
 }
 
 PI_EXPORT int posixipc_ftruncate(int fd, int64_t length)
 {
-	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 	FILE_END_OF_FILE_INFO eof;
 	DWORD err;
 
@@ -254,7 +251,7 @@ PI_EXPORT int posixipc_ftruncate32(int fd, long length)
  * synchronised: EINVAL, as Linux says. */
 static int sync_fd(int fd)
 {
-	HANDLE h = (HANDLE)_get_osfhandle(fd), w;
+	HANDLE h = pi_fd_handle(fd), w;
 	BOOL ok;
 
 	if (h == INVALID_HANDLE_VALUE)
@@ -328,7 +325,7 @@ PI_EXPORT long posixipc_pathconf(const char *path, int name)
 
 PI_EXPORT long posixipc_fpathconf(int fd, int name)
 {
-	if (_get_osfhandle(fd) == -1)
+	if (pi_fd_handle(fd) == INVALID_HANDLE_VALUE)
 		return pi_fail(EBADF);
 	return conf_value(name);
 }

@@ -31,4 +31,8 @@ NTSTATUS NTAPI NtQuerySemaphore(HANDLE semaphore, int info_class, PVOID info, UL
 #define PI_PIPE_CONNECTED 3
 #define PI_PIPE_CLOSING 4
 
+/* FilePipeLocalInformation of a pipe end (NtQueryInformationFile): 1, or 0 if it cannot be
+ * asked.  pi_pipe_state (internal.h) reads its state and bytes available from it. */
+int pi_pipe_info(HANDLE h, FILE_PIPE_LOCAL_INFORMATION *info);
+
 #endif

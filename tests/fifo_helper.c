@@ -16,14 +16,8 @@
 #endif
 #include <windows.h>
 
+#include "pattern.h"
 #include "records.h"
-
-/* The byte at offset i of stream `seed`: not periodic over short distances, so that a lost,
- * repeated or reordered block shows. */
-static unsigned char pattern(size_t i, unsigned seed)
-{
-	return (unsigned char)((i ^ (i >> 7) ^ (i >> 15)) * 31u + seed);
-}
 
 static unsigned char *make_pattern(size_t n, unsigned seed)
 {
@@ -31,7 +25,7 @@ static unsigned char *make_pattern(size_t n, unsigned seed)
 	size_t i;
 
 	for (i = 0; p != NULL && i < n; i++)
-		p[i] = pattern(i, seed);
+		p[i] = tu_pattern(i, seed);
 	return p;
 }
 
@@ -83,7 +77,7 @@ static int do_read(const char *path, size_t total, unsigned seed)
 		return 2;
 	while ((r = read(fd, buf, sizeof buf)) > 0) {
 		for (i = 0; i < r; i++)
-			if (done + (size_t)i >= total || buf[i] != pattern(done + (size_t)i, seed))
+			if (done + (size_t)i >= total || buf[i] != tu_pattern(done + (size_t)i, seed))
 				return 3;
 		done += (size_t)r;
 	}
@@ -245,7 +239,7 @@ static int do_native_read(const char *pipe, size_t total, unsigned seed)
 		return 2;
 	while (ReadFile(h, buf, sizeof buf, &n, NULL)) {
 		for (i = 0; i < n; i++)
-			if (done + i >= total || buf[i] != pattern(done + i, seed))
+			if (done + i >= total || buf[i] != tu_pattern(done + i, seed))
 				return 3;
 		done += n;
 	}

@@ -66,7 +66,7 @@ static int fifo_write(const char *path, size_t chunk, size_t limit)
 		if (limit > 0 && done >= limit)
 			return ready_then_hang();
 		for (i = 0; i < chunk; i++)
-			buf[i] = rel_pattern(done + i, 3);
+			buf[i] = tu_pattern(done + i, 3);
 		if (write(fd, buf, chunk) != (ssize_t)chunk)
 			return 3;
 		done += chunk;
@@ -423,7 +423,7 @@ static int shm_map_hold(const char *name, size_t size)
 	if (p == MAP_FAILED)
 		return 3;
 	for (i = 0; i < size; i++)
-		p[i] = rel_pattern(i, 5);
+		p[i] = tu_pattern(i, 5);
 	return ready_then_hang();
 }
 

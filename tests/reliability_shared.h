@@ -12,6 +12,8 @@
 #endif
 #include <windows.h>
 
+#include "pattern.h"
+
 /* The block a test and its helpers share (a named Win32 file mapping the test creates). */
 struct report {
 	volatile LONG ready;       /* helpers that reached their agreed point */
@@ -39,11 +41,6 @@ static inline DWORD rel_handle_count(void)
 /* Records of the FIFO stress test: writer id, sequence number, then a payload that both
  * depend on, so that a torn, mixed or repeated record shows. */
 #define REC_SIZE PIPE_BUF
-
-static inline unsigned char rel_pattern(uint64_t i, unsigned seed)
-{
-	return (unsigned char)((i ^ (i >> 7) ^ (i >> 15)) * 31u + seed);
-}
 
 static inline unsigned char rec_byte(uint32_t id, uint32_t seq, size_t i)
 {

@@ -15,12 +15,7 @@
 #endif
 #include <windows.h>
 
-#define SIZE 4096
-
-/* Offsets of the handshake in a shared page. */
-#define READY 0
-#define GO 1024
-#define REPLY 2048
+#include "shm_shared.h"
 
 static int create(const char *name, const char *text)
 {
@@ -74,18 +69,6 @@ static char *map_object(const char *how, int fd)
 	p = MapViewOfFile(map, FILE_MAP_WRITE, 0, 0, SIZE);
 	CloseHandle(map);
 	return p;
-}
-
-static int wait_for(volatile char *p, const char *text)
-{
-	DWORD start = GetTickCount();
-
-	while (strncmp((const char *)p, text, strlen(text)) != 0) {
-		if (GetTickCount() - start > 20000)
-			return -1;
-		Sleep(1);
-	}
-	return 0;
 }
 
 /* Map the object, say "ready", wait for the test's "go" (written after it unlinked the

@@ -29,35 +29,14 @@
 
 static char objects[MAX_PATH];
 
-/* Count the entries of the objects folder's subfolder sub (shm, sem or mq). */
-static int count_objects(const char *sub)
-{
-	char pattern[MAX_PATH];
-	WIN32_FIND_DATAA fd;
-	HANDLE h;
-	int n = 0;
-
-	snprintf(pattern, sizeof pattern, "%s\\%s\\*", objects, sub);
-	h = FindFirstFileA(pattern, &fd);
-	if (h == INVALID_HANDLE_VALUE)
-		return 0;
-	do
-		if (strcmp(fd.cFileName, ".") != 0 && strcmp(fd.cFileName, ".."))
-			n++;
-	while (FindNextFileA(h, &fd));
-	FindClose(h);
-	return n;
-}
-
 static void setup(void)
 {
-	tu_path(objects, sizeof objects, "objects");
-	ck_assert(SetEnvironmentVariableA("POSIXIPC_DIR", objects));
+	tu_objects_private(objects, sizeof objects);
 }
 
 static void teardown(void)
 {
-	SetEnvironmentVariableA("POSIXIPC_DIR", NULL);
+	tu_objects_restore();
 }
 
 static const char *bad_names[] = { "", "/", "/a/b", "a/b/", "/." , "/.." };
@@ -74,7 +53,7 @@ START_TEST(shm_open_rejects_bad_names_and_creates_nothing)
 	longname[0] = '/';
 	longname[NAME_MAX + 2] = '\0';
 	EXPECT_FAIL(shm_open(longname, O_RDWR | O_CREAT, 0600), -1, ENAMETOOLONG, ENAMETOOLONG);
-	ck_assert_int_eq(count_objects("shm"), 0);
+	ck_assert_int_eq(tu_files_in(objects, "shm"), 0);
 }
 END_TEST
 
@@ -86,7 +65,7 @@ START_TEST(shm_open_rejects_bad_flags)
 	EXPECT_FAIL(shm_open(name, O_WRONLY | O_CREAT, 0600), -1, EINVAL, EINVAL);
 	EXPECT_FAIL(shm_open(name, O_RDWR | O_CREAT | O_APPEND, 0600), -1, EINVAL, EINVAL);
 	EXPECT_FAIL(shm_open(name, O_RDWR, 0600), -1, ENOENT, ENOENT);
-	ck_assert_int_eq(count_objects("shm"), 0);
+	ck_assert_int_eq(tu_files_in(objects, "shm"), 0);
 }
 END_TEST
 
@@ -100,9 +79,9 @@ START_TEST(shm_names_with_win32_specials_stay_inside_the_folder)
 		fd = shm_open(names[i], O_RDWR | O_CREAT | O_EXCL, 0600);
 		ck_assert_msg(fd >= 0, "shm_open(\"%s\") failed: %s", names[i], strerror(errno));
 		close(fd);
-		ck_assert_int_eq(count_objects("shm"), 1);
+		ck_assert_int_eq(tu_files_in(objects, "shm"), 1);
 		ck_assert_int_eq(shm_unlink(names[i]), 0);
-		ck_assert_int_eq(count_objects("shm"), 0);
+		ck_assert_int_eq(tu_files_in(objects, "shm"), 0);
 	}
 }
 END_TEST
@@ -138,7 +117,7 @@ START_TEST(sem_open_rejects_bad_input)
 	EXPECT_FAIL(sem_open(name, 0), SEM_FAILED, ENOENT, ENOENT);
 	EXPECT_FAIL(sem_unlink(name), -1, ENOENT, ENOENT);
 	EXPECT_FAIL(sem_unlink(NULL), -1, EINVAL, EFAULT);
-	ck_assert_int_eq(count_objects("sem"), 0);
+	ck_assert_int_eq(tu_files_in(objects, "sem"), 0);
 }
 END_TEST
 
@@ -326,7 +305,7 @@ START_TEST(mq_open_rejects_bad_input_and_creates_nothing)
 	EXPECT_FAIL(mq_open("/q", O_RDWR), -1, ENOENT, ENOENT);
 	EXPECT_FAIL(mq_unlink("/q"), -1, ENOENT, ENOENT);
 	EXPECT_FAIL(mq_unlink(NULL), -1, EINVAL, EFAULT);
-	ck_assert_int_eq(count_objects("mq"), 0);
+	ck_assert_int_eq(tu_files_in(objects, "mq"), 0);
 }
 END_TEST
 
@@ -397,25 +376,23 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("badinput");
-	TCase *tc = tcase_create("badinput");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, shm_open_rejects_bad_names_and_creates_nothing);
-	tcase_add_test(tc, shm_open_rejects_bad_flags);
-	tcase_add_test(tc, shm_names_with_win32_specials_stay_inside_the_folder);
-	tcase_add_test(tc, shm_unlink_twice_is_enoent);
-	tcase_add_test(tc, sem_open_rejects_bad_input);
-	tcase_add_test(tc, sem_calls_reject_null_and_uninitialised);
-	tcase_add_test(tc, sem_timedwait_bad_nsec_only_when_it_would_block);
-	tcase_add_test(tc, sem_destroyed_is_rejected);
-	tcase_add_test(tc, mmap_rejects_bad_arguments);
-	tcase_add_test(tc, mmap_of_a_fifo_is_enodev);
-	tcase_add_test(tc, munmap_mprotect_msync_reject_bad_ranges);
-	tcase_add_test(tc, mkfifo_rejects_bad_paths);
-	tcase_add_test(tc, descriptor_calls_reject_closed_descriptors);
-	tcase_add_test(tc, mq_open_rejects_bad_input_and_creates_nothing);
-	tcase_add_test(tc, mq_calls_reject_bad_descriptors_and_buffers);
-	tcase_add_test(tc, name_lookups_reject_bad_buffers);
-	suite_add_tcase(s, tc);
+	tu_fixture(setup, teardown);
+	TU_ADD(s, shm_open_rejects_bad_names_and_creates_nothing);
+	TU_ADD(s, shm_open_rejects_bad_flags);
+	TU_ADD(s, shm_names_with_win32_specials_stay_inside_the_folder);
+	TU_ADD(s, shm_unlink_twice_is_enoent);
+	TU_ADD(s, sem_open_rejects_bad_input);
+	TU_ADD(s, sem_calls_reject_null_and_uninitialised);
+	TU_ADD(s, sem_timedwait_bad_nsec_only_when_it_would_block);
+	TU_ADD(s, sem_destroyed_is_rejected);
+	TU_ADD(s, mmap_rejects_bad_arguments);
+	TU_ADD(s, mmap_of_a_fifo_is_enodev);
+	TU_ADD(s, munmap_mprotect_msync_reject_bad_ranges);
+	TU_ADD(s, mkfifo_rejects_bad_paths);
+	TU_ADD(s, descriptor_calls_reject_closed_descriptors);
+	TU_ADD(s, mq_open_rejects_bad_input_and_creates_nothing);
+	TU_ADD(s, mq_calls_reject_bad_descriptors_and_buffers);
+	TU_ADD(s, name_lookups_reject_bad_buffers);
 	return tu_run(s);
 }

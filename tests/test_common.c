@@ -414,7 +414,7 @@ START_TEST(sysconf_reports_page_size)
 }
 END_TEST
 
-START_TEST(fcntl_cloexec_round_trip)
+START_TEST(fcntl_setfd_cloexec_reads_back_and_getfl_gives_access_mode)
 {
 	char path[MAX_PATH];
 	int fd;
@@ -581,35 +581,33 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("common");
-	TCase *tc = tcase_create("internals");
 
-	tcase_add_test(tc, errno_from_win32_maps_common_errors);
-	tcase_add_test(tc, errno_from_win32_unknown_is_eio);
-	tcase_add_test(tc, fail_win32_sets_errno_and_returns_minus_one);
-	tcase_add_test(tc, name_with_and_without_slash_are_the_same);
-	tcase_add_test(tc, name_empty_slash_and_nested_are_einval);
-	tcase_add_test(tc, name_longer_than_name_max_is_enametoolong);
-	tcase_add_test(tc, name_special_characters_are_encoded_reversibly);
-	tcase_add_test(tc, name_encoding_keeps_case_distinct);
-	tcase_add_test(tc, name_device_names_and_trailing_dot_never_reach_win32);
-	tcase_add_test(tc, name_decode_rejects_foreign_files);
-	tcase_add_test(tc, path_conversion_matches_the_crt_open);
-	tcase_add_test(tc, path_conversion_follows_oem_switch);
-	tcase_add_test(tc, wide_to_buf_reports_erange);
-	tcase_add_test(tc, objects_dir_follows_environment);
-	tcase_add_test(tc, object_namespace_is_local_unless_global_asked);
-	tcase_add_test(tc, security_0600_grants_others_nothing);
-	tcase_add_test(tc, security_0666_grants_others_read_and_write);
-	tcase_add_test(tc, security_mode_protects_a_real_file);
-	tcase_add_test(tc, random_ids_differ);
-	tcase_add_test(tc, fdtable_entry_dies_with_its_handle);
-	tcase_add_test(tc, fdtable_unregister_returns_the_object);
-	tcase_add_test(tc, sysconf_reports_page_size);
-	tcase_add_test(tc, fcntl_cloexec_round_trip);
-	tcase_add_test(tc, fcntl_dupfd_never_replaces_another_threads_descriptor);
-	tcase_add_test(tc, fcntl_dupfd_gives_lowest_free_at_or_above_minfd);
-	tcase_add_test(tc, full_descriptor_table_is_emfile_for_open_dup_and_fcntl);
-	tcase_add_test(tc, version_matches_header);
-	suite_add_tcase(s, tc);
+	TU_ADD(s, errno_from_win32_maps_common_errors);
+	TU_ADD(s, errno_from_win32_unknown_is_eio);
+	TU_ADD(s, fail_win32_sets_errno_and_returns_minus_one);
+	TU_ADD(s, name_with_and_without_slash_are_the_same);
+	TU_ADD(s, name_empty_slash_and_nested_are_einval);
+	TU_ADD(s, name_longer_than_name_max_is_enametoolong);
+	TU_ADD(s, name_special_characters_are_encoded_reversibly);
+	TU_ADD(s, name_encoding_keeps_case_distinct);
+	TU_ADD(s, name_device_names_and_trailing_dot_never_reach_win32);
+	TU_ADD(s, name_decode_rejects_foreign_files);
+	TU_ADD(s, path_conversion_matches_the_crt_open);
+	TU_ADD(s, path_conversion_follows_oem_switch);
+	TU_ADD(s, wide_to_buf_reports_erange);
+	TU_ADD(s, objects_dir_follows_environment);
+	TU_ADD(s, object_namespace_is_local_unless_global_asked);
+	TU_ADD(s, security_0600_grants_others_nothing);
+	TU_ADD(s, security_0666_grants_others_read_and_write);
+	TU_ADD(s, security_mode_protects_a_real_file);
+	TU_ADD(s, random_ids_differ);
+	TU_ADD(s, fdtable_entry_dies_with_its_handle);
+	TU_ADD(s, fdtable_unregister_returns_the_object);
+	TU_ADD(s, sysconf_reports_page_size);
+	TU_ADD(s, fcntl_setfd_cloexec_reads_back_and_getfl_gives_access_mode);
+	TU_ADD(s, fcntl_dupfd_never_replaces_another_threads_descriptor);
+	TU_ADD(s, fcntl_dupfd_gives_lowest_free_at_or_above_minfd);
+	TU_ADD(s, full_descriptor_table_is_emfile_for_open_dup_and_fcntl);
+	TU_ADD(s, version_matches_header);
 	return tu_run(s);
 }

@@ -53,10 +53,7 @@ END_TEST
 
 void add_after_tests(Suite *s)
 {
-	TCase *tc = tcase_create("after");
-
-	tcase_add_test(tc, members_after_the_headers_and_std_calls_are_posixipc);
-	suite_add_tcase(s, tc);
+	TU_ADD(s, members_after_the_headers_and_std_calls_are_posixipc);
 }
 
 int main()

@@ -124,9 +124,6 @@ END_TEST
 
 void add_before_tests(Suite *s)
 {
-	TCase *tc = tcase_create("before");
-
-	tcase_add_test(tc, std_fopen_on_fifo_waits_for_a_writer_and_reads_its_line);
-	tcase_add_test(tc, members_declared_before_the_headers_work);
-	suite_add_tcase(s, tc);
+	TU_ADD(s, std_fopen_on_fifo_waits_for_a_writer_and_reads_its_line);
+	TU_ADD(s, members_declared_before_the_headers_work);
 }

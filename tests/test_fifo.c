@@ -22,40 +22,6 @@
 
 #define MIB (1024 * 1024)
 
-static unsigned char pattern(size_t i, unsigned seed)
-{
-	return (unsigned char)((i ^ (i >> 7) ^ (i >> 15)) * 31u + seed);
-}
-
-static unsigned char *make_pattern(size_t n, unsigned seed)
-{
-	unsigned char *p = malloc(n);
-	size_t i;
-
-	ck_assert_ptr_nonnull(p);
-	for (i = 0; i < n; i++)
-		p[i] = pattern(i, seed);
-	return p;
-}
-
-/* tu_path, made unique across runs too: process ids come round again under Wine, and a
- * failed run leaves its files behind. */
-static void test_path(char *path, size_t size, const char *base)
-{
-	LARGE_INTEGER t;
-	char b[64];
-
-	QueryPerformanceCounter(&t);
-	snprintf(b, sizeof b, "%s-%08lx", base, (unsigned long)(t.QuadPart ^ GetTickCount()));
-	tu_path(path, size, b);
-}
-
-static void new_fifo(char *path, size_t size)
-{
-	test_path(path, size, "fifo");
-	ck_assert_int_eq(mkfifo(path, 0600), 0);
-}
-
 /* Read until end of file (or max bytes), checking each byte against the stream. */
 static size_t read_stream(int fd, size_t max, unsigned seed)
 {
@@ -67,7 +33,7 @@ static size_t read_stream(int fd, size_t max, unsigned seed)
 					  max - done)) != 0) {
 		ck_assert_int_gt(r, 0);
 		for (i = 0; i < (size_t)r; i++)
-			want[i] = pattern(done + i, seed);
+			want[i] = tu_pattern(done + i, seed);
 		ck_assert_msg(memcmp(buf, want, (size_t)r) == 0, "wrong bytes after offset %lu",
 			      (unsigned long)done);
 		done += (size_t)r;
@@ -122,7 +88,7 @@ START_TEST(fifo_mkfifo_makes_entry_stat_says_fifo_until_unlink)
 	char path[MAX_PATH];
 	struct stat st;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert(S_ISFIFO(st.st_mode));
 	ck_assert_int_eq(posixipc_is_fifo(path), 1);
@@ -139,11 +105,11 @@ START_TEST(fifo_mkfifo_existing_path_is_eexist)
 	char path[MAX_PATH], file[MAX_PATH];
 	FILE *f;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	errno = 0;
 	ck_assert_int_eq(mkfifo(path, 0600), -1);
 	ck_assert_int_eq(errno, EEXIST);
-	test_path(file, sizeof file, "plain");
+	tu_path(file, sizeof file, "plain");
 	f = fopen(file, "w");
 	ck_assert_ptr_nonnull(f);
 	fclose(f);
@@ -166,7 +132,7 @@ START_TEST(fifo_mkfifo_missing_folder_is_enoent)
 {
 	char path[MAX_PATH];
 
-	test_path(path, sizeof path, "nofolder");
+	tu_path(path, sizeof path, "nofolder");
 	strcat(path, "\\fifo");
 	errno = 0;
 	ck_assert_int_eq(mkfifo(path, 0600), -1);
@@ -182,7 +148,7 @@ START_TEST(fifo_mkfifo_read_only_mode_still_unlinkable)
 	char path[MAX_PATH];
 	struct stat st;
 
-	test_path(path, sizeof path, "fifo");
+	tu_path(path, sizeof path, "fifo");
 	ck_assert_int_eq(mkfifo(path, 0444), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert(S_ISFIFO(st.st_mode));
@@ -199,7 +165,7 @@ START_TEST(fifo_mkfifoat_fdcwd_works_other_dirfd_refused)
 	struct stat st;
 	int fd;
 
-	test_path(path, sizeof path, "fifoat");
+	tu_path(path, sizeof path, "fifoat");
 	ck_assert_int_eq(mkfifoat(AT_FDCWD, path, 0600), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert(S_ISFIFO(st.st_mode));
@@ -225,7 +191,7 @@ START_TEST(fifo_is_fifo_false_for_other_paths_errno_untouched)
 	char path[MAX_PATH];
 	FILE *f;
 
-	test_path(path, sizeof path, "notfifo");
+	tu_path(path, sizeof path, "notfifo");
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("posixipc-fifo 2\nsomething else\n", f);
@@ -245,13 +211,13 @@ START_TEST(fifo_pipe_name_reports_pipe_and_errors)
 	char path[MAX_PATH], name[256], small[8], plain[MAX_PATH];
 	FILE *f;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, name, sizeof name), 0);
 	ck_assert_int_eq(strncmp(name, "\\\\.\\pipe\\", 9), 0);
 	errno = 0;
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, small, sizeof small), -1);
 	ck_assert_int_eq(errno, ERANGE);
-	test_path(plain, sizeof plain, "plain");
+	tu_path(plain, sizeof plain, "plain");
 	f = fopen(plain, "w");
 	ck_assert_ptr_nonnull(f);
 	fclose(f);
@@ -270,7 +236,7 @@ START_TEST(fifo_remade_fifo_gets_new_pipe)
 {
 	char path[MAX_PATH], a[256], b[256];
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, a, sizeof a), 0);
 	unlink(path);
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
@@ -286,7 +252,7 @@ START_TEST(fifo_fstat_on_descriptor_says_fifo)
 	struct stat st;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	fd = open(path, O_RDWR);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(fstat(fd, &st), 0);
@@ -304,7 +270,7 @@ START_TEST(fifo_nonblocking_read_open_returns_at_once)
 	char c;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	fd = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(fd, 0);
 	/* No writer: end of file, not EAGAIN. */
@@ -318,7 +284,7 @@ START_TEST(fifo_nonblocking_write_open_without_reader_is_enxio)
 {
 	char path[MAX_PATH];
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	errno = 0;
 	ck_assert_int_eq(open(path, O_WRONLY | O_NONBLOCK), -1);
 	ck_assert_int_eq(errno, ENXIO);
@@ -333,7 +299,7 @@ START_TEST(fifo_nonblocking_write_open_with_reader_succeeds)
 	char path[MAX_PATH];
 	int r, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	w = open(path, O_WRONLY | O_NONBLOCK);
@@ -351,7 +317,7 @@ START_TEST(fifo_rdwr_open_does_not_block_and_reads_own_writes)
 	char path[MAX_PATH], buf[8];
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	fd = open(path, O_RDWR);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDWR);
@@ -374,7 +340,7 @@ START_TEST(fifo_blocking_read_open_waits_for_writer)
 	struct opener o;
 	int w, r;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	opener_start(&o, path, O_RDONLY);
 	ck_assert_int_eq(WaitForSingleObject(o.thread, 300), WAIT_TIMEOUT);
 	ck_assert_int_eq(o.fd, -100);
@@ -395,7 +361,7 @@ START_TEST(fifo_blocking_read_open_returns_for_writer_that_left_at_once)
 	struct opener o;
 	int w, r;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	opener_start(&o, path, O_RDONLY);
 	ck_assert_int_eq(WaitForSingleObject(o.thread, 100), WAIT_TIMEOUT);
 	/* The writer opens and closes before the reader may look again: it still counts. */
@@ -415,7 +381,7 @@ START_TEST(fifo_empty_write_without_reader_returns_zero)
 	char path[MAX_PATH];
 	int r, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	w = open(path, O_WRONLY);
 	ck_assert_int_ge(r, 0);
@@ -436,7 +402,7 @@ START_TEST(fifo_blocking_write_open_waits_for_reader)
 	struct opener o;
 	int r, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	opener_start(&o, path, O_WRONLY);
 	ck_assert_int_eq(WaitForSingleObject(o.thread, 300), WAIT_TIMEOUT);
 	ck_assert_int_eq(o.fd, -100);
@@ -454,7 +420,7 @@ START_TEST(fifo_invalid_access_mode_is_einval)
 {
 	char path[MAX_PATH];
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	errno = 0;
 	ck_assert_int_eq(open(path, O_WRONLY | O_RDWR), -1);
 	ck_assert_int_eq(errno, EINVAL);
@@ -470,11 +436,11 @@ END_TEST
 START_TEST(fifo_single_1mib_write_arrives_whole_in_other_process)
 {
 	char path[MAX_PATH];
-	unsigned char *p = make_pattern(MIB, 5);
+	unsigned char *p = tu_make_pattern(MIB, 5);
 	HANDLE h;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	h = helper("read \"%s\" %lu %lu", path, MIB, 5);
 	fd = open(path, O_WRONLY);
 	ck_assert_int_ge(fd, 0);
@@ -492,7 +458,7 @@ START_TEST(fifo_bytes_from_other_process_arrive_in_order)
 	HANDLE h;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	/* Odd-sized writes so that chunk and buffer boundaries never line up. */
 	h = helper("write \"%s\" %lu 9 %lu", path, 3 * MIB + 17, 12345);
 	fd = open(path, O_RDONLY);
@@ -536,7 +502,7 @@ START_TEST(fifo_pipe_buf_writes_never_interleave_across_writers)
 	ssize_t r;
 
 	ck_assert_int_eq(PIPE_BUF, 4096);
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	/* O_RDWR keeps a writer present so that no writer's exit ends the stream early. */
 	fd = open(path, O_RDWR);
 	ck_assert_int_ge(fd, 0);
@@ -581,7 +547,7 @@ START_TEST(fifo_eof_after_last_writer_and_not_before)
 	char path[MAX_PATH], buf[16];
 	int r, w1, w2;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	w1 = open(path, O_WRONLY);
@@ -609,7 +575,7 @@ START_TEST(fifo_new_writer_after_eof_is_read)
 	char path[MAX_PATH], buf[16];
 	int r, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	w = open(path, O_WRONLY);
@@ -635,7 +601,7 @@ START_TEST(fifo_new_reader_after_epipe_gets_data)
 	char path[MAX_PATH], buf[16];
 	int r, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	w = open(path, O_WRONLY);
@@ -662,7 +628,7 @@ START_TEST(fifo_nonblocking_read_eagain_with_writer_zero_without)
 	char path[MAX_PATH], buf[4];
 	int r, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	ck_assert_int_eq(read(r, buf, sizeof buf), 0);
@@ -681,14 +647,14 @@ END_TEST
 START_TEST(fifo_nonblocking_write_full_pipe_eagain_never_splits_small_writes)
 {
 	char path[MAX_PATH];
-	unsigned char *big = make_pattern(MIB, 3), small[PIPE_BUF];
+	unsigned char *big = tu_make_pattern(MIB, 3), small[PIPE_BUF];
 	unsigned char *in = malloc(4 * MIB);
 	size_t total = 0, got = 0;
 	ssize_t n;
 	int r, w, i;
 
 	ck_assert_ptr_nonnull(in);
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	w = open(path, O_WRONLY | O_NONBLOCK);
@@ -734,7 +700,7 @@ START_TEST(fifo_fcntl_setfl_toggles_nonblock)
 	char path[MAX_PATH], c;
 	int r, w, d;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	ck_assert_int_ne(fcntl(r, F_GETFL) & O_NONBLOCK, 0);
@@ -763,7 +729,7 @@ START_TEST(fifo_write_after_readers_gone_is_epipe)
 	char path[MAX_PATH];
 	int r, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	w = open(path, O_WRONLY);
@@ -786,7 +752,7 @@ START_TEST(fifo_wrong_direction_is_ebadf)
 	char path[MAX_PATH], c = 0;
 	int r, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	w = open(path, O_WRONLY);
 	ck_assert_int_ge(r, 0);
@@ -811,7 +777,7 @@ START_TEST(fifo_descriptor_works_with_stdio_and_dup)
 	FILE *in, *out;
 	int r, w, w2;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	fcntl(r, F_SETFL, 0);
@@ -846,7 +812,7 @@ START_TEST(fifo_crt_read_write_close_without_compat_see_data_and_eof)
 	char path[MAX_PATH], buf[16];
 	int r, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	fcntl(r, F_SETFL, 0);
@@ -868,7 +834,7 @@ START_TEST(fifo_fopen_opens_fifo_as_pipe)
 	FILE *in, *out;
 	int r;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	out = fopen(path, "w");
@@ -898,7 +864,7 @@ START_TEST(fifo_rdwr_stream_written_through_crt_reaches_other_process)
 	int code, w;
 
 	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-		new_fifo(path, sizeof path);
+		tu_new_fifo(path, sizeof path);
 		snprintf(args, sizeof args, "expect-text \"%s\" through-%s", path, modes[i]);
 		h = tu_spawn("fifo_helper", args);
 		/* Returns once the helper is reading. */
@@ -926,7 +892,7 @@ START_TEST(fifo_rdwr_stream_reads_back_its_own_lines)
 	FILE *f;
 
 	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-		new_fifo(path, sizeof path);
+		tu_new_fifo(path, sizeof path);
 		f = fopen(path, modes[i]);
 		ck_assert_ptr_nonnull(f);
 		ck_assert_int_gt(fprintf(f, "line %s\n", modes[i]), 0);
@@ -946,7 +912,7 @@ START_TEST(fifo_rdwr_descriptor_works_with_crt_read_write_and_freopen)
 	FILE *f;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	fd = open(path, O_RDWR);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(_write(fd, "crt", 3), 3);
@@ -978,7 +944,7 @@ START_TEST(fifo_rdwr_close_returns_with_full_pipe_of_crt_writes)
 	int fd, r, i;
 
 	ck_assert_ptr_nonnull(buf);
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	fd = open(path, O_RDWR);
@@ -1000,7 +966,7 @@ START_TEST(fifo_fopen_wx_of_existing_fifo_is_eexist)
 	char path[MAX_PATH];
 	int r;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	errno = 0;
@@ -1020,7 +986,7 @@ START_TEST(fifo_open_and_dup_with_full_descriptor_table_are_emfile)
 	struct tu_fd_fill fill;
 	int r, fd, e1, e2, e3;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDWR);
 	ck_assert_int_ge(r, 0);
 	tu_fd_table_fill(&fill);
@@ -1076,7 +1042,7 @@ START_TEST(fifo_thousands_of_opens_across_processes)
 	ssize_t k;
 	HANDLE h;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	for (i = 0; i < 1100; i++) {
@@ -1105,7 +1071,7 @@ START_TEST(fifo_holders_closed_by_crt_or_killed_are_reclaimed)
 	char path[MAX_PATH];
 	int r, fd, i;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r, 0);
 	for (i = 0; i < 300; i++) {
@@ -1135,7 +1101,7 @@ START_TEST(fifo_reader_gets_bytes_then_eof_when_writer_dies)
 	HANDLE h;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	h = helper("die-writing \"%s\" %lu %lu", path, 30000, 4);
 	fd = open(path, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
@@ -1154,7 +1120,7 @@ START_TEST(fifo_writer_blocked_mid_write_killed_reader_gets_prefix_then_eof)
 	size_t got;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	/* The helper's 8 MiB write cannot finish while nobody reads. */
 	h = helper("write \"%s\" %lu 6 %lu", path, 8 * MIB, 8 * MIB);
 	fd = open(path, O_RDONLY);
@@ -1179,7 +1145,7 @@ START_TEST(fifo_writer_gets_epipe_when_reader_dies)
 	ssize_t n = 0;
 	int fd, i;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	h = helper("die-reading \"%s\"", path, 0, 0);
 	fd = open(path, O_WRONLY);
 	ck_assert_int_ge(fd, 0);
@@ -1203,7 +1169,7 @@ START_TEST(fifo_native_writer_feeds_posix_reader)
 	HANDLE h;
 	int nb, fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
 	/* The native side needs the pipe to exist: a non-blocking reader makes it, and a
 	 * blocking open then waits for the native writer like for any other. */
@@ -1223,11 +1189,11 @@ END_TEST
 START_TEST(fifo_posix_writer_feeds_native_reader)
 {
 	char path[MAX_PATH], pipe[256];
-	unsigned char *p = make_pattern(300000, 11);
+	unsigned char *p = tu_make_pattern(300000, 11);
 	HANDLE h;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_reader_pipe_name(path, pipe, sizeof pipe), 0);
 	/* The blocking open makes the pipe and waits for the native reader to connect. */
 	h = NULL;
@@ -1397,7 +1363,7 @@ START_TEST(fifo_16_native_and_4_posix_writers_reach_one_reader_whole)
 	int nb, fd, i;
 
 	ck_assert_ptr_nonnull(t);
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
 	meet_init(&m);
 	/* Native programs connect while a process has the FIFO open. */
@@ -1436,10 +1402,10 @@ START_TEST(fifo_native_reader_and_posix_reader_share_the_data)
 	int fd;
 
 	ck_assert_ptr_nonnull(t);
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_reader_pipe_name(path, rpipe, sizeof rpipe), 0);
-	test_path(fa, sizeof fa, "posix-got");
-	test_path(fb, sizeof fb, "native-got");
+	tu_path(fa, sizeof fa, "posix-got");
+	tu_path(fb, sizeof fb, "native-got");
 	meet_init(&m);
 	ha = posix_peer("read-tagged \"%s\" \"%s\" %d %s", path, fa, REC, m.ready);
 	fd = open(path, O_WRONLY);
@@ -1477,7 +1443,7 @@ START_TEST(fifo_native_writer_killed_midstream_reader_keeps_its_records_and_the_
 	ssize_t r;
 
 	ck_assert_ptr_nonnull(t);
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
 	nb = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(nb, 0);
@@ -1525,7 +1491,7 @@ START_TEST(fifo_native_writer_started_without_reader_gets_through_once_one_opens
 	int fd;
 
 	ck_assert_ptr_nonnull(t);
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
 	meet_init(&m);
 	meet_init(&mp);
@@ -1568,7 +1534,7 @@ START_TEST(fifo_native_writer_gets_no_data_after_the_last_reader_leaves)
 	HANDLE k;
 	int nb, fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
 	nb = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(nb, 0);
@@ -1589,7 +1555,7 @@ START_TEST(fifo_native_pipes_exist_while_the_fifo_is_open)
 	char path[MAX_PATH], pipe[300], rpipe[300];
 	int fd, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
 	ck_assert_int_eq(posixipc_fifo_reader_pipe_name(path, rpipe, sizeof rpipe), 0);
 	ck_assert_str_eq(rpipe + strlen(pipe), ".reader");
@@ -1627,7 +1593,7 @@ START_TEST(fifo_native_writer_connects_by_chosen_name)
 
 	ck_assert_ptr_nonnull(t);
 	chosen_name(name, sizeof name);
-	test_path(path, sizeof path, "named");
+	tu_path(path, sizeof path, "named");
 	ck_assert_int_eq(posixipc_mkfifo_named(path, 0600, name), 0);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, got, sizeof got), 0);
 	ck_assert_str_eq(got, name);
@@ -1653,7 +1619,7 @@ START_TEST(fifo_chosen_name_is_checked_and_a_squatter_refused)
 	HANDLE sq;
 	int fd;
 
-	test_path(path, sizeof path, "named");
+	tu_path(path, sizeof path, "named");
 	errno = 0;
 	ck_assert_int_eq(posixipc_mkfifo_named(path, 0600, "not-a-pipe-name"), -1);
 	ck_assert_int_eq(errno, EINVAL);
@@ -1689,7 +1655,7 @@ START_TEST(fifo_native_program_that_comes_first_waits_on_the_event)
 	int fd;
 
 	ck_assert_ptr_nonnull(t);
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
 	ck_assert_int_eq(posixipc_fifo_event_name(path, event, sizeof event), 0);
 	ck_assert_int_eq(strncmp(event, "Local\\posixipc.open.", 20), 0);
@@ -1721,7 +1687,7 @@ START_TEST(fifo_squatted_pipe_name_is_refused)
 	char path[MAX_PATH], pipe[256];
 	HANDLE squat;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
 	squat = CreateNamedPipeA(pipe, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT,
 				 PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, NULL);
@@ -1741,7 +1707,7 @@ START_TEST(fifo_pipe_is_local_only_and_single_instance)
 	HANDLE h, extra;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
 	fd = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(fd, 0);
@@ -1802,13 +1768,13 @@ static int public_pipe_has_world(const char *path, int readers)
 	return r;
 }
 
-START_TEST(fifo_mode_sets_pipe_security)
+START_TEST(fifo_pipe_grants_everyone_nothing_at_0600_and_access_at_0666)
 {
 	char path[MAX_PATH];
 	mode_t old = umask(0);
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	/* O_RDWR serves native writers and readers alike. */
 	fd = open(path, O_RDWR);
 	ck_assert_int_ge(fd, 0);
@@ -1832,10 +1798,10 @@ END_TEST
 START_TEST(fifo_two_readers_share_one_stream)
 {
 	char path[MAX_PATH];
-	unsigned char *p = make_pattern(100, 2), buf[100];
+	unsigned char *p = tu_make_pattern(100, 2), buf[100];
 	int r1, r2, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	r1 = open(path, O_RDONLY | O_NONBLOCK);
 	r2 = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(r1, 0);
@@ -1862,7 +1828,7 @@ START_TEST(fifo_open_close_cycles_keep_handle_count_flat)
 	DWORD before, after;
 	int i, r, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	/* Warm up once-only state. */
 	r = open(path, O_RDONLY | O_NONBLOCK);
 	close(r);
@@ -1888,80 +1854,69 @@ START_TEST(fifo_open_close_cycles_keep_handle_count_flat)
 }
 END_TEST
 
-/* One case per test, so that CK_RUN_CASE=<test name> runs a single test. */
-static void add(Suite *s, const char *name, const TTest *test)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test);
-	suite_add_tcase(s, tc);
-}
-
-#define ADD(s, t) add((s), #t, (t))
 
 int main(void)
 {
 	Suite *s = suite_create("fifo");
 
-	ADD(s, fifo_mkfifo_makes_entry_stat_says_fifo_until_unlink);
-	ADD(s, fifo_mkfifo_existing_path_is_eexist);
-	ADD(s, fifo_mkfifo_missing_folder_is_enoent);
-	ADD(s, fifo_mkfifo_read_only_mode_still_unlinkable);
-	ADD(s, fifo_mkfifoat_fdcwd_works_other_dirfd_refused);
-	ADD(s, fifo_is_fifo_false_for_other_paths_errno_untouched);
-	ADD(s, fifo_pipe_name_reports_pipe_and_errors);
-	ADD(s, fifo_remade_fifo_gets_new_pipe);
-	ADD(s, fifo_fstat_on_descriptor_says_fifo);
-	ADD(s, fifo_nonblocking_read_open_returns_at_once);
-	ADD(s, fifo_nonblocking_write_open_without_reader_is_enxio);
-	ADD(s, fifo_nonblocking_write_open_with_reader_succeeds);
-	ADD(s, fifo_rdwr_open_does_not_block_and_reads_own_writes);
-	ADD(s, fifo_blocking_read_open_waits_for_writer);
-	ADD(s, fifo_blocking_read_open_returns_for_writer_that_left_at_once);
-	ADD(s, fifo_empty_write_without_reader_returns_zero);
-	ADD(s, fifo_blocking_write_open_waits_for_reader);
-	ADD(s, fifo_invalid_access_mode_is_einval);
-	ADD(s, fifo_single_1mib_write_arrives_whole_in_other_process);
-	ADD(s, fifo_bytes_from_other_process_arrive_in_order);
-	ADD(s, fifo_pipe_buf_writes_never_interleave_across_writers);
-	ADD(s, fifo_eof_after_last_writer_and_not_before);
-	ADD(s, fifo_new_writer_after_eof_is_read);
-	ADD(s, fifo_new_reader_after_epipe_gets_data);
-	ADD(s, fifo_nonblocking_read_eagain_with_writer_zero_without);
-	ADD(s, fifo_nonblocking_write_full_pipe_eagain_never_splits_small_writes);
-	ADD(s, fifo_fcntl_setfl_toggles_nonblock);
-	ADD(s, fifo_write_after_readers_gone_is_epipe);
-	ADD(s, fifo_wrong_direction_is_ebadf);
-	ADD(s, fifo_descriptor_works_with_stdio_and_dup);
-	ADD(s, fifo_crt_read_write_close_without_compat_see_data_and_eof);
-	ADD(s, fifo_fopen_opens_fifo_as_pipe);
-	ADD(s, fifo_rdwr_stream_written_through_crt_reaches_other_process);
-	ADD(s, fifo_rdwr_stream_reads_back_its_own_lines);
-	ADD(s, fifo_rdwr_descriptor_works_with_crt_read_write_and_freopen);
-	ADD(s, fifo_rdwr_close_returns_with_full_pipe_of_crt_writes);
-	ADD(s, fifo_fopen_wx_of_existing_fifo_is_eexist);
-	ADD(s, fifo_open_and_dup_with_full_descriptor_table_are_emfile);
-	ADD(s, fifo_thousands_of_opens_across_processes);
-	ADD(s, fifo_holders_closed_by_crt_or_killed_are_reclaimed);
-	ADD(s, fifo_reader_gets_bytes_then_eof_when_writer_dies);
-	ADD(s, fifo_writer_blocked_mid_write_killed_reader_gets_prefix_then_eof);
-	ADD(s, fifo_writer_gets_epipe_when_reader_dies);
-	ADD(s, fifo_native_writer_feeds_posix_reader);
-	ADD(s, fifo_posix_writer_feeds_native_reader);
-	ADD(s, fifo_16_native_and_4_posix_writers_reach_one_reader_whole);
-	ADD(s, fifo_native_reader_and_posix_reader_share_the_data);
-	ADD(s, fifo_native_writer_killed_midstream_reader_keeps_its_records_and_the_others);
-	ADD(s, fifo_native_writer_started_without_reader_gets_through_once_one_opens);
-	ADD(s, fifo_native_writer_gets_no_data_after_the_last_reader_leaves);
-	ADD(s, fifo_native_pipes_exist_while_the_fifo_is_open);
-	ADD(s, fifo_native_writer_connects_by_chosen_name);
-	ADD(s, fifo_chosen_name_is_checked_and_a_squatter_refused);
-	ADD(s, fifo_native_program_that_comes_first_waits_on_the_event);
-	ADD(s, fifo_squatted_pipe_name_is_refused);
-	ADD(s, fifo_pipe_is_local_only_and_single_instance);
-	ADD(s, fifo_mode_sets_pipe_security);
-	ADD(s, fifo_two_readers_share_one_stream);
-	ADD(s, fifo_open_close_cycles_keep_handle_count_flat);
+	TU_ADD(s, fifo_mkfifo_makes_entry_stat_says_fifo_until_unlink);
+	TU_ADD(s, fifo_mkfifo_existing_path_is_eexist);
+	TU_ADD(s, fifo_mkfifo_missing_folder_is_enoent);
+	TU_ADD(s, fifo_mkfifo_read_only_mode_still_unlinkable);
+	TU_ADD(s, fifo_mkfifoat_fdcwd_works_other_dirfd_refused);
+	TU_ADD(s, fifo_is_fifo_false_for_other_paths_errno_untouched);
+	TU_ADD(s, fifo_pipe_name_reports_pipe_and_errors);
+	TU_ADD(s, fifo_remade_fifo_gets_new_pipe);
+	TU_ADD(s, fifo_fstat_on_descriptor_says_fifo);
+	TU_ADD(s, fifo_nonblocking_read_open_returns_at_once);
+	TU_ADD(s, fifo_nonblocking_write_open_without_reader_is_enxio);
+	TU_ADD(s, fifo_nonblocking_write_open_with_reader_succeeds);
+	TU_ADD(s, fifo_rdwr_open_does_not_block_and_reads_own_writes);
+	TU_ADD(s, fifo_blocking_read_open_waits_for_writer);
+	TU_ADD(s, fifo_blocking_read_open_returns_for_writer_that_left_at_once);
+	TU_ADD(s, fifo_empty_write_without_reader_returns_zero);
+	TU_ADD(s, fifo_blocking_write_open_waits_for_reader);
+	TU_ADD(s, fifo_invalid_access_mode_is_einval);
+	TU_ADD(s, fifo_single_1mib_write_arrives_whole_in_other_process);
+	TU_ADD(s, fifo_bytes_from_other_process_arrive_in_order);
+	TU_ADD(s, fifo_pipe_buf_writes_never_interleave_across_writers);
+	TU_ADD(s, fifo_eof_after_last_writer_and_not_before);
+	TU_ADD(s, fifo_new_writer_after_eof_is_read);
+	TU_ADD(s, fifo_new_reader_after_epipe_gets_data);
+	TU_ADD(s, fifo_nonblocking_read_eagain_with_writer_zero_without);
+	TU_ADD(s, fifo_nonblocking_write_full_pipe_eagain_never_splits_small_writes);
+	TU_ADD(s, fifo_fcntl_setfl_toggles_nonblock);
+	TU_ADD(s, fifo_write_after_readers_gone_is_epipe);
+	TU_ADD(s, fifo_wrong_direction_is_ebadf);
+	TU_ADD(s, fifo_descriptor_works_with_stdio_and_dup);
+	TU_ADD(s, fifo_crt_read_write_close_without_compat_see_data_and_eof);
+	TU_ADD(s, fifo_fopen_opens_fifo_as_pipe);
+	TU_ADD(s, fifo_rdwr_stream_written_through_crt_reaches_other_process);
+	TU_ADD(s, fifo_rdwr_stream_reads_back_its_own_lines);
+	TU_ADD(s, fifo_rdwr_descriptor_works_with_crt_read_write_and_freopen);
+	TU_ADD(s, fifo_rdwr_close_returns_with_full_pipe_of_crt_writes);
+	TU_ADD(s, fifo_fopen_wx_of_existing_fifo_is_eexist);
+	TU_ADD(s, fifo_open_and_dup_with_full_descriptor_table_are_emfile);
+	TU_ADD(s, fifo_thousands_of_opens_across_processes);
+	TU_ADD(s, fifo_holders_closed_by_crt_or_killed_are_reclaimed);
+	TU_ADD(s, fifo_reader_gets_bytes_then_eof_when_writer_dies);
+	TU_ADD(s, fifo_writer_blocked_mid_write_killed_reader_gets_prefix_then_eof);
+	TU_ADD(s, fifo_writer_gets_epipe_when_reader_dies);
+	TU_ADD(s, fifo_native_writer_feeds_posix_reader);
+	TU_ADD(s, fifo_posix_writer_feeds_native_reader);
+	TU_ADD(s, fifo_16_native_and_4_posix_writers_reach_one_reader_whole);
+	TU_ADD(s, fifo_native_reader_and_posix_reader_share_the_data);
+	TU_ADD(s, fifo_native_writer_killed_midstream_reader_keeps_its_records_and_the_others);
+	TU_ADD(s, fifo_native_writer_started_without_reader_gets_through_once_one_opens);
+	TU_ADD(s, fifo_native_writer_gets_no_data_after_the_last_reader_leaves);
+	TU_ADD(s, fifo_native_pipes_exist_while_the_fifo_is_open);
+	TU_ADD(s, fifo_native_writer_connects_by_chosen_name);
+	TU_ADD(s, fifo_chosen_name_is_checked_and_a_squatter_refused);
+	TU_ADD(s, fifo_native_program_that_comes_first_waits_on_the_event);
+	TU_ADD(s, fifo_squatted_pipe_name_is_refused);
+	TU_ADD(s, fifo_pipe_is_local_only_and_single_instance);
+	TU_ADD(s, fifo_pipe_grants_everyone_nothing_at_0600_and_access_at_0666);
+	TU_ADD(s, fifo_two_readers_share_one_stream);
+	TU_ADD(s, fifo_open_close_cycles_keep_handle_count_flat);
 	return tu_run(s);
 }

@@ -30,13 +30,6 @@ struct early_ops {
 #include "limits_probe.h"
 #include "narrow_probe.h"
 
-#define ADD(s, t)                                  \
-	do {                                       \
-		TCase *tc_ = tcase_create(#t);     \
-		tcase_add_test(tc_, t);            \
-		suite_add_tcase((s), tc_);         \
-	} while (0)
-
 /* ------------------------------------------------------------------ limits */
 
 START_TEST(limits_are_the_c_librarys_plus_posix_ones)
@@ -572,17 +565,17 @@ int main(void)
 {
 	Suite *s = suite_create("headers");
 
-	ADD(s, limits_are_the_c_librarys_plus_posix_ones);
-	ADD(s, feature_macros_match_sysconf_and_the_library);
-	ADD(s, members_named_like_posix_calls_and_function_addresses_work);
-	ADD(s, members_declared_before_the_headers_keep_their_names);
-	ADD(s, stat_evaluates_its_arguments_once);
-	ADD(s, stat_of_ordinary_files_matches_the_c_runtime);
-	ADD(s, strerror_and_perror_speak_linux_for_every_library_errno);
-	ADD(s, off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib);
-	ADD(s, ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe);
-	ADD(s, files_built_without_the_flag_use_32_bit_entry_points);
-	ADD(s, fstat_and_stat_report_the_creation_mode_less_umask);
-	ADD(s, fifo_recognition_needs_the_marker_attribute_not_file_contents);
+	TU_ADD(s, limits_are_the_c_librarys_plus_posix_ones);
+	TU_ADD(s, feature_macros_match_sysconf_and_the_library);
+	TU_ADD(s, members_named_like_posix_calls_and_function_addresses_work);
+	TU_ADD(s, members_declared_before_the_headers_keep_their_names);
+	TU_ADD(s, stat_evaluates_its_arguments_once);
+	TU_ADD(s, stat_of_ordinary_files_matches_the_c_runtime);
+	TU_ADD(s, strerror_and_perror_speak_linux_for_every_library_errno);
+	TU_ADD(s, off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib);
+	TU_ADD(s, ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe);
+	TU_ADD(s, files_built_without_the_flag_use_32_bit_entry_points);
+	TU_ADD(s, fstat_and_stat_report_the_creation_mode_less_umask);
+	TU_ADD(s, fifo_recognition_needs_the_marker_attribute_not_file_contents);
 	return tu_run(s);
 }

@@ -120,7 +120,7 @@ START_TEST(mq_open_keeps_attributes_of_existing_queue)
 }
 END_TEST
 
-START_TEST(mq_open_errors)
+START_TEST(mq_open_bad_attributes_flags_and_names_fail_and_create_nothing)
 {
 	struct mq_attr a = { 0 };
 	char longname[400];
@@ -299,7 +299,7 @@ START_TEST(mq_null_buffers_are_efault)
 }
 END_TEST
 
-START_TEST(mq_sysconf_and_feature_macro)
+START_TEST(mq_sysconf_agrees_with_feature_macro_and_prio_max)
 {
 	ck_assert_int_gt(_POSIX_MESSAGE_PASSING, 0);
 	ck_assert_int_eq(sysconf(_SC_MESSAGE_PASSING), _POSIX_MESSAGE_PASSING);
@@ -582,7 +582,7 @@ START_TEST(mq_unlink_frees_the_name_at_once_and_descriptors_keep_working)
 }
 END_TEST
 
-START_TEST(mq_unlink_errors)
+START_TEST(mq_unlink_of_missing_or_invalid_name_fails)
 {
 	expect_errno(mq_unlink(name), ENOENT);
 	expect_errno(mq_unlink(NULL), EINVAL);
@@ -963,7 +963,7 @@ START_TEST(mq_close_does_not_wait_forever_for_a_blocked_callback)
 }
 END_TEST
 
-START_TEST(mq_notify_bad_requests)
+START_TEST(mq_notify_refuses_signals_and_malformed_requests_without_registering)
 {
 	mqd_t q = create(name, O_RDWR, 4, 16);
 	struct sigevent sev;
@@ -1255,61 +1255,64 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("mqueue");
-	TCase *open = tcase_create("open"), *order = tcase_create("order");
-	TCase *timed = tcase_create("timed"), *procs = tcase_create("processes");
-	TCase *life = tcase_create("lifetime"), *notify = tcase_create("notify");
-	TCase *kill = tcase_create("kill"), *stress = tcase_create("stress");
-	TCase *all[] = { open, order, timed, procs, life, kill, stress };
-	size_t i;
 
-	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-		tcase_add_checked_fixture(all[i], setup, NULL);
-		tcase_set_timeout(all[i], 300);
-		suite_add_tcase(s, all[i]);
-	}
-	tcase_add_checked_fixture(notify, notify_setup, notify_teardown);
-	tcase_set_timeout(notify, 120);
-	suite_add_tcase(s, notify);
-	tcase_add_test(open, mq_open_defaults_are_linux_10_by_8192);
-	tcase_add_test(open, mq_open_keeps_attributes_of_existing_queue);
-	tcase_add_test(open, mq_open_errors);
-	tcase_add_test(open, mq_name_with_and_without_slash_is_the_same_queue);
-	tcase_add_test(open, mq_bad_descriptors_are_ebadf);
-	tcase_add_test(open, mq_wrong_direction_is_ebadf);
-	tcase_add_test(open, mq_message_sizes_are_emsgsize);
-	tcase_add_test(open, mq_priority_beyond_max_is_einval);
-	tcase_add_test(open, mq_nonblocking_full_and_empty_are_eagain);
-	tcase_add_test(open, mq_setattr_changes_only_o_nonblock_of_that_descriptor);
-	tcase_add_test(open, mq_null_buffers_are_efault);
-	tcase_add_test(open, mq_sysconf_and_feature_macro);
-	tcase_add_test(open, mq_descriptors_run_out_with_emfile_and_come_back);
-	tcase_add_test(order, mq_highest_priority_first_fifo_within_a_priority);
-	tcase_add_test(order, mq_slots_are_reused_without_loss_over_many_rounds);
-	tcase_add_test(timed, mq_timed_calls_time_out_with_etimedout);
-	tcase_add_test(timed, mq_malformed_timeouts_are_einval_only_when_the_call_would_block);
-	tcase_add_test(procs, mq_receive_blocks_until_another_process_sends);
-	tcase_add_test(procs, mq_send_blocks_on_full_queue_until_another_process_receives);
-	tcase_add_test(procs, mq_timed_calls_time_out_in_another_process);
-	tcase_add_test(procs, mq_priorities_hold_across_processes);
-	tcase_add_test(life, mq_queue_and_messages_persist_after_every_process_closed);
-	tcase_add_test(life, mq_unlink_frees_the_name_at_once_and_descriptors_keep_working);
-	tcase_add_test(life, mq_unlink_errors);
-	tcase_add_test(life, mq_mode_becomes_the_access_list_after_the_umask);
-	tcase_add_test(life, mq_names_never_reach_outside_the_objects_folder);
-	tcase_add_test(life, mq_win32_path_is_the_queue_file_and_deleting_it_removes_the_queue_after_last_close);
-	tcase_add_test(notify, mq_notify_fires_once_when_a_message_reaches_an_empty_queue);
-	tcase_add_test(notify, mq_notify_does_not_fire_for_a_queue_that_was_not_empty);
-	tcase_add_test(notify, mq_notify_waits_while_a_receiver_is_blocked);
-	tcase_add_test(notify, mq_notify_is_one_process_at_a_time);
-	tcase_add_test(notify, mq_notify_null_from_another_process_leaves_the_registration);
-	tcase_add_test(notify, mq_close_removes_the_registration);
-	tcase_add_test(notify, mq_notify_sigev_none_consumes_the_registration_silently);
-	tcase_add_test(notify, mq_notify_bad_requests);
-	tcase_add_test(notify, mq_notify_callback_may_register_again_and_close_the_queue);
-	tcase_add_test(notify, mq_close_does_not_wait_forever_for_a_blocked_callback);
-	tcase_add_test(kill, mq_killed_sender_leaves_every_message_whole_or_absent);
-	tcase_add_test(kill, mq_killed_receiver_leaves_every_message_queued_or_taken);
-	tcase_add_test(kill, mq_killed_blocked_peers_take_nothing_and_hold_nothing_up);
-	tcase_add_test(stress, mq_eight_threads_in_four_processes_deliver_every_message_once);
+	tu_fixture(setup, NULL);
+	/* open */
+	TU_ADD(s, mq_open_defaults_are_linux_10_by_8192);
+	TU_ADD(s, mq_open_keeps_attributes_of_existing_queue);
+	TU_ADD(s, mq_open_bad_attributes_flags_and_names_fail_and_create_nothing);
+	TU_ADD(s, mq_name_with_and_without_slash_is_the_same_queue);
+	TU_ADD(s, mq_bad_descriptors_are_ebadf);
+	TU_ADD(s, mq_wrong_direction_is_ebadf);
+	TU_ADD(s, mq_message_sizes_are_emsgsize);
+	TU_ADD(s, mq_priority_beyond_max_is_einval);
+	TU_ADD(s, mq_nonblocking_full_and_empty_are_eagain);
+	TU_ADD(s, mq_setattr_changes_only_o_nonblock_of_that_descriptor);
+	TU_ADD(s, mq_null_buffers_are_efault);
+	TU_ADD(s, mq_sysconf_agrees_with_feature_macro_and_prio_max);
+	TU_ADD(s, mq_descriptors_run_out_with_emfile_and_come_back);
+
+	/* order */
+	TU_ADD(s, mq_highest_priority_first_fifo_within_a_priority);
+	TU_ADD(s, mq_slots_are_reused_without_loss_over_many_rounds);
+
+	/* timed */
+	TU_ADD(s, mq_timed_calls_time_out_with_etimedout);
+	TU_ADD(s, mq_malformed_timeouts_are_einval_only_when_the_call_would_block);
+
+	/* processes */
+	TU_ADD(s, mq_receive_blocks_until_another_process_sends);
+	TU_ADD(s, mq_send_blocks_on_full_queue_until_another_process_receives);
+	TU_ADD(s, mq_timed_calls_time_out_in_another_process);
+	TU_ADD(s, mq_priorities_hold_across_processes);
+
+	/* lifetime */
+	TU_ADD(s, mq_queue_and_messages_persist_after_every_process_closed);
+	TU_ADD(s, mq_unlink_frees_the_name_at_once_and_descriptors_keep_working);
+	TU_ADD(s, mq_unlink_of_missing_or_invalid_name_fails);
+	TU_ADD(s, mq_mode_becomes_the_access_list_after_the_umask);
+	TU_ADD(s, mq_names_never_reach_outside_the_objects_folder);
+	TU_ADD(s, mq_win32_path_is_the_queue_file_and_deleting_it_removes_the_queue_after_last_close);
+
+	/* kill */
+	TU_ADD(s, mq_killed_sender_leaves_every_message_whole_or_absent);
+	TU_ADD(s, mq_killed_receiver_leaves_every_message_queued_or_taken);
+	TU_ADD(s, mq_killed_blocked_peers_take_nothing_and_hold_nothing_up);
+
+	/* stress */
+	TU_ADD(s, mq_eight_threads_in_four_processes_deliver_every_message_once);
+
+	tu_fixture(notify_setup, notify_teardown);
+	/* notify */
+	TU_ADD(s, mq_notify_fires_once_when_a_message_reaches_an_empty_queue);
+	TU_ADD(s, mq_notify_does_not_fire_for_a_queue_that_was_not_empty);
+	TU_ADD(s, mq_notify_waits_while_a_receiver_is_blocked);
+	TU_ADD(s, mq_notify_is_one_process_at_a_time);
+	TU_ADD(s, mq_notify_null_from_another_process_leaves_the_registration);
+	TU_ADD(s, mq_close_removes_the_registration);
+	TU_ADD(s, mq_notify_sigev_none_consumes_the_registration_silently);
+	TU_ADD(s, mq_notify_refuses_signals_and_malformed_requests_without_registering);
+	TU_ADD(s, mq_notify_callback_may_register_again_and_close_the_queue);
+	TU_ADD(s, mq_close_does_not_wait_forever_for_a_blocked_callback);
 	return tu_run(s);
 }

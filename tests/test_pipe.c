@@ -74,7 +74,7 @@ START_TEST(pipe_wrong_direction_is_ebadf)
 }
 END_TEST
 
-START_TEST(pipe2_bad_arguments)
+START_TEST(pipe2_unknown_flag_is_einval_null_array_efault_and_fds_untouched)
 {
 	int fds[2] = { -7, -7 };
 
@@ -174,7 +174,7 @@ START_TEST(pipe_dup_shares_flags_and_keeps_writer)
 }
 END_TEST
 
-START_TEST(pipe_works_with_stdio)
+START_TEST(pipe_ends_carry_stdio_lines_through_fdopen)
 {
 	char line[64];
 	int fds[2];
@@ -260,10 +260,10 @@ static void fill(char *buf, size_t n, unsigned seed)
 START_TEST(pipe_spawned_child_echoes_with_eof_both_ways)
 {
 	static char data[300000], back[sizeof data];
-	char exe[MAX_PATH], a1[16], a2[16];
-	int to_child[2], from_child[2], status = -1;
+	char args[64];
+	int to_child[2], from_child[2];
 	size_t done = 0;
-	intptr_t child;
+	HANDLE child;
 	ssize_t r;
 
 	fill(data, sizeof data, 7);
@@ -271,11 +271,8 @@ START_TEST(pipe_spawned_child_echoes_with_eof_both_ways)
 	make_pipe(from_child, 0);
 	ck_assert_int_eq(fcntl(to_child[1], F_SETFD, FD_CLOEXEC), 0);
 	ck_assert_int_eq(fcntl(from_child[0], F_SETFD, FD_CLOEXEC), 0);
-	tu_helper_path(exe, sizeof exe, "poll_helper");
-	snprintf(a1, sizeof a1, "%d", to_child[0]);
-	snprintf(a2, sizeof a2, "%d", from_child[1]);
-	child = _spawnl(_P_NOWAIT, exe, "poll_helper", "echo", a1, a2, NULL);
-	ck_assert_int_ne(child, -1);
+	snprintf(args, sizeof args, "echo %d %d", to_child[0], from_child[1]);
+	child = tu_spawn_fds("poll_helper", args);
 	close(to_child[0]);
 	close(from_child[1]);
 	ck_assert_int_eq(write(to_child[1], data, sizeof data), (ssize_t)sizeof data);
@@ -285,8 +282,7 @@ START_TEST(pipe_spawned_child_echoes_with_eof_both_ways)
 	ck_assert_int_eq(r, 0);
 	ck_assert_uint_eq(done, sizeof data);
 	ck_assert_int_eq(memcmp(back, data, sizeof data), 0);
-	ck_assert_int_eq(_cwait(&status, child, 0), child);
-	ck_assert_int_eq(status, 0);
+	ck_assert_int_eq(tu_wait(child, INFINITE), 0);
 	close(from_child[0]);
 }
 END_TEST
@@ -325,37 +321,31 @@ END_TEST
  * write end's reader (the parent) closed gets EPIPE too. */
 START_TEST(pipe_epipe_when_child_holds_other_end)
 {
-	char exe[MAX_PATH], a1[16];
-	int fds[2], back[2], status = -1;
-	intptr_t child;
-	HANDLE h;
+	char args[64];
+	int fds[2], back[2];
+	HANDLE child;
 
 	make_pipe(fds, 0);
 	ck_assert_int_eq(fcntl(fds[1], F_SETFD, FD_CLOEXEC), 0);
-	snprintf(a1, sizeof a1, "%d", fds[0]);
-	tu_helper_path(exe, sizeof exe, "poll_helper");
-	child = _spawnl(_P_NOWAIT, exe, "poll_helper", "close-wait", a1, NULL);
-	ck_assert_int_ne(child, -1);
+	snprintf(args, sizeof args, "close-wait %d", fds[0]);
+	child = tu_spawn_fds("poll_helper", args);
 	close(fds[0]);
 	/* Until the child has closed its end, writes go in. */
 	ck_assert_int_eq(write(fds[1], "a", 1), 1);
-	h = (HANDLE)child;
 	while (write(fds[1], "a", 1) == 1)
 		Sleep(5);
 	ck_assert_int_eq(errno, EPIPE);
-	TerminateProcess(h, 0);
-	_cwait(&status, child, 0);
+	TerminateProcess(child, 0);
+	tu_wait(child, INFINITE);
 	close(fds[1]);
 
 	make_pipe(back, 0);
 	ck_assert_int_eq(fcntl(back[0], F_SETFD, FD_CLOEXEC), 0);
 	close(back[0]);
-	snprintf(a1, sizeof a1, "%d", back[1]);
-	child = _spawnl(_P_NOWAIT, exe, "poll_helper", "write-epipe", a1, NULL);
-	ck_assert_int_ne(child, -1);
+	snprintf(args, sizeof args, "write-epipe %d", back[1]);
+	child = tu_spawn_fds("poll_helper", args);
 	close(back[1]);
-	ck_assert_int_eq(_cwait(&status, child, 0), child);
-	ck_assert_int_eq(status, 0);
+	ck_assert_int_eq(tu_wait(child, INFINITE), 0);
 }
 END_TEST
 
@@ -406,34 +396,24 @@ START_TEST(pipe_cycles_keep_handle_count_flat)
 }
 END_TEST
 
-static void add(Suite *s, const char *name, const TTest *test)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test);
-	suite_add_tcase(s, tc);
-}
-
-#define ADD(s, t) add((s), #t, (t))
 
 int main(void)
 {
 	Suite *s = suite_create("pipe");
 
-	ADD(s, pipe_data_then_eof_after_last_writer);
-	ADD(s, pipe_write_without_reader_is_epipe);
-	ADD(s, pipe_wrong_direction_is_ebadf);
-	ADD(s, pipe2_bad_arguments);
-	ADD(s, pipe2_nonblock_eagain_and_fcntl_toggles);
-	ADD(s, pipe_cloexec_only_with_o_cloexec);
-	ADD(s, pipe_dup_shares_flags_and_keeps_writer);
-	ADD(s, pipe_works_with_stdio);
-	ADD(s, pipe_pipe_buf_writes_never_interleave);
-	ADD(s, pipe_spawned_child_echoes_with_eof_both_ways);
-	ADD(s, pipe_createprocess_child_on_stdin_stdout);
-	ADD(s, pipe_epipe_when_child_holds_other_end);
-	ADD(s, pipe_foreign_pipe_descriptor_takes_o_nonblock);
-	ADD(s, pipe_cycles_keep_handle_count_flat);
+	TU_ADD(s, pipe_data_then_eof_after_last_writer);
+	TU_ADD(s, pipe_write_without_reader_is_epipe);
+	TU_ADD(s, pipe_wrong_direction_is_ebadf);
+	TU_ADD(s, pipe2_unknown_flag_is_einval_null_array_efault_and_fds_untouched);
+	TU_ADD(s, pipe2_nonblock_eagain_and_fcntl_toggles);
+	TU_ADD(s, pipe_cloexec_only_with_o_cloexec);
+	TU_ADD(s, pipe_dup_shares_flags_and_keeps_writer);
+	TU_ADD(s, pipe_ends_carry_stdio_lines_through_fdopen);
+	TU_ADD(s, pipe_pipe_buf_writes_never_interleave);
+	TU_ADD(s, pipe_spawned_child_echoes_with_eof_both_ways);
+	TU_ADD(s, pipe_createprocess_child_on_stdin_stdout);
+	TU_ADD(s, pipe_epipe_when_child_holds_other_end);
+	TU_ADD(s, pipe_foreign_pipe_descriptor_takes_o_nonblock);
+	TU_ADD(s, pipe_cycles_keep_handle_count_flat);
 	return tu_run(s);
 }

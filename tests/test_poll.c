@@ -17,17 +17,6 @@
 #include "poll_winsock_first.h"
 #include "testutil.h"
 
-static void new_fifo(char *path, size_t size)
-{
-	LARGE_INTEGER t;
-	char b[64];
-
-	QueryPerformanceCounter(&t);
-	snprintf(b, sizeof b, "pollfifo-%08lx", (unsigned long)(t.QuadPart ^ GetTickCount()));
-	tu_path(path, size, b);
-	ck_assert_int_eq(mkfifo(path, 0600), 0);
-}
-
 static HANDLE helper(const char *cmd, const char *path, int a, int b)
 {
 	char args[1024];
@@ -48,7 +37,7 @@ static short poll1(int fd, short events, int timeout)
 
 /* ------------------------------------------------------------------ pipe() ends */
 
-START_TEST(poll_pipe_every_event)
+START_TEST(poll_pipe_reports_in_out_hup_and_err_as_linux_does)
 {
 	char buf[8];
 	int fds[2];
@@ -208,39 +197,34 @@ END_TEST
  * write end POLLERR. */
 START_TEST(poll_pipe_ends_held_by_exiting_child)
 {
-	char exe[MAX_PATH], a1[16], a2[16];
-	int in[2], out[2], status = -1;
-	intptr_t child;
+	char args[64];
+	int in[2], out[2];
+	HANDLE child;
 
 	ck_assert_int_eq(pipe(in), 0);
 	ck_assert_int_eq(pipe(out), 0);
 	ck_assert_int_eq(fcntl(in[0], F_SETFD, FD_CLOEXEC), 0);
 	ck_assert_int_eq(fcntl(out[1], F_SETFD, FD_CLOEXEC), 0);
-	tu_helper_path(exe, sizeof exe, "poll_helper");
-	snprintf(a1, sizeof a1, "%d", out[0]);
-	snprintf(a2, sizeof a2, "%d", in[1]);
+	snprintf(args, sizeof args, "echo %d %d", out[0], in[1]);
 	/* The child's echo reads out[0] until end of file and writes nothing back. */
-	child = _spawnl(_P_NOWAIT, exe, "poll_helper", "echo", a1, a2, NULL);
-	ck_assert_int_ne(child, -1);
+	child = tu_spawn_fds("poll_helper", args);
 	close(out[0]);
 	close(in[1]);
 	ck_assert_int_eq(poll1(in[0], POLLIN, 0), 0);
 	ck_assert_int_eq(poll1(out[1], POLLOUT, 0), POLLOUT);
 	ck_assert_int_eq(close(out[1]), 0);
 	ck_assert_int_eq(poll1(in[0], POLLIN, 20000), POLLHUP);
-	ck_assert_int_eq(_cwait(&status, child, 0), child);
-	ck_assert_int_eq(status, 0);
+	ck_assert_int_eq(tu_wait(child, INFINITE), 0);
 	close(in[0]);
 
 	ck_assert_int_eq(pipe(out), 0);
 	ck_assert_int_eq(fcntl(out[1], F_SETFD, FD_CLOEXEC), 0);
-	snprintf(a1, sizeof a1, "%d", out[0]);
-	child = _spawnl(_P_NOWAIT, exe, "poll_helper", "close-wait", a1, NULL);
-	ck_assert_int_ne(child, -1);
+	snprintf(args, sizeof args, "close-wait %d", out[0]);
+	child = tu_spawn_fds("poll_helper", args);
 	close(out[0]);
 	ck_assert_int_eq(poll1(out[1], POLLOUT, 20000) & POLLOUT, POLLOUT);
-	TerminateProcess((HANDLE)child, 0);
-	_cwait(&status, child, 0);
+	TerminateProcess(child, 0);
+	tu_wait(child, INFINITE);
 	ck_assert_int_eq(poll1(out[1], POLLOUT, 0), POLLOUT | POLLERR);
 	close(out[1]);
 }
@@ -254,7 +238,7 @@ START_TEST(poll_fifo_no_hup_before_writer_then_data_then_hup)
 	HANDLE h;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	fd = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(fd, 0);
 	/* Linux: no POLLHUP before any writer has come. */
@@ -279,7 +263,7 @@ START_TEST(poll_fifo_new_writer_after_hup_brings_data)
 	HANDLE h;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	fd = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(fd, 0);
 	h = helper("write-after", path, 0, 10);
@@ -311,7 +295,7 @@ START_TEST(poll_fifo_writer_killed_while_polling_is_hup)
 	HANDLE h, t;
 	int fd;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	fd = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(fd, 0);
 	h = helper("write-hold", path, 0, 0);
@@ -333,7 +317,7 @@ START_TEST(poll_fifo_rdwr_and_write_end_without_reader)
 	char path[MAX_PATH], c;
 	int fd, r, w;
 
-	new_fifo(path, sizeof path);
+	tu_new_fifo(path, sizeof path);
 	fd = open(path, O_RDWR);
 	ck_assert_int_ge(fd, 0);
 	/* Itself a writer: never POLLHUP, always room at first. */
@@ -369,7 +353,7 @@ START_TEST(poll_64_fifos_reports_exactly_the_written_one)
 	char c;
 
 	for (i = 0; i < NFIFO; i++) {
-		new_fifo(paths[i], sizeof paths[i]);
+		tu_new_fifo(paths[i], sizeof paths[i]);
 		p[i].fd = open(paths[i], O_RDONLY | O_NONBLOCK);
 		ck_assert_int_ge(p[i].fd, 0);
 		p[i].events = POLLIN;
@@ -413,7 +397,7 @@ START_TEST(poll_blocked_on_idle_fifos_uses_no_cpu)
 	double before, used;
 
 	for (i = 0; i < 8; i++) {
-		new_fifo(paths[i], sizeof paths[i]);
+		tu_new_fifo(paths[i], sizeof paths[i]);
 		p[i].fd = open(paths[i], O_RDONLY | O_NONBLOCK);
 		ck_assert_int_ge(p[i].fd, 0);
 		p[i].events = POLLIN;
@@ -562,7 +546,7 @@ static DWORD WINAPI send_later(LPVOID arg)
 }
 
 /* Sockets as a winsock program passes them, mixed with a pipe: either kind wakes the poll. */
-START_TEST(poll_sockets_mixed_with_pipe)
+START_TEST(poll_wakes_for_whichever_of_socket_and_pipe_is_ready)
 {
 	struct sockaddr_in a, b;
 	struct pollfd p[2];
@@ -615,8 +599,8 @@ START_TEST(select_two_fifos_reports_exactly_the_written_one)
 	fd_set rs;
 	HANDLE h;
 
-	new_fifo(a, sizeof a);
-	new_fifo(b, sizeof b);
+	tu_new_fifo(a, sizeof a);
+	tu_new_fifo(b, sizeof b);
 	ra = open(a, O_RDONLY | O_NONBLOCK);
 	rb = open(b, O_RDONLY | O_NONBLOCK);
 	wa = open(a, O_WRONLY | O_NONBLOCK);
@@ -697,38 +681,28 @@ START_TEST(select_and_poll_same_after_winsock_include)
 }
 END_TEST
 
-static void add(Suite *s, const char *name, const TTest *test)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test);
-	suite_add_tcase(s, tc);
-}
-
-#define ADD(s, t) add((s), #t, (t))
 
 int main(void)
 {
 	Suite *s = suite_create("poll");
 
-	ADD(s, poll_pipe_every_event);
-	ADD(s, poll_full_pipe_not_writable_until_drained);
-	ADD(s, poll_blocked_on_pipe_wakes_for_write_and_close);
-	ADD(s, poll_leaves_idle_ends_usable);
-	ADD(s, poll_pipe_ends_held_by_exiting_child);
-	ADD(s, poll_fifo_no_hup_before_writer_then_data_then_hup);
-	ADD(s, poll_fifo_new_writer_after_hup_brings_data);
-	ADD(s, poll_fifo_writer_killed_while_polling_is_hup);
-	ADD(s, poll_fifo_rdwr_and_write_end_without_reader);
-	ADD(s, poll_64_fifos_reports_exactly_the_written_one);
-	ADD(s, poll_blocked_on_idle_fifos_uses_no_cpu);
-	ADD(s, poll_files_nval_negative_and_limits);
-	ADD(s, ppoll_null_sigmask_and_bad_timeout);
-	ADD(s, poll_crt_descriptors_on_native_and_anonymous_pipes);
-	ADD(s, poll_sockets_mixed_with_pipe);
-	ADD(s, select_two_fifos_reports_exactly_the_written_one);
-	ADD(s, select_write_sets_bad_descriptor_and_pselect);
-	ADD(s, select_and_poll_same_after_winsock_include);
+	TU_ADD(s, poll_pipe_reports_in_out_hup_and_err_as_linux_does);
+	TU_ADD(s, poll_full_pipe_not_writable_until_drained);
+	TU_ADD(s, poll_blocked_on_pipe_wakes_for_write_and_close);
+	TU_ADD(s, poll_leaves_idle_ends_usable);
+	TU_ADD(s, poll_pipe_ends_held_by_exiting_child);
+	TU_ADD(s, poll_fifo_no_hup_before_writer_then_data_then_hup);
+	TU_ADD(s, poll_fifo_new_writer_after_hup_brings_data);
+	TU_ADD(s, poll_fifo_writer_killed_while_polling_is_hup);
+	TU_ADD(s, poll_fifo_rdwr_and_write_end_without_reader);
+	TU_ADD(s, poll_64_fifos_reports_exactly_the_written_one);
+	TU_ADD(s, poll_blocked_on_idle_fifos_uses_no_cpu);
+	TU_ADD(s, poll_files_nval_negative_and_limits);
+	TU_ADD(s, ppoll_null_sigmask_and_bad_timeout);
+	TU_ADD(s, poll_crt_descriptors_on_native_and_anonymous_pipes);
+	TU_ADD(s, poll_wakes_for_whichever_of_socket_and_pipe_is_ready);
+	TU_ADD(s, select_two_fifos_reports_exactly_the_written_one);
+	TU_ADD(s, select_write_sets_bad_descriptor_and_pselect);
+	TU_ADD(s, select_and_poll_same_after_winsock_include);
 	return tu_run(s);
 }

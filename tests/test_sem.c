@@ -24,23 +24,16 @@
 static char objects[MAX_PATH];
 static char name[64];
 
-/* A fresh objects folder per test: process ids (and so tu_name's names) repeat under Wine,
- * and a backing file a failed run left behind must not fail this one. */
+/* A fresh objects folder per test, so that what it counts is its own. */
 static void setup(void)
 {
-	LARGE_INTEGER now;
-
-	QueryPerformanceCounter(&now);
-	tu_path(objects, sizeof objects, "semobjects");
-	snprintf(objects + strlen(objects), sizeof objects - strlen(objects), "-%llx",
-		 (unsigned long long)now.QuadPart);
-	ck_assert(SetEnvironmentVariableA("POSIXIPC_DIR", objects));
+	tu_objects_private(objects, sizeof objects);
 	tu_name(name, sizeof name, "sem");
 }
 
 static void teardown(void)
 {
-	SetEnvironmentVariableA("POSIXIPC_DIR", NULL);
+	tu_objects_restore();
 }
 
 /* The clocks as winpthreads' clock_gettime reads them.  The tests cannot call clock_gettime
@@ -86,34 +79,6 @@ static int64_t ts_ns(const struct timespec *ts)
 	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
 }
 
-static int value_of(sem_t *sem)
-{
-	int v = -1;
-
-	ck_assert_int_eq(sem_getvalue(sem, &v), 0);
-	return v;
-}
-
-/* Entries in the objects folder's sem subfolder. */
-static int count_backing_files(void)
-{
-	char pattern[MAX_PATH + 16];
-	WIN32_FIND_DATAA fd;
-	HANDLE h;
-	int n = 0;
-
-	snprintf(pattern, sizeof pattern, "%s\\sem\\*", objects);
-	h = FindFirstFileA(pattern, &fd);
-	if (h == INVALID_HANDLE_VALUE)
-		return 0;
-	do
-		if (strcmp(fd.cFileName, ".") != 0 && strcmp(fd.cFileName, "..") != 0)
-			n++;
-	while (FindNextFileA(h, &fd));
-	FindClose(h);
-	return n;
-}
-
 static int run_helper(const char *args)
 {
 	return tu_wait(tu_spawn("sem_helper", args), HELPER_MS);
@@ -154,8 +119,8 @@ START_TEST(sem_header_after_pthread_serves_pthread_threads)
 	}
 	ck_assert_int_eq(pthread_join(t, &ret), 0);
 	ck_assert_ptr_null(ret);
-	ck_assert_int_eq(value_of(&unnamed), 0);
-	ck_assert_int_eq(value_of(named), 0);
+	ck_assert_int_eq(tu_sem_value(&unnamed), 0);
+	ck_assert_int_eq(tu_sem_value(named), 0);
 	ck_assert_int_eq(sem_destroy(&unnamed), 0);
 	ck_assert_int_eq(sem_close(named), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
@@ -169,7 +134,7 @@ START_TEST(sem_open_creates_with_initial_value)
 	sem_t *sem = sem_open(name, O_CREAT, 0600, 3);
 
 	ck_assert_ptr_ne(sem, SEM_FAILED);
-	ck_assert_int_eq(value_of(sem), 3);
+	ck_assert_int_eq(tu_sem_value(sem), 3);
 	ck_assert_int_eq(sem_close(sem), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
 }
@@ -195,7 +160,7 @@ START_TEST(sem_open_creat_on_existing_ignores_value)
 	ck_assert_ptr_ne(a, SEM_FAILED);
 	b = sem_open(name, O_CREAT, 0600, 9);
 	ck_assert_ptr_eq(b, a);
-	ck_assert_int_eq(value_of(b), 2);
+	ck_assert_int_eq(tu_sem_value(b), 2);
 	ck_assert_int_eq(sem_close(b), 0);
 	ck_assert_int_eq(sem_close(a), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
@@ -264,7 +229,7 @@ START_TEST(sem_open_same_name_returns_same_pointer_until_closed_as_often)
 	ck_assert_int_eq(sem_post(b), 0);
 	ck_assert_int_eq(sem_close(b), 0);
 	ck_assert_int_eq(sem_post(c), 0);
-	ck_assert_int_eq(value_of(c), 2);
+	ck_assert_int_eq(tu_sem_value(c), 2);
 	ck_assert_int_eq(sem_close(c), 0);
 	/* Closed as often as opened: the pointer is gone. */
 	errno = 0;
@@ -273,7 +238,7 @@ START_TEST(sem_open_same_name_returns_same_pointer_until_closed_as_often)
 	for (i = 0; i < 3; i++) {
 		a = sem_open(name, 0);
 		ck_assert_ptr_ne(a, SEM_FAILED);
-		ck_assert_int_eq(value_of(a), 2);
+		ck_assert_int_eq(tu_sem_value(a), 2);
 		ck_assert_int_eq(sem_close(a), 0);
 	}
 	ck_assert_int_eq(sem_unlink(name), 0);
@@ -336,7 +301,7 @@ START_TEST(sem_value_persists_after_creator_exits_without_close)
 	ck_assert_int_eq(run_helper(args), 0);
 	sem = sem_open(name, 0);
 	ck_assert_ptr_ne(sem, SEM_FAILED);
-	ck_assert_int_eq(value_of(sem), 5);
+	ck_assert_int_eq(tu_sem_value(sem), 5);
 	ck_assert_int_eq(sem_close(sem), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
 }
@@ -373,7 +338,7 @@ START_TEST(sem_value_persists_after_every_process_closed)
 	ck_assert_int_eq(run_helper(args), 2);
 	sem = sem_open(name, 0);
 	ck_assert_ptr_ne(sem, SEM_FAILED);
-	ck_assert_int_eq(value_of(sem), 2);
+	ck_assert_int_eq(tu_sem_value(sem), 2);
 	ck_assert_int_eq(sem_close(sem), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
 }
@@ -387,7 +352,7 @@ START_TEST(sem_posts_of_crashed_peer_stay_with_holders)
 	ck_assert_ptr_ne(sem, SEM_FAILED);
 	snprintf(args, sizeof args, "post-crash %s 3", name);
 	ck_assert_int_eq(run_helper(args), 0);
-	ck_assert_int_eq(value_of(sem), 3);
+	ck_assert_int_eq(tu_sem_value(sem), 3);
 	ck_assert_int_eq(sem_close(sem), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
 }
@@ -436,22 +401,22 @@ START_TEST(sem_unlink_frees_name_while_holders_keep_semaphore)
 	char args[128];
 
 	ck_assert_ptr_ne(old, SEM_FAILED);
-	ck_assert_int_eq(count_backing_files(), 1);
+	ck_assert_int_eq(tu_files_in(objects, "sem"), 1);
 	ck_assert_int_eq(sem_unlink(name), 0);
 	errno = 0;
 	ck_assert_ptr_eq(sem_open(name, 0), SEM_FAILED);
 	ck_assert_int_eq(errno, ENOENT);
 	/* Holders keep the same semaphore. */
 	ck_assert_int_eq(sem_post(old), 0);
-	ck_assert_int_eq(value_of(old), 5);
+	ck_assert_int_eq(tu_sem_value(old), 5);
 	/* O_EXCL succeeds at once: the name is free, and the new semaphore is distinct. */
 	fresh = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
 	ck_assert_ptr_ne(fresh, SEM_FAILED);
 	ck_assert_ptr_ne(fresh, old);
-	ck_assert_int_eq(value_of(fresh), 0);
+	ck_assert_int_eq(tu_sem_value(fresh), 0);
 	ck_assert_int_eq(sem_post(fresh), 0);
-	ck_assert_int_eq(value_of(old), 5);
-	ck_assert_int_eq(value_of(fresh), 1);
+	ck_assert_int_eq(tu_sem_value(old), 5);
+	ck_assert_int_eq(tu_sem_value(fresh), 1);
 	/* Another process opening the name gets the new one. */
 	snprintf(args, sizeof args, "getvalue %s", name);
 	ck_assert_int_eq(run_helper(args), 1);
@@ -461,7 +426,7 @@ START_TEST(sem_unlink_frees_name_while_holders_keep_semaphore)
 	ck_assert_int_eq(run_helper(args), 1);
 	ck_assert_int_eq(sem_unlink(name), 0);
 	/* Unlinked and closed everywhere: nothing is left behind. */
-	ck_assert_int_eq(count_backing_files(), 0);
+	ck_assert_int_eq(tu_files_in(objects, "sem"), 0);
 }
 END_TEST
 
@@ -476,7 +441,7 @@ START_TEST(sem_close_of_unlinked_semaphore_leaves_no_file)
 	ck_assert_int_eq(sem_wait(sem), 0);
 	ck_assert_int_eq(sem_post(sem), 0);
 	ck_assert_int_eq(sem_close(sem), 0);
-	ck_assert_int_eq(count_backing_files(), 0);
+	ck_assert_int_eq(tu_files_in(objects, "sem"), 0);
 }
 END_TEST
 
@@ -507,13 +472,13 @@ START_TEST(sem_created_without_write_permission_unlinks_completely)
 		ck_assert_ptr_ne(sem, SEM_FAILED);
 		ck_assert_int_eq(sem_unlink(name), 0);
 		ck_assert_int_eq(sem_close(sem), 0);
-		ck_assert_msg(count_backing_files() == 0, "mode %03o left a file", (unsigned)modes[i]);
+		ck_assert_msg(tu_files_in(objects, "sem") == 0, "mode %03o left a file", (unsigned)modes[i]);
 		tu_name(name, sizeof name, "sem");
 		sem = sem_open(name, O_CREAT | O_EXCL, modes[i], 1);
 		ck_assert_ptr_ne(sem, SEM_FAILED);
 		ck_assert_int_eq(sem_close(sem), 0);
 		ck_assert_int_eq(sem_unlink(name), 0);
-		ck_assert_msg(count_backing_files() == 0, "mode %03o left a file", (unsigned)modes[i]);
+		ck_assert_msg(tu_files_in(objects, "sem") == 0, "mode %03o left a file", (unsigned)modes[i]);
 		errno = 0;
 		ck_assert_ptr_eq(sem_open(name, 0), SEM_FAILED);
 		ck_assert_int_eq(errno, ENOENT);
@@ -559,11 +524,11 @@ START_TEST(sem_getvalue_reports_exact_count)
 	ck_assert_int_eq(sem_init(&s, 0, 0), 0);
 	for (i = 1; i <= 50; i++) {
 		ck_assert_int_eq(sem_post(&s), 0);
-		ck_assert_int_eq(value_of(&s), i);
+		ck_assert_int_eq(tu_sem_value(&s), i);
 	}
 	for (i = 49; i >= 0; i--) {
 		ck_assert_int_eq(sem_trywait(&s), 0);
-		ck_assert_int_eq(value_of(&s), i);
+		ck_assert_int_eq(tu_sem_value(&s), i);
 	}
 	ck_assert_int_eq(sem_destroy(&s), 0);
 }
@@ -577,7 +542,7 @@ START_TEST(sem_post_at_max_fails_eoverflow)
 	errno = 0;
 	ck_assert_int_eq(sem_post(&s), -1);
 	ck_assert_int_eq(errno, EOVERFLOW);
-	ck_assert_int_eq(value_of(&s), SEM_VALUE_MAX);
+	ck_assert_int_eq(tu_sem_value(&s), SEM_VALUE_MAX);
 	ck_assert_int_eq(sem_destroy(&s), 0);
 	named = sem_open(name, O_CREAT | O_EXCL, 0600, SEM_VALUE_MAX);
 	ck_assert_ptr_ne(named, SEM_FAILED);
@@ -590,7 +555,7 @@ START_TEST(sem_post_at_max_fails_eoverflow)
 	errno = 0;
 	ck_assert_int_eq(sem_post(&s), -1);
 	ck_assert_int_eq(errno, EOVERFLOW);
-	ck_assert_int_eq(value_of(&s), SEM_VALUE_MAX);
+	ck_assert_int_eq(tu_sem_value(&s), SEM_VALUE_MAX);
 	ck_assert_int_eq(sem_trywait(&s), 0);
 	ck_assert_int_eq(sem_post(&s), 0);
 	ck_assert_int_eq(sem_destroy(&s), 0);
@@ -613,7 +578,7 @@ START_TEST(sem_timedwait_takes_a_unit_even_past_the_deadline)
 		errno = 0;
 		ck_assert_int_eq(sem_timedwait(&s, &past), -1);
 		ck_assert_int_eq(errno, ETIMEDOUT);
-		ck_assert_int_eq(value_of(&s), 0);
+		ck_assert_int_eq(tu_sem_value(&s), 0);
 		ck_assert_int_eq(sem_destroy(&s), 0);
 	}
 	named = sem_open(name, O_CREAT | O_EXCL, 0600, 1);
@@ -636,7 +601,7 @@ START_TEST(sem_trywait_at_zero_fails_eagain)
 	errno = 0;
 	ck_assert_int_eq(sem_trywait(&s), -1);
 	ck_assert_int_eq(errno, EAGAIN);
-	ck_assert_int_eq(value_of(&s), 0);
+	ck_assert_int_eq(tu_sem_value(&s), 0);
 	ck_assert_int_eq(sem_destroy(&s), 0);
 }
 END_TEST
@@ -666,7 +631,7 @@ static void check_deadline_of(clockid_t clock, int use_clockwait, int pshared)
 	r = use_clockwait ? sem_clockwait(&s, clock, &deadline) : sem_timedwait(&s, &deadline);
 	ck_assert_int_eq(r, -1);
 	ck_assert_int_eq(errno, ETIMEDOUT);
-	ck_assert_int_eq(value_of(&s), 0);
+	ck_assert_int_eq(tu_sem_value(&s), 0);
 	ck_assert_int_eq(sem_destroy(&s), 0);
 }
 
@@ -707,7 +672,7 @@ START_TEST(sem_clockwait_rejects_other_clocks)
 	ck_assert_int_eq(sem_clockwait(&s, CLOCK_THREAD_CPUTIME_ID, &ts), -1);
 	ck_assert_int_eq(errno, EINVAL);
 	/* Nothing was taken. */
-	ck_assert_int_eq(value_of(&s), 1);
+	ck_assert_int_eq(tu_sem_value(&s), 1);
 	ck_assert_int_eq(sem_destroy(&s), 0);
 }
 END_TEST
@@ -761,7 +726,7 @@ START_TEST(sem_wait_woken_by_post_from_other_thread)
 	ts = from_now(CLOCK_REALTIME, 10000);
 	ck_assert_int_eq(sem_timedwait(&s, &ts), 0);
 	ck_assert_int_eq(pthread_join(t, &ret), 0);
-	ck_assert_int_eq(value_of(&s), 0);
+	ck_assert_int_eq(tu_sem_value(&s), 0);
 	ck_assert_int_eq(sem_destroy(&s), 0);
 }
 END_TEST
@@ -784,7 +749,7 @@ START_TEST(sem_wait_woken_by_post_from_other_process)
 	helper = tu_spawn("sem_helper", args);
 	ck_assert_int_eq(sem_post(sem), 0);
 	ck_assert_int_eq(tu_wait(helper, HELPER_MS + 5000), 0);
-	ck_assert_int_eq(value_of(sem), 0);
+	ck_assert_int_eq(tu_sem_value(sem), 0);
 	ck_assert_int_eq(sem_close(sem), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
 }
@@ -870,8 +835,8 @@ START_TEST(sem_init_private_between_threads)
 		ck_assert_int_eq(pthread_join(t[i], &ret), 0);
 		ck_assert_ptr_null(ret);
 	}
-	ck_assert_int_eq(value_of(&work), 0);
-	ck_assert_int_eq(value_of(&done), 0);
+	ck_assert_int_eq(tu_sem_value(&work), 0);
+	ck_assert_int_eq(tu_sem_value(&done), 0);
 	ck_assert_int_eq(sem_destroy(&work), 0);
 	ck_assert_int_eq(sem_destroy(&done), 0);
 }
@@ -888,7 +853,7 @@ START_TEST(sem_init_value_above_max_fails_einval)
 	ck_assert_int_eq(sem_init(&s, 1, (unsigned int)SEM_VALUE_MAX + 1u), -1);
 	ck_assert_int_eq(errno, EINVAL);
 	ck_assert_int_eq(sem_init(&s, 1, SEM_VALUE_MAX), 0);
-	ck_assert_int_eq(value_of(&s), SEM_VALUE_MAX);
+	ck_assert_int_eq(tu_sem_value(&s), SEM_VALUE_MAX);
 	ck_assert_int_eq(sem_destroy(&s), 0);
 }
 END_TEST
@@ -903,14 +868,14 @@ static void check_shared_across_processes(sem_t *sem, const char *how, const cha
 	ck_assert_int_eq(sem_init(sem, 1, 0), 0);
 	snprintf(args, sizeof args, "shared-post %s %s", how, map);
 	ck_assert_int_eq(run_helper(args), 0);
-	ck_assert_int_eq(value_of(sem), 1);
+	ck_assert_int_eq(tu_sem_value(sem), 1);
 	ts = from_now(CLOCK_REALTIME, 1000);
 	ck_assert_int_eq(sem_timedwait(sem, &ts), 0);
 	snprintf(args, sizeof args, "shared-wait %s %s %d", how, map, HELPER_MS);
 	helper = tu_spawn("sem_helper", args);
 	ck_assert_int_eq(sem_post(sem), 0);
 	ck_assert_int_eq(tu_wait(helper, HELPER_MS + 5000), 0);
-	ck_assert_int_eq(value_of(sem), 0);
+	ck_assert_int_eq(tu_sem_value(sem), 0);
 	ck_assert_int_eq(sem_destroy(sem), 0);
 }
 
@@ -989,7 +954,7 @@ START_TEST(sem_getvalue_is_zero_while_threads_wait)
 		for (i = 0; i < 2; i++)
 			ck_assert_int_eq(pthread_create(&t[i], NULL, wait_for_errno, &s), 0);
 		Sleep(100);
-		ck_assert_int_eq(value_of(&s), 0);
+		ck_assert_int_eq(tu_sem_value(&s), 0);
 		ck_assert_int_eq(sem_post(&s), 0);
 		ck_assert_int_eq(sem_post(&s), 0);
 		for (i = 0; i < 2; i++) {
@@ -997,7 +962,7 @@ START_TEST(sem_getvalue_is_zero_while_threads_wait)
 			ck_assert_int_eq(pthread_join(t[i], &ret), 0);
 			ck_assert_ptr_null(ret);
 		}
-		ck_assert_int_eq(value_of(&s), 0);
+		ck_assert_int_eq(tu_sem_value(&s), 0);
 		ck_assert_int_eq(sem_destroy(&s), 0);
 	}
 }
@@ -1046,7 +1011,7 @@ START_TEST(sem_close_while_a_thread_waits_does_not_crash)
 	ck_assert_int_eq(sem_post(again), 0);
 	ck_assert_int_eq(pthread_join(t, &ret), 0);
 	ck_assert_ptr_null(ret);
-	ck_assert_int_eq(value_of(again), 0);
+	ck_assert_int_eq(tu_sem_value(again), 0);
 	ck_assert_int_eq(sem_close(again), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
 }
@@ -1118,9 +1083,9 @@ START_TEST(sem_unnamed_stress_8_threads_balances_exactly)
 			ck_assert_int_eq(pthread_join(t[i], NULL), 0);
 		ck_assert_int_eq(st->failed, 0);
 		ck_assert_int_eq(st->counter, total);
-		ck_assert_int_eq(value_of(&st->p), 1);
-		ck_assert_int_eq(value_of(&st->q), total);
-		ck_assert_int_eq(value_of(&st->r), 0);
+		ck_assert_int_eq(tu_sem_value(&st->p), 1);
+		ck_assert_int_eq(tu_sem_value(&st->q), total);
+		ck_assert_int_eq(tu_sem_value(&st->r), 0);
 		ck_assert_int_eq(sem_destroy(&st->p), 0);
 		ck_assert_int_eq(sem_destroy(&st->q), 0);
 		ck_assert_int_eq(sem_destroy(&st->r), 0);
@@ -1201,13 +1166,13 @@ static void check_cancel_points(sem_t *sem)
 		check_cancel(sem, how);
 		/* Nothing taken, and no sleeper left behind to swallow a post. */
 		ck_assert_int_eq(sem_post(sem), 0);
-		ck_assert_int_eq(value_of(sem), 1);
+		ck_assert_int_eq(tu_sem_value(sem), 1);
 		ck_assert_int_eq(sem_trywait(sem), 0);
 	}
 	/* A pending cancellation is acted on even when a unit is there. */
 	ck_assert_int_eq(sem_post(sem), 0);
 	check_cancel(sem, 3);
-	ck_assert_int_eq(value_of(sem), 1);
+	ck_assert_int_eq(tu_sem_value(sem), 1);
 	ck_assert_int_eq(sem_trywait(sem), 0);
 }
 
@@ -1268,7 +1233,7 @@ START_TEST(sem_wait_with_cancellation_disabled_keeps_waiting_and_keeps_its_unit)
 		ck_assert_int_eq(pthread_join(t, &ret), 0);
 		ck_assert_int_eq(c.returned, 1);
 		ck_assert(ret == PTHREAD_CANCELED);
-		ck_assert_int_eq(value_of(&s), 0);
+		ck_assert_int_eq(tu_sem_value(&s), 0);
 		ck_assert_int_eq(sem_destroy(&s), 0);
 	}
 }
@@ -1292,10 +1257,10 @@ START_TEST(sem_named_is_win32_semaphore_native_code_can_use)
 	ck_assert_ptr_nonnull(h);
 	/* Native posts are seen by sem_getvalue and sem_trywait. */
 	ck_assert(ReleaseSemaphore(h, 2, NULL));
-	ck_assert_int_eq(value_of(sem), 2);
+	ck_assert_int_eq(tu_sem_value(sem), 2);
 	ck_assert_int_eq(sem_trywait(sem), 0);
 	ck_assert_int_eq(WaitForSingleObject(h, 0), WAIT_OBJECT_0);
-	ck_assert_int_eq(value_of(sem), 0);
+	ck_assert_int_eq(tu_sem_value(sem), 0);
 	ck_assert_int_eq(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
 	/* POSIX posts wake native waiters. */
 	ck_assert_int_eq(sem_post(sem), 0);
@@ -1304,7 +1269,7 @@ START_TEST(sem_named_is_win32_semaphore_native_code_can_use)
 	/* A native program in another process, with nothing but the name. */
 	snprintf(args, sizeof args, "native-post %s 3", win32);
 	ck_assert_int_eq(run_helper(args), 0);
-	ck_assert_int_eq(value_of(sem), 3);
+	ck_assert_int_eq(tu_sem_value(sem), 3);
 	ck_assert_int_eq(sem_close(sem), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
 }
@@ -1387,7 +1352,7 @@ START_TEST(sem_open_close_from_many_threads_keeps_every_post)
 	ck_assert_int_eq(race_failures, 0);
 	sem = sem_open(name, 0);
 	ck_assert_ptr_ne(sem, SEM_FAILED);
-	ck_assert_int_eq(value_of(sem), RACE_THREADS * RACE_ROUNDS);
+	ck_assert_int_eq(tu_sem_value(sem), RACE_THREADS * RACE_ROUNDS);
 	ck_assert_int_eq(sem_close(sem), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
 }
@@ -1408,7 +1373,7 @@ START_TEST(sem_open_close_in_two_processes_keeps_every_post)
 	ck_assert_int_eq(tu_wait(b, 60000), 0);
 	sem = sem_open(name, 0);
 	ck_assert_ptr_ne(sem, SEM_FAILED);
-	ck_assert_int_eq(value_of(sem), 300);
+	ck_assert_int_eq(tu_sem_value(sem), 300);
 	ck_assert_int_eq(sem_close(sem), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
 }
@@ -1462,7 +1427,7 @@ START_TEST(sem_open_close_cycles_leak_no_handles)
 	}
 	ck_assert_uint_le(tu_handle_count(), before + 3);
 	sem = sem_open(name, 0);
-	ck_assert_int_eq(value_of(sem), 1500);
+	ck_assert_int_eq(tu_sem_value(sem), 1500);
 	ck_assert_int_eq(sem_close(sem), 0);
 	ck_assert_int_eq(sem_unlink(name), 0);
 	/* Nor does the create and unlink path. */
@@ -1474,7 +1439,7 @@ START_TEST(sem_open_close_cycles_leak_no_handles)
 		ck_assert_int_eq(sem_close(sem), 0);
 	}
 	ck_assert_uint_le(tu_handle_count(), before + 3);
-	ck_assert_int_eq(count_backing_files(), 0);
+	ck_assert_int_eq(tu_files_in(objects, "sem"), 0);
 	/* Failing calls leak nothing either. */
 	before = tu_handle_count();
 	for (i = 0; i < 300; i++) {
@@ -1488,58 +1453,56 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("sem");
-	TCase *tc = tcase_create("sem");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, sem_header_after_pthread_serves_pthread_threads);
-	tcase_add_test(tc, sem_open_creates_with_initial_value);
-	tcase_add_test(tc, sem_open_excl_on_existing_fails_eexist);
-	tcase_add_test(tc, sem_open_creat_on_existing_ignores_value);
-	tcase_add_test(tc, sem_open_missing_without_creat_fails_enoent);
-	tcase_add_test(tc, sem_open_value_above_max_fails_einval);
-	tcase_add_test(tc, sem_open_rejects_bad_names);
-	tcase_add_test(tc, sem_open_same_name_returns_same_pointer_until_closed_as_often);
-	tcase_add_test(tc, sem_open_mode_0600_gives_everyone_nothing);
-	tcase_add_test(tc, sem_value_persists_after_creator_exits_without_close);
-	tcase_add_test(tc, sem_posts_persist_when_last_holder_exits_without_close);
-	tcase_add_test(tc, sem_value_persists_after_every_process_closed);
-	tcase_add_test(tc, sem_posts_of_crashed_peer_stay_with_holders);
-	tcase_add_test(tc, sem_posts_of_crashed_peer_persist_when_it_was_the_only_holder);
-	tcase_add_test(tc, sem_native_posts_persist_once_a_holder_closed);
-	tcase_add_test(tc, sem_unlink_frees_name_while_holders_keep_semaphore);
-	tcase_add_test(tc, sem_close_of_unlinked_semaphore_leaves_no_file);
-	tcase_add_test(tc, sem_unlink_twice_fails_enoent);
-	tcase_add_test(tc, sem_created_without_write_permission_unlinks_completely);
-	tcase_add_test(tc, sem_objects_folder_does_not_follow_tmp_or_temp);
-	tcase_add_test(tc, sem_getvalue_reports_exact_count);
-	tcase_add_test(tc, sem_post_at_max_fails_eoverflow);
-	tcase_add_test(tc, sem_timedwait_takes_a_unit_even_past_the_deadline);
-	tcase_add_test(tc, sem_trywait_at_zero_fails_eagain);
-	tcase_add_test(tc, sem_timedwait_times_out_at_realtime_deadline);
-	tcase_add_test(tc, sem_clockwait_times_out_at_realtime_deadline);
-	tcase_add_test(tc, sem_clockwait_times_out_at_monotonic_deadline);
-	tcase_add_test(tc, sem_clockwait_rejects_other_clocks);
-	tcase_add_test(tc, sem_timedwait_bad_nsec_einval_only_when_blocking);
-	tcase_add_test(tc, sem_wait_woken_by_post_from_other_thread);
-	tcase_add_test(tc, sem_wait_woken_by_post_from_other_process);
-	tcase_add_test(tc, sem_calls_reject_invalid_sem_t);
-	tcase_add_test(tc, sem_init_private_between_threads);
-	tcase_add_test(tc, sem_init_value_above_max_fails_einval);
-	tcase_add_test(tc, sem_init_pshared_in_shm_mapping_works_across_processes);
-	tcase_add_test(tc, sem_init_pshared_in_win32_mapping_works_across_processes);
-	tcase_add_test(tc, sem_destroy_releases_what_init_took);
-	tcase_add_test(tc, sem_getvalue_is_zero_while_threads_wait);
-	tcase_add_test(tc, sem_destroy_while_threads_wait_wakes_them_with_einval);
-	tcase_add_test(tc, sem_close_while_a_thread_waits_does_not_crash);
-	tcase_add_test(tc, sem_unnamed_stress_8_threads_balances_exactly);
-	tcase_add_test(tc, sem_waits_are_cancellation_points);
-	tcase_add_test(tc, sem_wait_with_cancellation_disabled_keeps_waiting_and_keeps_its_unit);
-	tcase_add_test(tc, sem_named_is_win32_semaphore_native_code_can_use);
-	tcase_add_test(tc, sem_win32_name_is_new_after_unlink_and_missing_is_enoent);
-	tcase_add_test(tc, sem_open_close_from_many_threads_keeps_every_post);
-	tcase_add_test(tc, sem_open_close_in_two_processes_keeps_every_post);
-	tcase_add_test(tc, sem_open_close_unlink_race_safely);
-	tcase_add_test(tc, sem_open_close_cycles_leak_no_handles);
-	suite_add_tcase(s, tc);
+	tu_fixture(setup, teardown);
+	TU_ADD(s, sem_header_after_pthread_serves_pthread_threads);
+	TU_ADD(s, sem_open_creates_with_initial_value);
+	TU_ADD(s, sem_open_excl_on_existing_fails_eexist);
+	TU_ADD(s, sem_open_creat_on_existing_ignores_value);
+	TU_ADD(s, sem_open_missing_without_creat_fails_enoent);
+	TU_ADD(s, sem_open_value_above_max_fails_einval);
+	TU_ADD(s, sem_open_rejects_bad_names);
+	TU_ADD(s, sem_open_same_name_returns_same_pointer_until_closed_as_often);
+	TU_ADD(s, sem_open_mode_0600_gives_everyone_nothing);
+	TU_ADD(s, sem_value_persists_after_creator_exits_without_close);
+	TU_ADD(s, sem_posts_persist_when_last_holder_exits_without_close);
+	TU_ADD(s, sem_value_persists_after_every_process_closed);
+	TU_ADD(s, sem_posts_of_crashed_peer_stay_with_holders);
+	TU_ADD(s, sem_posts_of_crashed_peer_persist_when_it_was_the_only_holder);
+	TU_ADD(s, sem_native_posts_persist_once_a_holder_closed);
+	TU_ADD(s, sem_unlink_frees_name_while_holders_keep_semaphore);
+	TU_ADD(s, sem_close_of_unlinked_semaphore_leaves_no_file);
+	TU_ADD(s, sem_unlink_twice_fails_enoent);
+	TU_ADD(s, sem_created_without_write_permission_unlinks_completely);
+	TU_ADD(s, sem_objects_folder_does_not_follow_tmp_or_temp);
+	TU_ADD(s, sem_getvalue_reports_exact_count);
+	TU_ADD(s, sem_post_at_max_fails_eoverflow);
+	TU_ADD(s, sem_timedwait_takes_a_unit_even_past_the_deadline);
+	TU_ADD(s, sem_trywait_at_zero_fails_eagain);
+	TU_ADD(s, sem_timedwait_times_out_at_realtime_deadline);
+	TU_ADD(s, sem_clockwait_times_out_at_realtime_deadline);
+	TU_ADD(s, sem_clockwait_times_out_at_monotonic_deadline);
+	TU_ADD(s, sem_clockwait_rejects_other_clocks);
+	TU_ADD(s, sem_timedwait_bad_nsec_einval_only_when_blocking);
+	TU_ADD(s, sem_wait_woken_by_post_from_other_thread);
+	TU_ADD(s, sem_wait_woken_by_post_from_other_process);
+	TU_ADD(s, sem_calls_reject_invalid_sem_t);
+	TU_ADD(s, sem_init_private_between_threads);
+	TU_ADD(s, sem_init_value_above_max_fails_einval);
+	TU_ADD(s, sem_init_pshared_in_shm_mapping_works_across_processes);
+	TU_ADD(s, sem_init_pshared_in_win32_mapping_works_across_processes);
+	TU_ADD(s, sem_destroy_releases_what_init_took);
+	TU_ADD(s, sem_getvalue_is_zero_while_threads_wait);
+	TU_ADD(s, sem_destroy_while_threads_wait_wakes_them_with_einval);
+	TU_ADD(s, sem_close_while_a_thread_waits_does_not_crash);
+	TU_ADD(s, sem_unnamed_stress_8_threads_balances_exactly);
+	TU_ADD(s, sem_waits_are_cancellation_points);
+	TU_ADD(s, sem_wait_with_cancellation_disabled_keeps_waiting_and_keeps_its_unit);
+	TU_ADD(s, sem_named_is_win32_semaphore_native_code_can_use);
+	TU_ADD(s, sem_win32_name_is_new_after_unlink_and_missing_is_enoent);
+	TU_ADD(s, sem_open_close_from_many_threads_keeps_every_post);
+	TU_ADD(s, sem_open_close_in_two_processes_keeps_every_post);
+	TU_ADD(s, sem_open_close_unlink_race_safely);
+	TU_ADD(s, sem_open_close_cycles_leak_no_handles);
 	return tu_run(s);
 }

@@ -12,14 +12,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "shm_shared.h"
 #include "testutil.h"
-
-#define SIZE 4096
-
-/* Offsets of the handshake with "shm_helper share". */
-#define READY 0
-#define GO 1024
-#define REPLY 2048
 
 static char name[64];
 
@@ -97,55 +91,6 @@ static char *posix_view(int fd, size_t len)
 	return p;
 }
 
-static int wait_for(volatile char *p, const char *text)
-{
-	DWORD start = GetTickCount();
-
-	while (strncmp((const char *)p, text, strlen(text)) != 0) {
-		if (GetTickCount() - start > 20000)
-			return -1;
-		Sleep(1);
-	}
-	return 0;
-}
-
-/* Objects in a folder of the test's own (POSIXIPC_DIR), so that other programs' objects
- * never disturb what a test counts; returns that folder. */
-static char saved_dir[MAX_PATH];
-
-static const char *use_private_dir(char *dir, size_t size)
-{
-	saved_dir[0] = '\0';
-	GetEnvironmentVariableA("POSIXIPC_DIR", saved_dir, sizeof saved_dir);
-	tu_path(dir, size, "objects");
-	ck_assert(SetEnvironmentVariableA("POSIXIPC_DIR", dir));
-	return dir;
-}
-
-static void restore_dir(void)
-{
-	SetEnvironmentVariableA("POSIXIPC_DIR", saved_dir[0] ? saved_dir : NULL);
-}
-
-/* Files in dir\shm, "." and ".." aside. */
-static int files_in(const char *dir)
-{
-	char pattern[MAX_PATH + 8];
-	WIN32_FIND_DATAA data;
-	HANDLE find;
-	int n = 0;
-
-	snprintf(pattern, sizeof pattern, "%s\\shm\\*", dir);
-	find = FindFirstFileA(pattern, &data);
-	if (find == INVALID_HANDLE_VALUE)
-		return 0;
-	do
-		n += strcmp(data.cFileName, ".") != 0 && strcmp(data.cFileName, "..") != 0;
-	while (FindNextFileA(find, &data));
-	FindClose(find);
-	return n;
-}
-
 /* ------------------------------------------------------------------ descriptors */
 
 START_TEST(shm_open_returns_crt_descriptor_for_file_io)
@@ -202,16 +147,11 @@ END_TEST
 
 static int child_has_fd(int fd)
 {
-	char exe[MAX_PATH], arg0[MAX_PATH + 2], num[16], *slash;
+	char args[32];
 
-	GetModuleFileNameA(NULL, exe, sizeof exe);
-	slash = strrchr(exe, '\\');
-	ck_assert_ptr_nonnull(slash);
-	strcpy(slash + 1, "shm_helper.exe");
-	snprintf(arg0, sizeof arg0, "\"%s\"", exe);
-	snprintf(num, sizeof num, "%d", fd);
-	/* _spawnl passes inheritable descriptors to the child, as exec keeps them. */
-	return (int)_spawnl(_P_WAIT, exe, arg0, "inherited", num, NULL);
+	snprintf(args, sizeof args, "inherited %d", fd);
+	/* _spawn passes inheritable descriptors to the child, as exec keeps them. */
+	return tu_wait(tu_spawn_fds("shm_helper", args), INFINITE);
 }
 
 START_TEST(shm_descriptor_is_not_inherited_by_child_processes)
@@ -588,10 +528,10 @@ START_TEST(shm_storage_of_object_unlinked_while_mapped_is_reclaimed)
 	int fd, left;
 	char *p;
 
-	use_private_dir(dir, sizeof dir);
+	tu_objects_private(dir, sizeof dir);
 	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 || ftruncate(fd, SIZE) != 0)
-		restore_dir();
+		tu_objects_restore();
 	ck_assert_int_ge(fd, 0);
 	p = win32_view(fd, SIZE);
 	close(fd);
@@ -604,8 +544,8 @@ START_TEST(shm_storage_of_object_unlinked_while_mapped_is_reclaimed)
 	fd = shm_open(other, O_RDWR | O_CREAT | O_EXCL, 0600);
 	close(fd);
 	ck_assert_int_eq(shm_unlink(other), 0);
-	left = files_in(dir);
-	restore_dir();
+	left = tu_files_in(dir, "shm");
+	tu_objects_restore();
 	ck_assert_int_eq(left, 0);
 }
 END_TEST
@@ -640,28 +580,28 @@ START_TEST(shm_storage_left_by_another_process_is_reclaimed)
 	int fd, left;
 	char *p;
 
-	use_private_dir(dir, sizeof dir);
+	tu_objects_private(dir, sizeof dir);
 	snprintf(other, sizeof other, "%s.other", name);
 	fd = shm_open(other, O_RDWR | O_CREAT | O_EXCL, 0600);
 	close(fd);
 	shm_unlink(other);
 	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 || ftruncate(fd, SIZE) != 0)
-		restore_dir();
+		tu_objects_restore();
 	ck_assert_int_ge(fd, 0);
 	p = win32_view(fd, SIZE);
 	close(fd);
 	snprintf(args, sizeof args, "unlink %s", name);
 	if (tu_wait(tu_spawn("shm_helper", args), 20000) != 0 || exists(name)) {
-		restore_dir();
+		tu_objects_restore();
 		ck_abort_msg("the helper did not unlink the object");
 	}
 	UnmapViewOfFile(p);
 	fd = shm_open(other, O_RDWR | O_CREAT | O_EXCL, 0600);
 	close(fd);
 	ck_assert_int_eq(shm_unlink(other), 0);
-	left = files_in(dir);
-	restore_dir();
+	left = tu_files_in(dir, "shm");
+	tu_objects_restore();
 	ck_assert_int_eq(left, 0);
 }
 END_TEST
@@ -672,15 +612,15 @@ START_TEST(shm_unlink_removes_read_only_object_completely)
 	char dir[MAX_PATH];
 	int fd, left;
 
-	use_private_dir(dir, sizeof dir);
+	tu_objects_private(dir, sizeof dir);
 	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0400);
 	if (fd < 0 || write(fd, "data", 4) != 4)
-		restore_dir();
+		tu_objects_restore();
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	ck_assert_int_eq(shm_unlink(name), 0);
-	left = files_in(dir);
-	restore_dir();
+	left = tu_files_in(dir, "shm");
+	tu_objects_restore();
 	ck_assert_int_eq(left, 0);
 }
 END_TEST
@@ -693,7 +633,7 @@ START_TEST(shm_created_without_write_permission_unlinks_completely)
 	int fd, left = 0;
 	void *p;
 
-	use_private_dir(dir, sizeof dir);
+	tu_objects_private(dir, sizeof dir);
 	for (i = 0; i < sizeof modes / sizeof modes[0] && left == 0; i++) {
 		tu_name(name, sizeof name, "shm");
 		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, modes[i]);
@@ -702,7 +642,7 @@ START_TEST(shm_created_without_write_permission_unlinks_completely)
 		close(fd);
 		if (shm_unlink(name) != 0)
 			break;
-		left = files_in(dir);
+		left = tu_files_in(dir, "shm");
 		tu_name(name, sizeof name, "shm");
 		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, modes[i]);
 		if (fd < 0 || ftruncate(fd, 4096) != 0)
@@ -716,9 +656,9 @@ START_TEST(shm_created_without_write_permission_unlinks_completely)
 		fd = shm_open("/sweep-trigger", O_RDWR | O_CREAT, 0600);
 		close(fd);
 		shm_unlink("/sweep-trigger");
-		left += files_in(dir);
+		left += tu_files_in(dir, "shm");
 	}
-	restore_dir();
+	tu_objects_restore();
 	ck_assert_msg(i == sizeof modes / sizeof modes[0], "mode %03o: %s", (unsigned)modes[i],
 		      strerror(errno));
 	ck_assert_int_eq(left, 0);
@@ -1009,25 +949,25 @@ START_TEST(shm_win32_path_is_the_file_in_the_objects_folder)
 	int fd;
 
 	ck_assert_int_eq(pi_name_encode(name, enc, sizeof enc), 0);
-	use_private_dir(dir, sizeof dir);
+	tu_objects_private(dir, sizeof dir);
 	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
 	close(fd);
 	posixipc_shm_win32_path(name, path, sizeof path);
 	snprintf(want, sizeof want, "%s\\shm\\%s", dir, enc);
 	if (fd < 0 || _stricmp(path, want) != 0 ||
 	    GetFileAttributesA(path) == INVALID_FILE_ATTRIBUTES) {
-		restore_dir();
+		tu_objects_restore();
 		ck_abort_msg("object at %s, want %s (errno %d)", path, want, errno);
 	}
 	ck_assert_int_eq(shm_unlink(name), 0);
-	restore_dir();
+	tu_objects_restore();
 	ck_assert_int_eq(GetFileAttributesA(path), INVALID_FILE_ATTRIBUTES);
 	/* Without POSIXIPC_DIR: "posixipc\shm" in the user's local application data. */
-	use_private_dir(dir, sizeof dir);
+	tu_objects_private(dir, sizeof dir);
 	SetEnvironmentVariableA("POSIXIPC_DIR", NULL);
 	snprintf(want, sizeof want, "%s\\posixipc\\shm\\%s", getenv("LOCALAPPDATA"), enc);
 	ck_assert_int_eq(posixipc_shm_win32_path(name, path, sizeof path), 0);
-	restore_dir();
+	tu_objects_restore();
 	ck_assert_str_eq(path, want);
 }
 END_TEST
@@ -1040,7 +980,7 @@ START_TEST(shm_objects_folder_does_not_follow_tmp_or_temp)
 	struct tu_temp saved;
 	int fd, again, code;
 
-	use_private_dir(dir, sizeof dir);
+	tu_objects_private(dir, sizeof dir);
 	SetEnvironmentVariableA("POSIXIPC_DIR", NULL);
 	ck_assert_int_eq(posixipc_objects_dir(before, sizeof before), 0);
 	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
@@ -1052,7 +992,7 @@ START_TEST(shm_objects_folder_does_not_follow_tmp_or_temp)
 	snprintf(args, sizeof args, "expect %s meet", name);
 	code = tu_wait(tu_spawn("shm_helper", args), 20000);
 	tu_temp_restore(&saved);
-	restore_dir();
+	tu_objects_restore();
 	ck_assert_str_eq(after, before);
 	ck_assert_int_ge(again, 0);
 	ck_assert_int_eq(read(again, buf, 4), 4);
@@ -1283,69 +1223,75 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("shm");
-	TCase *fds = tcase_create("descriptors"), *flags = tcase_create("flags");
-	TCase *life = tcase_create("lifetime"), *unl = tcase_create("unlink");
-	TCase *names = tcase_create("names"), *modes = tcase_create("modes");
-	TCase *maps = tcase_create("mappings"), *win32 = tcase_create("win32");
-	TCase *mt = tcase_create("threads");
-	TCase *all[] = { fds, flags, life, unl, names, modes, maps, win32, mt };
-	size_t i;
 
-	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-		tcase_add_checked_fixture(all[i], setup, NULL);
-		tcase_set_timeout(all[i], 60);
-		suite_add_tcase(s, all[i]);
-	}
-	tcase_add_test(fds, shm_open_returns_crt_descriptor_for_file_io);
-	tcase_add_test(fds, shm_new_object_is_empty_and_reads_zeros_after_ftruncate);
-	tcase_add_test(fds, shm_descriptor_is_close_on_exec);
-	tcase_add_test(fds, shm_descriptor_is_not_inherited_by_child_processes);
-	tcase_add_test(fds, shm_descriptor_access_mode_follows_oflag);
-	tcase_add_test(fds, shm_rdonly_descriptor_cannot_write);
-	tcase_add_test(flags, shm_open_excl_on_existing_object_is_eexist);
-	tcase_add_test(flags, shm_open_missing_object_without_creat_is_enoent);
-	tcase_add_test(flags, shm_open_wronly_and_unknown_flags_are_einval);
-	tcase_add_test(flags, shm_open_creat_on_existing_object_keeps_contents);
-	tcase_add_test(flags, shm_open_trunc_empties_existing_object);
-	tcase_add_test(flags, shm_open_rdonly_trunc_truncates_and_stays_read_only);
-	tcase_add_test(flags, shm_creator_can_write_object_created_read_only);
-	tcase_add_test(life, shm_object_persists_after_last_descriptor_closes);
-	tcase_add_test(life, shm_object_persists_after_creating_process_exits);
-	tcase_add_test(life, shm_data_written_through_mapping_survives_writer_crash);
-	tcase_add_test(life, shm_data_written_through_win32_view_survives_writer_crash);
-	tcase_add_test(unl, shm_unlink_removes_name_while_descriptor_stays_usable);
-	tcase_add_test(unl, shm_unlink_twice_is_enoent);
-	tcase_add_test(unl, shm_unlink_missing_object_is_enoent);
-	tcase_add_test(unl, shm_open_excl_after_unlink_makes_new_empty_object);
-	tcase_add_test(unl, shm_unlink_while_mapped_keeps_memory);
-	tcase_add_test(unl, shm_unlink_while_two_processes_map_it_keeps_them_sharing);
-	tcase_add_test(unl, shm_unlink_while_two_processes_hold_win32_views_keeps_them_sharing);
-	tcase_add_test(unl, shm_unlinked_files_never_show_up_as_objects);
-	tcase_add_test(unl, shm_storage_of_object_unlinked_while_mapped_is_reclaimed);
-	tcase_add_test(unl, shm_unlink_removes_read_only_object_completely);
-	tcase_add_test(unl, shm_created_without_write_permission_unlinks_completely);
-	tcase_add_test(unl, shm_open_with_full_descriptor_table_is_emfile);
-	tcase_add_test(unl, shm_open_excl_after_unlink_of_object_only_mapped_makes_new_object);
-	tcase_add_test(unl, shm_storage_left_by_another_process_is_reclaimed);
-	tcase_add_test(names, shm_name_with_and_without_slash_is_the_same_object);
-	tcase_add_test(names, shm_names_are_case_sensitive);
-	tcase_add_test(names, shm_malformed_names_are_einval);
-	tcase_add_test(names, shm_overlong_name_is_enametoolong);
-	tcase_add_test(names, shm_names_never_reach_outside_the_objects_folder);
-	tcase_add_test(modes, shm_mode_0600_grants_other_users_nothing);
-	tcase_add_test(modes, shm_mode_0644_grants_other_users_read_only);
-	tcase_add_test(modes, shm_mode_is_masked_by_umask);
-	tcase_add_test(modes, shm_rdonly_descriptor_cannot_be_mapped_shared_writable);
-	tcase_add_test(modes, shm_rdonly_handle_cannot_back_a_writable_win32_mapping);
-	tcase_add_test(maps, shm_mappings_and_file_io_see_the_same_memory);
-	tcase_add_test(win32, shm_win32_path_is_the_file_in_the_objects_folder);
-	tcase_add_test(win32, shm_win32_path_rejects_bad_arguments);
-	tcase_add_test(win32, shm_native_win32_program_shares_memory_with_posix_side);
-	tcase_add_test(win32, shm_file_is_temporary_and_not_content_indexed);
-	tcase_add_test(win32, shm_objects_folder_does_not_follow_tmp_or_temp);
-	tcase_add_test(mt, shm_open_close_cycles_leak_no_handles);
-	tcase_add_test(mt, shm_open_excl_race_has_exactly_one_winner);
-	tcase_add_test(mt, shm_calls_from_several_threads_do_not_interfere);
-	tcase_add_test(mt, shm_open_during_unlink_is_the_object_or_enoent);
+	tu_fixture(setup, NULL);
+	/* descriptors */
+	TU_ADD(s, shm_open_returns_crt_descriptor_for_file_io);
+	TU_ADD(s, shm_new_object_is_empty_and_reads_zeros_after_ftruncate);
+	TU_ADD(s, shm_descriptor_is_close_on_exec);
+	TU_ADD(s, shm_descriptor_is_not_inherited_by_child_processes);
+	TU_ADD(s, shm_descriptor_access_mode_follows_oflag);
+	TU_ADD(s, shm_rdonly_descriptor_cannot_write);
+
+	/* flags */
+	TU_ADD(s, shm_open_excl_on_existing_object_is_eexist);
+	TU_ADD(s, shm_open_missing_object_without_creat_is_enoent);
+	TU_ADD(s, shm_open_wronly_and_unknown_flags_are_einval);
+	TU_ADD(s, shm_open_creat_on_existing_object_keeps_contents);
+	TU_ADD(s, shm_open_trunc_empties_existing_object);
+	TU_ADD(s, shm_open_rdonly_trunc_truncates_and_stays_read_only);
+	TU_ADD(s, shm_creator_can_write_object_created_read_only);
+
+	/* lifetime */
+	TU_ADD(s, shm_object_persists_after_last_descriptor_closes);
+	TU_ADD(s, shm_object_persists_after_creating_process_exits);
+	TU_ADD(s, shm_data_written_through_mapping_survives_writer_crash);
+	TU_ADD(s, shm_data_written_through_win32_view_survives_writer_crash);
+
+	/* unlink */
+	TU_ADD(s, shm_unlink_removes_name_while_descriptor_stays_usable);
+	TU_ADD(s, shm_unlink_twice_is_enoent);
+	TU_ADD(s, shm_unlink_missing_object_is_enoent);
+	TU_ADD(s, shm_open_excl_after_unlink_makes_new_empty_object);
+	TU_ADD(s, shm_unlink_while_mapped_keeps_memory);
+	TU_ADD(s, shm_unlink_while_two_processes_map_it_keeps_them_sharing);
+	TU_ADD(s, shm_unlink_while_two_processes_hold_win32_views_keeps_them_sharing);
+	TU_ADD(s, shm_unlinked_files_never_show_up_as_objects);
+	TU_ADD(s, shm_storage_of_object_unlinked_while_mapped_is_reclaimed);
+	TU_ADD(s, shm_unlink_removes_read_only_object_completely);
+	TU_ADD(s, shm_created_without_write_permission_unlinks_completely);
+	TU_ADD(s, shm_open_with_full_descriptor_table_is_emfile);
+	TU_ADD(s, shm_open_excl_after_unlink_of_object_only_mapped_makes_new_object);
+	TU_ADD(s, shm_storage_left_by_another_process_is_reclaimed);
+
+	/* names */
+	TU_ADD(s, shm_name_with_and_without_slash_is_the_same_object);
+	TU_ADD(s, shm_names_are_case_sensitive);
+	TU_ADD(s, shm_malformed_names_are_einval);
+	TU_ADD(s, shm_overlong_name_is_enametoolong);
+	TU_ADD(s, shm_names_never_reach_outside_the_objects_folder);
+
+	/* modes */
+	TU_ADD(s, shm_mode_0600_grants_other_users_nothing);
+	TU_ADD(s, shm_mode_0644_grants_other_users_read_only);
+	TU_ADD(s, shm_mode_is_masked_by_umask);
+	TU_ADD(s, shm_rdonly_descriptor_cannot_be_mapped_shared_writable);
+	TU_ADD(s, shm_rdonly_handle_cannot_back_a_writable_win32_mapping);
+
+	/* mappings */
+	TU_ADD(s, shm_mappings_and_file_io_see_the_same_memory);
+
+	/* win32 */
+	TU_ADD(s, shm_win32_path_is_the_file_in_the_objects_folder);
+	TU_ADD(s, shm_win32_path_rejects_bad_arguments);
+	TU_ADD(s, shm_native_win32_program_shares_memory_with_posix_side);
+	TU_ADD(s, shm_file_is_temporary_and_not_content_indexed);
+	TU_ADD(s, shm_objects_folder_does_not_follow_tmp_or_temp);
+
+	/* threads */
+	TU_ADD(s, shm_open_close_cycles_leak_no_handles);
+	TU_ADD(s, shm_open_excl_race_has_exactly_one_winner);
+	TU_ADD(s, shm_calls_from_several_threads_do_not_interfere);
+	TU_ADD(s, shm_open_during_unlink_is_the_object_or_enoent);
 	return tu_run(s);
 }

@@ -1,9 +1,13 @@
-/* Shared test helpers: suite runner with watchdog, unique names, helper processes. */
+/* Shared test helpers: registration, suite runner with watchdog, unique names, helper
+ * processes, shared fixtures. */
+#include <errno.h>
+#include <fcntl.h>
+#include <io.h>
+#include <process.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <io.h>
+#include <sys/stat.h>
 
 #include "testutil.h"
 #include "reliability_shared.h"
@@ -18,6 +22,24 @@ static DWORD WINAPI watchdog(LPVOID arg)
 	fflush(NULL);
 	ExitProcess(124);
 	return 0;
+}
+
+static SFun fixture_setup, fixture_teardown;
+
+void tu_fixture(SFun setup, SFun teardown)
+{
+	fixture_setup = setup;
+	fixture_teardown = teardown;
+}
+
+void tu_add(Suite *suite, const char *name, const TTest *test)
+{
+	TCase *tc = tcase_create(name);
+
+	if (fixture_setup != NULL || fixture_teardown != NULL)
+		tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_add_test(tc, test);
+	suite_add_tcase(suite, tc);
 }
 
 int tu_run(Suite *suite)
@@ -75,7 +97,7 @@ void tu_path(char *buf, size_t size, const char *base)
 		 (long)InterlockedIncrement(&counter));
 }
 
-void tu_helper_path(char *exe, size_t size, const char *helper)
+static void helper_path(char *exe, size_t size, const char *helper)
 {
 	char *slash;
 
@@ -92,7 +114,7 @@ HANDLE tu_spawn_std(const char *helper, const char *args, HANDLE in, HANDLE out)
 	PROCESS_INFORMATION pi;
 	BOOL inherit = in != NULL || out != NULL;
 
-	tu_helper_path(exe, sizeof exe, helper);
+	helper_path(exe, sizeof exe, helper);
 	snprintf(cmd, sizeof cmd, "\"%s\" %s", exe, args ? args : "");
 	ZeroMemory(&si, sizeof si);
 	si.cb = sizeof si;
@@ -111,6 +133,25 @@ HANDLE tu_spawn_std(const char *helper, const char *args, HANDLE in, HANDLE out)
 HANDLE tu_spawn(const char *helper, const char *args)
 {
 	return tu_spawn_std(helper, args, NULL, NULL);
+}
+
+HANDLE tu_spawn_fds(const char *helper, const char *args)
+{
+	char exe[MAX_PATH], arg0[MAX_PATH + 2];
+	const char *argv[3];
+	intptr_t child;
+
+	helper_path(exe, sizeof exe, helper);
+	/* The C runtime joins argv with spaces and quotes nothing: quote the path, and pass the
+	 * arguments as the rest of the command line. */
+	snprintf(arg0, sizeof arg0, "\"%s\"", exe);
+	argv[0] = arg0;
+	argv[1] = args;
+	argv[2] = NULL;
+	child = _spawnv(_P_NOWAIT, exe, argv);
+	if (child == -1)
+		ck_abort_msg("cannot start %s: errno %d", exe, errno);
+	return (HANDLE)child;
 }
 
 int tu_wait(HANDLE process, DWORD ms)
@@ -133,6 +174,14 @@ int tu_under_wine(void)
 	HMODULE ntdll = GetModuleHandleA("ntdll.dll");
 
 	return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+int tu_sem_value(sem_t *sem)
+{
+	int v = -1;
+
+	ck_assert_int_eq(sem_getvalue(sem, &v), 0);
+	return v;
 }
 
 DWORD tu_handle_count(void)
@@ -192,4 +241,55 @@ void tu_temp_restore(struct tu_temp *saved)
 {
 	put_var("TMP", saved->had_tmp ? saved->tmp : "");
 	put_var("TEMP", saved->had_temp ? saved->temp : "");
+}
+
+void tu_new_fifo(char *path, size_t size)
+{
+	tu_path(path, size, "fifo");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+}
+
+unsigned char *tu_make_pattern(size_t n, unsigned seed)
+{
+	unsigned char *p = malloc(n);
+	size_t i;
+
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < n; i++)
+		p[i] = tu_pattern(i, seed);
+	return p;
+}
+
+static char saved_objects[MAX_PATH];
+static int had_objects;
+
+void tu_objects_private(char *dir, size_t size)
+{
+	had_objects = GetEnvironmentVariableA("POSIXIPC_DIR", saved_objects,
+					      sizeof saved_objects) > 0;
+	tu_path(dir, size, "objects");
+	ck_assert(SetEnvironmentVariableA("POSIXIPC_DIR", dir));
+}
+
+void tu_objects_restore(void)
+{
+	SetEnvironmentVariableA("POSIXIPC_DIR", had_objects ? saved_objects : NULL);
+}
+
+int tu_files_in(const char *dir, const char *sub)
+{
+	char pattern[2 * MAX_PATH];
+	WIN32_FIND_DATAA data;
+	HANDLE find;
+	int n = 0;
+
+	snprintf(pattern, sizeof pattern, "%s%s%s\\*", dir, sub ? "\\" : "", sub ? sub : "");
+	find = FindFirstFileA(pattern, &data);
+	if (find == INVALID_HANDLE_VALUE)
+		return 0;
+	do
+		n += strcmp(data.cFileName, ".") != 0 && strcmp(data.cFileName, "..") != 0;
+	while (FindNextFileA(find, &data));
+	FindClose(find);
+	return n;
 }
