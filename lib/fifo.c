@@ -14,8 +14,7 @@
 #include <wchar.h>
 
 #include "internal.h"
-
-#include <winternl.h>
+#include "winapi.h"
 
 #define MAGIC "posixipc-fifo 1\n"
 #define PIPE_ROOT "\\\\.\\pipe\\"
@@ -25,12 +24,6 @@
 #define FILE_MAX 512
 #define PIPE_BUFSIZE 65536
 #define FIFO_PIPE_BUF 4096
-
-/* NamedPipeState values of FILE_PIPE_LOCAL_INFORMATION (WDK ntifs.h). */
-#define STATE_DISCONNECTED 1
-#define STATE_LISTENING 2
-#define STATE_CONNECTED 3
-#define STATE_CLOSING 4
 
 enum side { SIDE_READ = 1, SIDE_WRITE = 2 };
 
@@ -296,7 +289,7 @@ PI_EXPORT int posixipc_mkfifoat(int dirfd, const char *path, mode_t mode)
 		return posixipc_mkfifo(path, mode);
 	/* The C runtime cannot open a folder as a descriptor, so no valid descriptor names
 	 * one. */
-	if (_get_osfhandle(dirfd) == -1)
+	if (pi_fd_handle(dirfd) == INVALID_HANDLE_VALUE)
 		return pi_fail(EBADF);
 	return pi_fail(ENOTDIR);
 }
@@ -379,25 +372,13 @@ PI_EXPORT int posixipc_fifo_reader_event_name(const char *path, char *buf, size_
  * other holders are only examined through the object manager (NtQueryObject), and whether
  * an end is a server end is remembered, not asked. */
 
-static int pipe_state(HANDLE h, ULONG *avail)
-{
-	FILE_PIPE_LOCAL_INFORMATION info;
-	IO_STATUS_BLOCK io;
-
-	if (NtQueryInformationFile(h, &io, &info, sizeof info, FilePipeLocalInformation) < 0)
-		return 0;
-	if (avail != NULL)
-		*avail = info.ReadDataAvailable;
-	return (int)info.NamedPipeState;
-}
-
 /* Put a server end whose client has gone back into the listening state, so that the next
  * opener of the other side (or a native program) can connect.  Unread data is dropped, so
  * callers only do this when there is none or nobody left to read it.  A synchronous handle
  * would block in ConnectNamedPipe; in non-blocking mode it returns at once, listening. */
 static void relisten(HANDLE server)
 {
-	if (pipe_state(server, NULL) != STATE_DISCONNECTED)
+	if (pi_pipe_state(server, NULL) != PI_PIPE_DISCONNECTED)
 		DisconnectNamedPipe(server);
 	pi_pipe_set_wait(server, 0);
 	ConnectNamedPipe(server, NULL);
@@ -575,9 +556,9 @@ static int join_server(struct fifo_open *of, const struct end *srv, enum side si
 
 	h = connect_client(of, side);
 	if (h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_PIPE_BUSY) {
-		state = pipe_state(srv->h, &avail);
-		if (state == STATE_DISCONNECTED || state == STATE_CLOSING)
-			h = reconnect(of, srv->h, side, state == STATE_CLOSING ? avail : 0);
+		state = pi_pipe_state(srv->h, &avail);
+		if (state == PI_PIPE_DISCONNECTED || state == PI_PIPE_CLOSING)
+			h = reconnect(of, srv->h, side, state == PI_PIPE_CLOSING ? avail : 0);
 	}
 	if (h == INVALID_HANDLE_VALUE)
 		return GetLastError() == ERROR_PIPE_BUSY ? 1 : pi_fail_win32(0);
@@ -745,7 +726,7 @@ static struct fifo_open *open_new(const struct pi_fifo_ref *ref, int flags)
 		return NULL;
 	}
 	of->refs = 1;
-	of->flags = flags & (O_ACCMODE | PI_O_NONBLOCK);
+	of->flags = flags & (O_ACCMODE | O_NONBLOCK);
 	of->hup_seen = -1;
 	of->ref = *ref;
 	of->mode = ref->mode;
@@ -802,9 +783,9 @@ static void peer_gone(struct fifo_open *of, HANDLE server, enum side side)
 	int state;
 
 	lock(of);
-	state = pipe_state(server, &avail);
-	if (state == STATE_DISCONNECTED ||
-	    (state == STATE_CLOSING && (side == SIDE_WRITE || avail == 0)))
+	state = pi_pipe_state(server, &avail);
+	if (state == PI_PIPE_DISCONNECTED ||
+	    (state == PI_PIPE_CLOSING && (side == SIDE_WRITE || avail == 0)))
 		relisten(server);
 	unlock(of);
 }
@@ -814,11 +795,11 @@ static void peer_gone(struct fifo_open *of, HANDLE server, enum side side)
 static int peer_present(struct fifo_open *of, HANDLE server, enum side side)
 {
 	ULONG avail = 0;
-	int state = pipe_state(server, &avail);
+	int state = pi_pipe_state(server, &avail);
 
-	if (state == STATE_CONNECTED)
+	if (state == PI_PIPE_CONNECTED)
 		return 1;
-	if (state == STATE_CLOSING && side == SIDE_READ && avail > 0)
+	if (state == PI_PIPE_CLOSING && side == SIDE_READ && avail > 0)
 		return 1;
 	peer_gone(of, server, side);
 	/* A writer whose end went with an earlier pipe instance is still a writer: it joins
@@ -925,7 +906,7 @@ int pi_fifo_open(const char *path, int flags, mode_t mode)
 
 int pi_fifo_open_ref(const struct pi_fifo_ref *ref, int flags)
 {
-	int acc = flags & O_ACCMODE, nonblock = (flags & PI_O_NONBLOCK) != 0, fd;
+	int acc = flags & O_ACCMODE, nonblock = (flags & O_NONBLOCK) != 0, fd;
 	enum side side = acc == O_WRONLY ? SIDE_WRITE : SIDE_READ;
 	struct fifo_open *of;
 	struct end e;
@@ -1040,7 +1021,7 @@ static int renew_end(struct fifo_fd *f, int fd, enum side side)
 		unlock(of);
 		return -1;
 	}
-	e.h = (HANDLE)_get_osfhandle(fd);
+	e.h = pi_fd_handle(fd);
 	f->end = e;
 	add_holder(of, &e, fd, side);
 	unlock(of);
@@ -1092,7 +1073,7 @@ static ssize_t fifo_read(void *obj, int fd, void *buf, size_t count)
 {
 	struct fifo_fd *f = obj;
 	struct fifo_open *of = f->of;
-	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 	DWORD n = count > 0x40000000 ? 0x40000000 : (DWORD)count, got = 0, err;
 	BOOL ok;
 
@@ -1103,7 +1084,7 @@ static ssize_t fifo_read(void *obj, int fd, void *buf, size_t count)
 	if (count == 0)
 		return 0;
 	for (;;) {
-		if (of->flags & PI_O_NONBLOCK)
+		if (of->flags & O_NONBLOCK)
 			ok = read_nowait(of, h, buf, n, &got);
 		else
 			ok = wait_readable(of, h) && ReadFile(h, buf, n, &got, NULL);
@@ -1112,7 +1093,7 @@ static ssize_t fifo_read(void *obj, int fd, void *buf, size_t count)
 		err = GetLastError();
 		switch (err) {
 		case ERROR_NO_DATA:
-			if (of->flags & PI_O_NONBLOCK)
+			if (of->flags & O_NONBLOCK)
 				return pi_fail(EAGAIN);
 			/* Another descriptor's non-blocking call is in progress. */
 			SwitchToThread();
@@ -1157,23 +1138,16 @@ static ssize_t fifo_write(void *obj, int fd, const void *buf, size_t count)
 	DWORD n, want;
 	int renewed = 0;
 
-	if ((of->flags & O_ACCMODE) == O_RDONLY)
-		return pi_fail(EBADF);
-	if (buf == NULL && count > 0)
-		return pi_fail(EFAULT);
-	/* As on Linux, an empty write succeeds even with no reader. */
-	if (count == 0)
-		return 0;
-	if (count > (size_t)PTRDIFF_MAX)
-		count = (size_t)PTRDIFF_MAX;
+	if ((r = pi_pipe_write_check(of->flags, buf, &count)) <= 0)
+		return r;
 	/* Bytes the C runtime wrote into an O_RDWR descriptor go first. */
-	if (of->echo != NULL && !(of->flags & PI_O_NONBLOCK))
+	if (of->echo != NULL && !(of->flags & O_NONBLOCK))
 		echo_once(of);
 retry:
 	e = of->wend.h != NULL ? of->wend : f->end;
 	if (of->wend.h == NULL)
-		e.h = (HANDLE)_get_osfhandle(fd);
-	if (of->flags & PI_O_NONBLOCK) {
+		e.h = pi_fd_handle(fd);
+	if (of->flags & O_NONBLOCK) {
 		lock(of);
 		r = pi_pipe_write_nowait(e.h, p, count, PIPE_BUFSIZE, FIFO_PIPE_BUF);
 		unlock(of);
@@ -1236,7 +1210,7 @@ static void *fifo_dup(void *obj, int newfd)
 	struct end e = f->end;
 	int r;
 
-	e.h = (HANDLE)_get_osfhandle(newfd);
+	e.h = pi_fd_handle(newfd);
 	copy = fd_new(of, &e);
 	if (copy == NULL)
 		return NULL;
@@ -1263,7 +1237,7 @@ int pi_fifo_view(int fd, struct pi_fifo_view *v)
 	const struct pi_fd_ops *ops;
 	struct fifo_fd *f = pi_fd_acquire(fd, &ops);
 	struct fifo_open *of;
-	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	HANDLE h = pi_fd_handle(fd);
 	int acc;
 
 	if (f == NULL)

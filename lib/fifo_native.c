@@ -30,8 +30,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-#include <winternl.h>
+#include "winapi.h"
 
 #define ROLES 2
 #define NATIVE_WRITERS 0	/* NAME: data comes in */
@@ -42,7 +41,6 @@
 #define CHECK_MS 50
 #define RETRY_MS 100
 #define RETRIES 50
-#define PIPE_STATE_CONNECTED 3
 
 struct gateway;
 
@@ -83,16 +81,6 @@ void pi_fifo_event_name(const struct pi_fifo_ref *ref, int readers, char *out, s
 static void public_name(const struct pi_fifo_ref *ref, int role, wchar_t *out, size_t n)
 {
 	swprintf(out, n, L"%hs%hs", ref->pipe, role == NATIVE_READERS ? PI_FIFO_READER_SUFFIX : "");
-}
-
-static int pipe_state(HANDLE h)
-{
-	FILE_PIPE_LOCAL_INFORMATION info;
-	IO_STATUS_BLOCK io;
-
-	if (NtQueryInformationFile(h, &io, &info, sizeof info, FilePipeLocalInformation) < 0)
-		return 0;
-	return (int)info.NamedPipeState;
 }
 
 /* Wait for an overlapped request that ReadFile, WriteFile or ConnectNamedPipe started. */
@@ -163,14 +151,14 @@ static void relay_in(struct relay *r, char *buf)
  * (or end of file after a writer came) is there. */
 static void relay_out(struct relay *r, char *buf)
 {
-	int fd = pi_fifo_open_ref(&r->ref, O_RDONLY | PI_O_NONBLOCK | _O_NOINHERIT | PI_O_RELAY);
+	int fd = pi_fifo_open_ref(&r->ref, O_RDONLY | O_NONBLOCK | _O_NOINHERIT | PI_O_RELAY);
 	struct posixipc_pollfd p;
 	ssize_t got;
 	DWORD n;
 
 	if (fd < 0)
 		return;
-	while (pipe_state(r->pipe) == PIPE_STATE_CONNECTED) {
+	while (pi_pipe_state(r->pipe, NULL) == PI_PIPE_CONNECTED) {
 		p.fd = fd;
 		p.events = POLLIN;
 		p.revents = 0;

@@ -283,6 +283,10 @@ long pi_mq_open_max(void);
  * minus the Win32 error. */
 int pi_pipe_set_wait(HANDLE h, int wait);
 int pi_pipe_no_peer(DWORD err);
+/* The checks every FIFO and pipe write makes first, for an open file description with status
+ * flags `flags`: -1 with errno, 0 for a write of nothing (which succeeds, as on Linux, even
+ * without a reader), 1 to go on with *count at most PTRDIFF_MAX. */
+int pi_pipe_write_check(int flags, const void *buf, size_t *count);
 ssize_t pi_pipe_write_nowait(HANDLE h, const char *buf, size_t count, size_t bufsize,
 			     size_t atomic);
 
@@ -345,8 +349,7 @@ int pi_pipe_adopt(int fd, int flags);
 void pi_poll_forget(int fd);
 
 /* O_NONBLOCK is defined once, in compat/fcntl.h, which programs see too (a bit the C runtime
- * does not use); PI_O_NONBLOCK is the same bit under the name fifo.c uses. */
+ * does not use). */
 #include <fcntl.h>
-#define PI_O_NONBLOCK O_NONBLOCK
 
 #endif

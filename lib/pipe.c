@@ -98,15 +98,10 @@ static ssize_t end_write(void *obj, int fd, const void *buf, size_t count)
 	const char *s = buf;
 	size_t done = 0;
 	DWORD n, want, err;
+	int r;
 
-	if ((p->flags & O_ACCMODE) == O_RDONLY)
-		return pi_fail(EBADF);
-	if (buf == NULL && count > 0)
-		return pi_fail(EFAULT);
-	if (count == 0)
-		return 0;
-	if (count > (size_t)PTRDIFF_MAX)
-		count = (size_t)PTRDIFF_MAX;
+	if ((r = pi_pipe_write_check(p->flags, buf, &count)) <= 0)
+		return r;
 	if (p->flags & O_NONBLOCK)
 		return write_nowait(p, h, s, count);
 	do {

@@ -9,6 +9,20 @@ int pi_pipe_set_wait(HANDLE h, int wait)
 	return SetNamedPipeHandleState(h, &mode, NULL, NULL) ? 0 : -1;
 }
 
+int pi_pipe_write_check(int flags, const void *buf, size_t *count)
+{
+	if ((flags & O_ACCMODE) == O_RDONLY)
+		return pi_fail(EBADF);
+	if (buf == NULL && *count > 0)
+		return pi_fail(EFAULT);
+	/* As on Linux, an empty write succeeds even with no reader. */
+	if (*count == 0)
+		return 0;
+	if (*count > (size_t)PTRDIFF_MAX)
+		*count = (size_t)PTRDIFF_MAX;
+	return 1;
+}
+
 int pi_pipe_no_peer(DWORD err)
 {
 	return err == ERROR_NO_DATA || err == ERROR_BROKEN_PIPE ||
