@@ -1261,6 +1261,30 @@ int pi_fifo_has_holder(const struct pi_fifo_view *v, int side)
 	return has_live_holder(((struct fifo_fd *)v->obj)->of, side);
 }
 
+/* An O_RDWR descriptor holds its read end itself; a writer finds one of this process in the
+ * holder table, on the same pipe instance as its own end.  The lock keeps the entry's handle
+ * open while it is asked. */
+int pi_fifo_room(const struct pi_fifo_view *v, DWORD *room)
+{
+	struct fifo_fd *f = v->obj;
+	struct fifo_open *of = f->of;
+	struct pi_holder *ho;
+	DWORD self = GetCurrentProcessId();
+	size_t i = 0;
+	int r = 0;
+
+	if (v->rh != NULL)
+		return pi_pipe_room(v->rh, room);
+	lock(of);
+	while ((ho = pi_holders_next(&of->t, &i)) != NULL)
+		if (ho->pid == self && ho->side == SIDE_READ && ho->gen == f->end.gen) {
+			r = pi_pipe_room((HANDLE)(uintptr_t)ho->handle, room);
+			break;
+		}
+	unlock(of);
+	return r;
+}
+
 void pi_fifo_view_end(struct pi_fifo_view *v)
 {
 	fifo_unref(v->obj);

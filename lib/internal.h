@@ -289,6 +289,9 @@ int pi_pipe_no_peer(DWORD err);
 int pi_pipe_write_check(int flags, const void *buf, size_t *count);
 ssize_t pi_pipe_write_nowait(HANDLE h, const char *buf, size_t count, size_t bufsize,
 			     size_t atomic);
+/* The bytes a write could add to the connection whose read end is rh, asked of the read end:
+ * 1, or 0 if it cannot be asked.  For Wine 8.0, whose write ends do not tell (poll.c). */
+int pi_pipe_room(HANDLE rh, DWORD *room);
 
 /* fifo.c: what a FIFO's marker file says.  id (16 hex digits) names the library's own
  * objects of the FIFO: its pipe \\.\pipe\posixipc.fifo.<id>.core, the holder table and
@@ -336,9 +339,15 @@ int pi_fifo_view(int fd, struct pi_fifo_view *v);
 /* Does a live process hold the FIFO open for reading (side 1) or writing (side 2)? */
 int pi_fifo_has_holder(const struct pi_fifo_view *v, int side);
 void pi_fifo_view_end(struct pi_fifo_view *v);
+/* The room left in the pipe a FIFO write end feeds, when this process holds a read end of
+ * the same pipe (pi_pipe_room): 1, else 0. */
+int pi_fifo_room(const struct pi_fifo_view *v, DWORD *room);
 
 /* pipe.c: 1 if fd is an end made by pipe() (its O_* status flags in *flags), else 0. */
 int pi_pipe_is_end(int fd, int *flags);
+/* The room left in the pipe of fd, a pipe() write end, while a descriptor of this process
+ * has its read end open (pi_pipe_room): 1, else 0. */
+int pi_pipe_end_room(int fd, DWORD *room);
 /* Give a C runtime descriptor on any pipe (without library state) a pipe end's state with
  * status flags `flags`: 1 if done, 0 if fd is no pipe, -1 with errno. */
 int pi_pipe_adopt(int fd, int flags);

@@ -15,12 +15,23 @@
 #define PIPE_BUFSIZE 65536
 #define PIPE_ATOMIC 4096
 
+/* The two ends of one pipe() call, and the HANDLEs of this process's descriptors on its read
+ * end (the first few dups), since under Wine only a read end tells how full the pipe is. */
+#define PAIR_READERS 8
+struct pipe_pair {
+	volatile LONG refs;
+	SRWLOCK lock;
+	HANDLE rh[PAIR_READERS];
+};
+
 /* One end as pipe() made it (an open file description): shared by its dup()s. */
 struct pipe_end {
 	volatile LONG refs;
 	volatile LONG flags;
 	/* Non-blocking calls switch the end's wait mode for their duration; one at a time. */
 	SRWLOCK lock;
+	/* NULL for a pipe the library did not make. */
+	struct pipe_pair *pair;
 };
 
 static const struct pi_fd_ops pipe_ops;
@@ -34,8 +45,30 @@ static void end_unref(void *obj)
 {
 	struct pipe_end *p = obj;
 
-	if (InterlockedDecrement(&p->refs) == 0)
+	if (InterlockedDecrement(&p->refs) == 0) {
+		if (p->pair != NULL && InterlockedDecrement(&p->pair->refs) == 0)
+			free(p->pair);
 		free(p);
+	}
+}
+
+static int is_read_end(const struct pipe_end *p)
+{
+	return p->pair != NULL && (p->flags & O_ACCMODE) == O_RDONLY;
+}
+
+/* Replace the entry `was` (NULL: a free one) with `now` in the pair's list of read ends. */
+static void track_read_end(struct pipe_end *p, HANDLE was, HANDLE now)
+{
+	int i;
+
+	AcquireSRWLockExclusive(&p->pair->lock);
+	for (i = 0; i < PAIR_READERS; i++)
+		if (p->pair->rh[i] == was) {
+			p->pair->rh[i] = now;
+			break;
+		}
+	ReleaseSRWLockExclusive(&p->pair->lock);
 }
 
 /* A non-blocking read takes only what is there, so it never has to change the end's wait
@@ -124,8 +157,8 @@ static ssize_t end_write(void *obj, int fd, const void *buf, size_t count)
 
 static void end_close(void *obj, int fd)
 {
-	(void)obj;
-	(void)fd;
+	if (is_read_end(obj))
+		track_read_end(obj, pi_fd_handle(fd), NULL);
 }
 
 static int end_getfl(void *obj)
@@ -143,7 +176,8 @@ static int end_setfl(void *obj, int fd, int flags)
 /* A dup shares the open file description, O_NONBLOCK included, as POSIX says. */
 static void *end_dup(void *obj, int newfd)
 {
-	(void)newfd;
+	if (is_read_end(obj))
+		track_read_end(obj, NULL, pi_fd_handle(newfd));
 	end_ref(obj);
 	return obj;
 }
@@ -167,6 +201,24 @@ int pi_pipe_is_end(int fd, int *flags)
 		*flags = ((struct pipe_end *)obj)->flags;
 	pi_fd_release(ops, obj);
 	return 1;
+}
+
+int pi_pipe_end_room(int fd, DWORD *room)
+{
+	const struct pi_fd_ops *ops;
+	struct pipe_end *p = pi_fd_acquire(fd, &ops);
+	int r = 0, i;
+
+	if (p == NULL)
+		return 0;
+	if (ops == &pipe_ops && p->pair != NULL && (p->flags & O_ACCMODE) == O_WRONLY) {
+		AcquireSRWLockShared(&p->pair->lock);
+		for (i = 0; i < PAIR_READERS && !r; i++)
+			r = p->pair->rh[i] != NULL && pi_pipe_room(p->pair->rh[i], room);
+		ReleaseSRWLockShared(&p->pair->lock);
+	}
+	pi_fd_release(ops, p);
+	return r;
 }
 
 /* A pipe descriptor the library did not make (one inherited from a parent as stdin, say)
@@ -224,7 +276,7 @@ static int make_handles(HANDLE *rh, HANDLE *wh, int inherit)
 }
 
 /* Wrap h as a descriptor with the end's state; on failure h is closed. */
-static int wrap_end(HANDLE h, int access, int flags)
+static int wrap_end(HANDLE h, int access, int flags, struct pipe_pair *pair)
 {
 	struct pipe_end *p;
 	int fd, e, crt;
@@ -250,6 +302,8 @@ static int wrap_end(HANDLE h, int access, int flags)
 		_close(fd);
 		return pi_fail(e);
 	}
+	p->pair = pair;
+	InterlockedIncrement(&pair->refs);
 	return fd;
 }
 
@@ -265,6 +319,7 @@ static void close_end(int fd)
 
 PI_EXPORT int posixipc_pipe2(int fds[2], int flags)
 {
+	struct pipe_pair *pair;
 	HANDLE rh, wh;
 	int rfd, wfd;
 
@@ -272,18 +327,27 @@ PI_EXPORT int posixipc_pipe2(int fds[2], int flags)
 		return pi_fail(EFAULT);
 	if (flags & ~(O_NONBLOCK | O_CLOEXEC))
 		return pi_fail(EINVAL);
-	if (make_handles(&rh, &wh, !(flags & O_CLOEXEC)) < 0)
+	pair = calloc(1, sizeof *pair);
+	if (pair == NULL)
+		return pi_fail(ENOMEM);
+	/* The call's own reference, dropped below once the ends hold theirs. */
+	pair->refs = 1;
+	InitializeSRWLock(&pair->lock);
+	if (make_handles(&rh, &wh, !(flags & O_CLOEXEC)) < 0) {
+		free(pair);
 		return -1;
-	rfd = wrap_end(rh, O_RDONLY, flags);
-	if (rfd < 0) {
+	}
+	pair->rh[0] = rh;
+	rfd = wrap_end(rh, O_RDONLY, flags, pair);
+	wfd = rfd < 0 ? -1 : wrap_end(wh, O_WRONLY, flags, pair);
+	if (rfd < 0)
 		CloseHandle(wh);
-		return -1;
-	}
-	wfd = wrap_end(wh, O_WRONLY, flags);
-	if (wfd < 0) {
+	else if (wfd < 0)
 		close_end(rfd);
+	if (InterlockedDecrement(&pair->refs) == 0)
+		free(pair);
+	if (wfd < 0)
 		return -1;
-	}
 	fds[0] = rfd;
 	fds[1] = wfd;
 	return 0;

@@ -1,6 +1,7 @@
 /* What FIFOs and pipe() share about a named pipe handle: its wait mode, the errors that mean
  * the other side is gone, and a non-blocking write that keeps PIPE_BUF writes whole. */
 #include "internal.h"
+#include "winapi.h"
 
 int pi_pipe_set_wait(HANDLE h, int wait)
 {
@@ -57,4 +58,15 @@ ssize_t pi_pipe_write_nowait(HANDLE h, const char *buf, size_t count, size_t buf
 	if (done > 0)
 		return (ssize_t)done;
 	return err ? -(ssize_t)err : 0;
+}
+
+int pi_pipe_room(HANDLE rh, DWORD *room)
+{
+	FILE_PIPE_LOCAL_INFORMATION info;
+
+	if (!pi_pipe_info(rh, &info) || info.NamedPipeState != PI_PIPE_CONNECTED)
+		return 0;
+	*room = info.InboundQuota > info.ReadDataAvailable ?
+			info.InboundQuota - info.ReadDataAvailable : 0;
+	return 1;
 }

@@ -27,6 +27,7 @@ enum wait { W_NONE, W_READ, W_CONNECT, W_SOCKETS, W_RECHECK };
 
 struct item {
 	enum kind kind;
+	int fd;
 	HANDLE rh, wh;
 	int fifo;
 	/* A parked waiter is still blocked on rh: nothing to read yet. */
@@ -93,6 +94,7 @@ static void classify(struct item *it, int fd)
 	int flags;
 
 	memset(it, 0, sizeof *it);
+	it->fd = fd;
 	if (fd < 0)
 		return;
 	if (pi_fifo_view(fd, &it->v)) {
@@ -182,14 +184,21 @@ static int under_wine(void)
 }
 
 /* Room for a PIPE_BUF write (or the whole buffer, if smaller).  Wine 8.0 always reports a
- * WriteQuotaAvailable of 0, so there a connected write end counts as writable: a full pipe is
- * only found by the write itself (EAGAIN when non-blocking). */
-static int has_room(const FILE_PIPE_LOCAL_INFORMATION *info)
+ * WriteQuotaAvailable of 0 (Windows reports the room), so there the room is asked of a read
+ * end of the same pipe where this process holds one; where it holds none, a connected write
+ * end counts as writable, and a full pipe is only found by the write itself (EAGAIN when
+ * non-blocking). */
+static int has_room(const struct item *it, const FILE_PIPE_LOCAL_INFORMATION *info)
 {
 	ULONG want = info->OutboundQuota && info->OutboundQuota < PIPE_ATOMIC ?
 			     info->OutboundQuota : PIPE_ATOMIC;
+	DWORD room;
 
-	return info->WriteQuotaAvailable >= want || under_wine();
+	if (!under_wine())
+		return info->WriteQuotaAvailable >= want;
+	if (it->fifo ? pi_fifo_room(&it->v, &room) : pi_pipe_end_room(it->fd, &room))
+		return room >= want;
+	return 1;
 }
 
 static short write_ready(const struct item *it, enum wait *wait)
@@ -197,7 +206,7 @@ static short write_ready(const struct item *it, enum wait *wait)
 	FILE_PIPE_LOCAL_INFORMATION info;
 
 	if (pi_pipe_info(it->wh, &info) && info.NamedPipeState == PI_PIPE_CONNECTED) {
-		if (has_room(&info))
+		if (has_room(it, &info))
 			return POLLOUT | POLLWRNORM;
 		*wait = W_RECHECK;
 		return 0;
