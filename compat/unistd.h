@@ -80,6 +80,8 @@ extern "C" {
 
 POSIXIPC_API int posixipc_ftruncate(int fd, int64_t length);
 POSIXIPC_API int posixipc_ftruncate32(int fd, long length);
+POSIXIPC_API int posixipc_truncate(const char *path, int64_t length);
+POSIXIPC_API int posixipc_truncate32(const char *path, long length);
 POSIXIPC_API int posixipc_fsync(int fd);
 POSIXIPC_API int posixipc_fdatasync(int fd);
 POSIXIPC_API int posixipc_pipe(int fds[2]);
@@ -92,13 +94,18 @@ POSIXIPC_API int posixipc_getpagesize(void);
 #ifdef POSIXIPC_OWN_FTRUNCATE
 #undef POSIXIPC_OWN_FTRUNCATE
 /* Under _FILE_OFFSET_BITS=64 <unistd.h> itself maps ftruncate to ftruncate64 (a macro of
- * mingw-w64's); truncate and truncate64 stay the C library's. */
+ * mingw-w64's).  truncate is routed too, so that it refuses a FIFO rather than cut its
+ * marker file. */
 #ifndef ftruncate
 int ftruncate(int, _off_t) POSIXIPC_REDIRECT(posixipc_ftruncate32);
 #endif
 int ftruncate64(int, _off64_t) POSIXIPC_REDIRECT(posixipc_ftruncate);
-int truncate(const char *, _off_t);
-int truncate64(const char *, _off64_t);
+#if defined(_FILE_OFFSET_BITS) && _FILE_OFFSET_BITS == 64
+int truncate(const char *, _off64_t) POSIXIPC_REDIRECT(posixipc_truncate);
+#else
+int truncate(const char *, _off_t) POSIXIPC_REDIRECT(posixipc_truncate32);
+#endif
+int truncate64(const char *, _off64_t) POSIXIPC_REDIRECT(posixipc_truncate);
 #endif
 
 int fsync(int) POSIXIPC_REDIRECT(posixipc_fsync);

@@ -197,6 +197,47 @@ int pi_fifo_marker_mode(const wchar_t *wpath, DWORD attrs, mode_t *mode)
 	return r;
 }
 
+/* chmod of a FIFO rewrites the three digits of the marker's mode line in place (a reader
+ * sees the old mode or the new one) and the marker's own access list.  The FIFO's pipes take
+ * the new mode when they are next made: a FIFO that is open somewhere keeps its pipes'
+ * permissions until every process has closed it. */
+int pi_fifo_chmod(const wchar_t *wpath, DWORD attrs, mode_t mode)
+{
+	struct pi_fifo_ref ref;
+	char digits[4];
+	OVERLAPPED at = { 0 };
+	struct pi_sa sa;
+	HANDLE h;
+	DWORD n = 0, err = 0;
+	int r;
+
+	if (!is_marker_attrs(attrs))
+		return 0;
+	if ((r = read_marker(wpath, &ref)) != 1)
+		return r;
+	mode &= 0777;
+	h = CreateFileW(wpath, FILE_WRITE_DATA | READ_CONTROL | WRITE_DAC,
+			FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+			FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		err = GetLastError();
+		/* POSIX: only the owner may change the mode. */
+		return pi_fail(err == ERROR_ACCESS_DENIED ? EPERM : pi_errno_from_win32(err));
+	}
+	snprintf(digits, sizeof digits, "%03o", (unsigned)mode);
+	at.Offset = (DWORD)(sizeof MAGIC - 1 + strlen(ref.pipe) + 1);
+	if (!WriteFile(h, digits, 3, &n, &at) || n != 3)
+		err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
+	/* The marker stays readable and removable by its owner, as mkfifo made it. */
+	if (!err && pi_sa_from_mode(mode | 0600, FILE_GENERIC_READ, FILE_GENERIC_WRITE, &sa) == 0) {
+		if (!SetKernelObjectSecurity(h, DACL_SECURITY_INFORMATION, sa.sd))
+			err = GetLastError();
+		pi_sa_free(&sa);
+	}
+	CloseHandle(h);
+	return err ? pi_fail_win32(err) : 1;
+}
+
 PI_EXPORT int posixipc_is_fifo(const char *path)
 {
 	int e = errno, r = 0;

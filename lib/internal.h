@@ -323,6 +323,9 @@ void pi_fifo_event_name(const struct pi_fifo_ref *ref, int readers, char *out, s
 /* 1 and the FIFO's mode if wpath, whose attributes the caller already has, is a FIFO made by
  * mkfifo; 0 otherwise, without opening the file unless the attributes mark a FIFO. */
 int pi_fifo_marker_mode(const wchar_t *wpath, DWORD attrs, mode_t *mode);
+/* chmod of wpath (attributes as for pi_fifo_marker_mode) if it is a FIFO: 1 when done, 0 if
+ * it is no FIFO, -1 with errno. */
+int pi_fifo_chmod(const wchar_t *wpath, DWORD attrs, mode_t mode);
 int pi_fifo_open(const char *path, int flags, mode_t mode);
 
 /* fifo.c, for poll: a FIFO descriptor's pipe ends (rh to read from, NULL for O_WRONLY; wh to

@@ -245,6 +245,77 @@ PI_EXPORT int posixipc_ftruncate32(int fd, long length)
 	return posixipc_ftruncate(fd, length);
 }
 
+/* A path argument as the calls below take it: EFAULT for none, ENOENT for an empty one. */
+static wchar_t *path_arg(const char *path)
+{
+	if (path == NULL || path[0] == '\0') {
+		errno = path == NULL ? EFAULT : ENOENT;
+		return NULL;
+	}
+	return pi_path_to_wide(path);
+}
+
+/* chmod sets only the read-only attribute of a file: a FIFO's mode lives in its marker. */
+PI_EXPORT int posixipc_chmod(const char *path, int mode)
+{
+	wchar_t *w;
+	int r;
+
+	if ((w = path_arg(path)) == NULL)
+		return -1;
+	r = pi_fifo_chmod(w, GetFileAttributesW(w), (mode_t)mode);
+	free(w);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	return _chmod(path, mode);
+}
+
+/* The C library's truncate would cut a FIFO's marker file, and with it the FIFO: Linux says
+ * EINVAL for anything but a regular file (EISDIR for a folder). */
+PI_EXPORT int posixipc_truncate(const char *path, int64_t length)
+{
+	FILE_END_OF_FILE_INFO eof;
+	wchar_t *w;
+	DWORD attrs, err = 0;
+	mode_t mode;
+	HANDLE h;
+
+	if ((w = path_arg(path)) == NULL)
+		return -1;
+	if (length < 0) {
+		free(w);
+		return pi_fail(EINVAL);
+	}
+	attrs = GetFileAttributesW(w);
+	if (attrs == INVALID_FILE_ATTRIBUTES) {
+		err = GetLastError();
+	} else if (attrs & FILE_ATTRIBUTE_DIRECTORY) {
+		free(w);
+		return pi_fail(EISDIR);
+	} else if (pi_fifo_marker_mode(w, attrs, &mode) == 1) {
+		free(w);
+		return pi_fail(EINVAL);
+	}
+	h = err ? INVALID_HANDLE_VALUE :
+		  CreateFileW(w, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			      NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	free(w);
+	if (h == INVALID_HANDLE_VALUE)
+		return pi_fail_win32(err);
+	eof.EndOfFile.QuadPart = length;
+	if (!SetFileInformationByHandle(h, FileEndOfFileInfo, &eof, sizeof eof))
+		err = GetLastError();
+	CloseHandle(h);
+	if (err)
+		return pi_fail(err == ERROR_USER_MAPPED_FILE ? EBUSY : pi_errno_from_win32(err));
+	return 0;
+}
+
+PI_EXPORT int posixipc_truncate32(const char *path, long length)
+{
+	return posixipc_truncate(path, length);
+}
+
 /* ------------------------------------------------------------------ fsync, fdatasync */
 
 /* Windows flushes data and metadata together.  Pipes, FIFOs and character devices cannot be
@@ -309,12 +380,7 @@ PI_EXPORT long posixipc_pathconf(const char *path, int name)
 	wchar_t *w;
 	DWORD attrs;
 
-	if (path == NULL)
-		return pi_fail(EFAULT);
-	if (path[0] == '\0')
-		return pi_fail(ENOENT);
-	w = pi_path_to_wide(path);
-	if (w == NULL)
+	if ((w = path_arg(path)) == NULL)
 		return -1;
 	attrs = GetFileAttributesW(w);
 	free(w);

@@ -1795,6 +1795,52 @@ START_TEST(fifo_pipe_grants_everyone_nothing_at_0600_and_access_at_0666)
 }
 END_TEST
 
+/* chmod changes a FIFO's mode as stat reports it, and the pipes made after it; other files
+ * keep the C runtime's chmod. */
+START_TEST(fifo_chmod_changes_mode_and_next_pipes)
+{
+	char path[MAX_PATH], file[MAX_PATH];
+	mode_t old = umask(0);
+	struct stat st;
+	int fd;
+
+	tu_new_fifo(path, sizeof path);
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0666);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(dacl_has_world((HANDLE)_get_osfhandle(fd)));
+	ck_assert(public_pipe_has_world(path, 0));
+	close(fd);
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0640);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(!dacl_has_world((HANDLE)_get_osfhandle(fd)));
+	ck_assert_int_eq(write(fd, "m", 1), 1);
+	close(fd);
+	ck_assert_int_eq(unlink(path), 0);
+	errno = 0;
+	ck_assert_int_eq(chmod(path, 0600), -1);
+	ck_assert_int_eq(errno, ENOENT);
+
+	tu_path(file, sizeof file, "chmodfile");
+	fd = open(file, O_CREAT | O_EXCL | O_WRONLY, 0666);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(chmod(file, 0444), 0);
+	ck_assert_int_eq(stat(file, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0200, 0);
+	ck_assert_int_eq(chmod(file, 0666), 0);
+	ck_assert_int_eq(unlink(file), 0);
+	umask(old);
+}
+END_TEST
+
 START_TEST(fifo_two_readers_share_one_stream)
 {
 	char path[MAX_PATH];
@@ -1916,6 +1962,7 @@ int main(void)
 	TU_ADD(s, fifo_squatted_pipe_name_is_refused);
 	TU_ADD(s, fifo_pipe_is_local_only_and_single_instance);
 	TU_ADD(s, fifo_pipe_grants_everyone_nothing_at_0600_and_access_at_0666);
+	TU_ADD(s, fifo_chmod_changes_mode_and_next_pipes);
 	TU_ADD(s, fifo_two_readers_share_one_stream);
 	TU_ADD(s, fifo_open_close_cycles_keep_handle_count_flat);
 	return tu_run(s);

@@ -387,6 +387,54 @@ START_TEST(files_built_without_the_flag_use_32_bit_entry_points)
 }
 END_TEST
 
+/* truncate by path: 64-bit lengths on files, and Linux's errors; a FIFO is refused (EINVAL)
+ * and stays a FIFO, where the C library's truncate would cut its marker file. */
+START_TEST(truncate_sizes_files_and_refuses_fifos_and_folders)
+{
+	char path[MAX_PATH], dir[MAX_PATH], missing[MAX_PATH + 8];
+	struct stat st;
+	int fd;
+
+	tu_path(path, sizeof path, "truncfile");
+	fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "abcdef", 6), 6);
+	close(fd);
+	ck_assert_int_eq(truncate(path, 3), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 3);
+	ck_assert_int_eq(truncate(path, (off_t)5 << 30), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(st.st_size == (off_t)5 << 30);
+	ck_assert_int_eq(truncate(path, 0), 0);
+	errno = 0;
+	ck_assert_int_eq(truncate(path, -1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	unlink(path);
+	snprintf(missing, sizeof missing, "%s.none", path);
+	errno = 0;
+	ck_assert_int_eq(truncate(missing, 0), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	tu_path(dir, sizeof dir, "truncdir");
+	ck_assert_int_eq(mkdir(dir), 0);
+	errno = 0;
+	ck_assert_int_eq(truncate(dir, 0), -1);
+	ck_assert_int_eq(errno, EISDIR);
+	rmdir(dir);
+
+	tu_new_fifo(path, sizeof path);
+	errno = 0;
+	ck_assert_int_eq(truncate(path, 0), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe)
 {
 	char name[64], path[MAX_PATH];
@@ -574,6 +622,7 @@ int main(void)
 	TU_ADD(s, strerror_and_perror_speak_linux_for_every_library_errno);
 	TU_ADD(s, off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib);
 	TU_ADD(s, ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe);
+	TU_ADD(s, truncate_sizes_files_and_refuses_fifos_and_folders);
 	TU_ADD(s, files_built_without_the_flag_use_32_bit_entry_points);
 	TU_ADD(s, fstat_and_stat_report_the_creation_mode_less_umask);
 	TU_ADD(s, fifo_recognition_needs_the_marker_attribute_not_file_contents);

@@ -78,6 +78,11 @@ extern "C" {
 #endif
 
 POSIXIPC_API int posixipc_mkfifo(const char *path, mode_t mode);
+/* chmod: a FIFO's mode is kept by the library; other files get the C runtime's chmod. */
+POSIXIPC_API int posixipc_chmod(const char *path, int mode);
+#if !defined(NO_OLDNAMES)
+int __cdecl chmod(const char *, int) POSIXIPC_REDIRECT(posixipc_chmod);
+#endif
 POSIXIPC_API int posixipc_mkfifoat(int dirfd, const char *path, mode_t mode);
 /* 1 if path names a FIFO made by mkfifo, 0 otherwise (errno untouched). */
 POSIXIPC_API int posixipc_is_fifo(const char *path);
