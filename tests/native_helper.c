@@ -4,7 +4,7 @@
  *   write PIPE TAG COUNT SIZE READY GO   COUNT records, after telling READY (a semaphore)
  *                                        and waiting for GO (an event); "-" for neither
  *   write-forever PIPE TAG SIZE          records until the pipe breaks (or the process is
- *                                        killed); exit 0 on ERROR_NO_DATA
+ *                                        killed); exit 0 on a "no reader" error
  *   read PIPE FILE SIZE READY            read in SIZE-byte requests until end of file
  *                                        (ERROR_BROKEN_PIPE), appending to FILE
  *   wait-write EVENT PIPE TAG COUNT SIZE wait for the FIFO's event, then write
@@ -80,8 +80,10 @@ static int do_write_forever(char **a)
 		return 2;
 	for (seq = 0;; seq++) {
 		record_fill(r, size, (uint32_t)atoi(a[1]), seq);
+		/* What a writer gets once the server end is gone, whichever way it went. */
 		if (!WriteFile(h, r, (DWORD)size, &n, NULL))
-			return GetLastError() == ERROR_NO_DATA ? 0 : 5;
+			return GetLastError() == ERROR_NO_DATA || GetLastError() == ERROR_BROKEN_PIPE ||
+			       GetLastError() == ERROR_PIPE_NOT_CONNECTED ? 0 : 5;
 	}
 }
 
