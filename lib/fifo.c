@@ -48,8 +48,12 @@ struct fifo_open {
 	 * keeps it from being replaced while the echo uses it. */
 	struct end wend;
 	SRWLOCK wend_lock;
-	/* O_RDWR only: the echo (see below), its stop signal and the FIFO's echo lock. */
-	HANDLE echo, echo_stop, echo_mutex;
+	/* O_RDWR only: the echo's timer (see below), the FIFO's echo lock, the delay before
+	 * the next tick, the thread running a tick (0 between ticks), and the stop request. */
+	PTP_TIMER echo;
+	HANDLE echo_mutex;
+	DWORD echo_ms;
+	volatile LONG echo_tid, echo_stopping;
 	mode_t mode;
 	/* O_RDONLY|O_NONBLOCK opened with no writer: how often the write side had been opened
 	 * then, since Linux reports no POLLHUP until a writer comes; else -1. */
@@ -647,7 +651,7 @@ static int get_end(struct fifo_open *of, enum side side, int nonblock, struct en
  * (stdio, code built without the headers) use its one HANDLE for both: the read end, so
  * that it reads what every writer wrote.  What the runtime writes into the read end travels
  * the connection's other direction and arrives at the write end, where no one reads.  The
- * echo, a thread of each process with an O_RDWR descriptor open, takes those bytes from the
+ * echo, a timer of each O_RDWR open file description, takes those bytes from the
  * write end and writes them back into it, so that they reach the readers (this descriptor
  * included) as if written there.  The echo lock, one per FIFO across processes, makes sure
  * one echo at a time reads the write end, and reads only what is there, so that no read
@@ -656,22 +660,57 @@ static int get_end(struct fifo_open *of, enum side side, int nonblock, struct en
 
 #define ECHO_IDLE_MS 16
 
-/* Move what waits at the write end back into it.  1 if anything moved. */
+/* Under Wine 8.0, which reports no write quota, the room towards the readers as a read end
+ * of this process on the same pipe tells it; the whole buffer if there is none. */
+static DWORD room_by_read_end(struct fifo_open *of)
+{
+	struct pi_holder *ho;
+	DWORD self = GetCurrentProcessId(), room = PIPE_BUFSIZE;
+	size_t i = 0;
+
+	lock(of);
+	while ((ho = pi_holders_next(&of->t, &i)) != NULL)
+		if (ho->pid == self && ho->side == SIDE_READ && ho->gen == of->wend.gen) {
+			pi_pipe_room((HANDLE)(uintptr_t)ho->handle, &room);
+			break;
+		}
+	unlock(of);
+	return room;
+}
+
+/* Move what waits at the write end back into it, no more than there is room for, so that a
+ * tick does not block on a full pipe (it still may, if another writer takes the room first).
+ * A first look, without the echo lock, finds most ticks idle.  The holder table's lock is
+ * never taken with wend_lock held (renew_end takes them the other way round).  1 if bytes
+ * moved, 0 if none wait, -1 if some wait that could not move yet. */
 static int echo_once(struct fifo_open *of)
 {
 	static char scratch[1];
+	FILE_PIPE_LOCAL_INFORMATION info;
 	char *buf = NULL;
-	DWORD avail = 0, n = 0, w;
+	DWORD avail = 0, n = 0, w, room = 0;
 	HANDLE h;
+	BOOL ok;
 	int moved = 0;
 
+	AcquireSRWLockShared(&of->wend_lock);
+	ok = PeekNamedPipe(of->wend.h, scratch, 0, NULL, &avail, NULL) && avail > 0;
+	if (ok && pi_pipe_info(of->wend.h, &info))
+		room = info.WriteQuotaAvailable;
+	ReleaseSRWLockShared(&of->wend_lock);
+	if (!ok)
+		return 0;
+	if (room == 0)
+		room = room_by_read_end(of);
 	AcquireSRWLockShared(&of->wend_lock);
 	h = of->wend.h;
 	if (WaitForSingleObject(of->echo_mutex, ECHO_IDLE_MS) == WAIT_TIMEOUT) {
 		ReleaseSRWLockShared(&of->wend_lock);
 		return 0;
 	}
-	if (PeekNamedPipe(h, scratch, 0, NULL, &avail, NULL) && avail > 0) {
+	if (PeekNamedPipe(h, scratch, 0, NULL, &avail, NULL) && avail > 0 && room > 0) {
+		if (avail > room)
+			avail = room;
 		if (avail > PIPE_BUFSIZE)
 			avail = PIPE_BUFSIZE;
 		buf = malloc(avail);
@@ -684,19 +723,87 @@ static int echo_once(struct fifo_open *of)
 			break;
 	ReleaseSRWLockShared(&of->wend_lock);
 	free(buf);
-	return n > 0;
+	return n > 0 ? 1 : -1;
 }
 
-static DWORD WINAPI echo_main(LPVOID arg)
+/* Move everything that waits, as readers make room: before the library's own write, which
+ * must come after what the runtime wrote, and when the descriptor closes.  give_up_ms > 0:
+ * after that long without progress what is left is lost, as a killed writer's bytes would
+ * be, so that close() never hangs on a pipe nobody reads. */
+static void echo_drain(struct fifo_open *of, DWORD give_up_ms)
+{
+	DWORD since = GetTickCount();
+	int r;
+
+	while ((r = echo_once(of)) != 0) {
+		if (r > 0)
+			since = GetTickCount();
+		else if (give_up_ms > 0 && GetTickCount() - since >= give_up_ms)
+			return;
+		else
+			Sleep(1);
+	}
+}
+
+/* The echo ticks on a thread-pool timer, which costs nothing between ticks and little to
+ * start (under Wine 8.0 a thread of its own takes about a millisecond to start and end, a
+ * timer a few microseconds).  Each tick arms the next: soon after bytes moved, up to
+ * ECHO_IDLE_MS later while there are none.  The timers have a pool of their own, of
+ * ECHO_THREADS threads made with the first O_RDWR open: the process's default pool adds a
+ * thread whenever every one it has is busy, and ticks of many opens grew it by dozens for a
+ * while.  A tick blocks only when another writer takes the room it found, until a reader
+ * makes more, so a few threads serve every FIFO. */
+#define ECHO_THREADS 2
+
+static TP_CALLBACK_ENVIRON echo_env;
+static INIT_ONCE echo_pool_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK echo_pool_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+	PTP_POOL pool = CreateThreadpool(NULL);
+
+	(void)once;
+	(void)param;
+	(void)ctx;
+	if (pool == NULL)
+		return FALSE;
+	SetThreadpoolThreadMaximum(pool, ECHO_THREADS);
+	if (!SetThreadpoolThreadMinimum(pool, ECHO_THREADS)) {
+		CloseThreadpool(pool);
+		return FALSE;
+	}
+	InitializeThreadpoolEnvironment(&echo_env);
+	SetThreadpoolCallbackPool(&echo_env, pool);
+	return TRUE;
+}
+
+static void echo_arm(struct fifo_open *of)
+{
+	ULARGE_INTEGER t;
+	FILETIME due;
+
+	t.QuadPart = (ULONGLONG)(-(LONGLONG)of->echo_ms * 10000);
+	due.dwLowDateTime = t.LowPart;
+	due.dwHighDateTime = t.HighPart;
+	SetThreadpoolTimer(of->echo, &due, 0, 0);
+}
+
+static VOID CALLBACK echo_tick(PTP_CALLBACK_INSTANCE inst, PVOID arg, PTP_TIMER timer)
 {
 	struct fifo_open *of = arg;
-	DWORD ms = 1;
 
-	while (WaitForSingleObject(of->echo_stop, ms) == WAIT_TIMEOUT)
-		ms = echo_once(of) ? 1 : ms < ECHO_IDLE_MS ? ms * 2 : ECHO_IDLE_MS;
-	/* What the last runtime writes left goes out before the write end closes. */
-	echo_once(of);
-	return 0;
+	(void)inst;
+	(void)timer;
+	/* Both flags are set with full barriers: either echo_stop sees this tick running, or
+	 * the tick sees the stop request. */
+	InterlockedExchange(&of->echo_tid, (LONG)GetCurrentThreadId());
+	if (!of->echo_stopping) {
+		of->echo_ms = echo_once(of) > 0 ? 1 : of->echo_ms < ECHO_IDLE_MS ? of->echo_ms * 2 :
+									     ECHO_IDLE_MS;
+		if (!of->echo_stopping)
+			echo_arm(of);
+	}
+	InterlockedExchange(&of->echo_tid, 0);
 }
 
 static int echo_start(struct fifo_open *of)
@@ -705,32 +812,51 @@ static int echo_start(struct fifo_open *of)
 
 	swprintf(name, 128, L"%lsposixipc.fifo.%hs.echo.v1", pi_object_namespace(), of->ref.id);
 	of->echo_mutex = CreateMutexW(NULL, FALSE, name);
-	of->echo_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
-	if (of->echo_mutex == NULL || of->echo_stop == NULL)
+	if (of->echo_mutex == NULL)
 		return pi_fail_win32(0);
-	of->echo = CreateThread(NULL, 64 * 1024, echo_main, of,
-				STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+	if (!InitOnceExecuteOnce(&echo_pool_once, echo_pool_init, NULL, NULL))
+		return pi_fail_win32(0);
+	of->echo = CreateThreadpoolTimer(echo_tick, of, &echo_env);
 	if (of->echo == NULL)
 		return pi_fail_win32(0);
 	InterlockedIncrement(&of->t.st->echoes);
+	of->echo_ms = 1;
+	echo_arm(of);
 	return 0;
 }
 
-/* A write that cannot finish (the pipe is full and nobody reads) must not hold up close():
- * after a while it is cancelled, and those bytes are lost as a killed writer's would be. */
+/* A tick's write that cannot finish (the pipe is full and nobody reads) must not hold up
+ * close(): after a second it is cancelled, and those bytes are lost as a killed writer's
+ * would be.  The thread is cancelled only while it still runs the tick it was opened for. */
+static void cancel_tick(struct fifo_open *of, DWORD tid)
+{
+	HANDLE t = OpenThread(THREAD_TERMINATE, FALSE, tid);
+
+	if (t == NULL)
+		return;
+	if ((DWORD)of->echo_tid == tid)
+		CancelSynchronousIo(t);
+	CloseHandle(t);
+}
+
 static void echo_stop(struct fifo_open *of)
 {
+	DWORD tid, start = GetTickCount();
+
 	if (of->echo != NULL) {
-		SetEvent(of->echo_stop);
-		if (WaitForSingleObject(of->echo, 1000) == WAIT_TIMEOUT) {
-			CancelSynchronousIo(of->echo);
-			WaitForSingleObject(of->echo, INFINITE);
+		InterlockedExchange(&of->echo_stopping, 1);
+		while ((tid = (DWORD)of->echo_tid) != 0) {
+			if (GetTickCount() - start >= 1000)
+				cancel_tick(of, tid);
+			Sleep(1);
 		}
-		CloseHandle(of->echo);
+		SetThreadpoolTimer(of->echo, NULL, 0, 0);
+		WaitForThreadpoolTimerCallbacks(of->echo, TRUE);
+		CloseThreadpoolTimer(of->echo);
+		/* What the last runtime writes left goes out before the write end closes. */
+		echo_drain(of, 1000);
 		InterlockedDecrement(&of->t.st->echoes);
 	}
-	if (of->echo_stop != NULL)
-		CloseHandle(of->echo_stop);
 	if (of->echo_mutex != NULL)
 		CloseHandle(of->echo_mutex);
 }
@@ -947,7 +1073,7 @@ int pi_fifo_open(const char *path, int flags, mode_t mode)
 
 int pi_fifo_open_ref(const struct pi_fifo_ref *ref, int flags)
 {
-	int acc = flags & O_ACCMODE, nonblock = (flags & O_NONBLOCK) != 0, fd;
+	int acc = flags & O_ACCMODE, nonblock = (flags & O_NONBLOCK) != 0, fd, tries;
 	enum side side = acc == O_WRONLY ? SIDE_WRITE : SIDE_READ;
 	struct fifo_open *of;
 	struct end e;
@@ -976,9 +1102,21 @@ int pi_fifo_open_ref(const struct pi_fifo_ref *ref, int flags)
 	}
 	if (acc == O_RDWR) {
 		/* O_RDWR never blocks (as on Linux): this descriptor is itself a writer, and the
-		 * read end it holds gives the write end a server to join. */
-		if (take_end(of, SIDE_WRITE, 1, &of->wend, &seen) < 0)
+		 * read end it holds gives the write end a server to join.  ENXIO: the read end
+		 * joined a pipe whose server end was its last writer's, which has just closed;
+		 * a fresh read end makes a new pipe. */
+		for (tries = 0; take_end(of, SIDE_WRITE, 1, &of->wend, &seen) < 0; tries++) {
 			of->wend.h = NULL;
+			if (errno != ENXIO || tries == 3)
+				break;
+			drop_end(of, e.h);
+			Sleep(tries);
+			if (take_end(of, side, nonblock, &e, &seen) < 0) {
+				fd = errno;
+				open_unref(of);
+				return pi_fail(fd);
+			}
+		}
 		if (of->wend.h == NULL || echo_start(of) < 0) {
 			fd = errno;
 			drop_end(of, e.h);
@@ -1183,7 +1321,7 @@ static ssize_t fifo_write(void *obj, int fd, const void *buf, size_t count)
 		return r;
 	/* Bytes the C runtime wrote into an O_RDWR descriptor go first. */
 	if (of->echo != NULL && !(of->flags & O_NONBLOCK))
-		echo_once(of);
+		echo_drain(of, 0);
 retry:
 	e = of->wend.h != NULL ? of->wend : f->end;
 	if (of->wend.h == NULL)
