@@ -72,6 +72,45 @@ struct relay {
 static SRWLOCK gateways_lock = SRWLOCK_INIT;
 static struct gateway *gateways;
 
+/* This process's running relays by FIFO: the public pipe instances they hold are ours, also
+ * after the gateway that started them has gone, so a new gateway must not take them for a
+ * squatter's. */
+struct relay_count {
+	struct relay_count *next;
+	char id[17];
+	LONG n;
+};
+
+static SRWLOCK relays_lock = SRWLOCK_INIT;
+static struct relay_count *relay_counts;
+
+static void count_relay(const char *id, LONG delta)
+{
+	struct relay_count **p, *c;
+
+	AcquireSRWLockExclusive(&relays_lock);
+	for (p = &relay_counts; *p != NULL && strcmp((*p)->id, id) != 0; p = &(*p)->next)
+		;
+	if (*p == NULL && delta > 0 && (*p = calloc(1, sizeof **p)) != NULL)
+		strcpy((*p)->id, id);
+	if ((c = *p) != NULL && (c->n += delta) <= 0) {
+		*p = c->next;
+		free(c);
+	}
+	ReleaseSRWLockExclusive(&relays_lock);
+}
+
+static int has_relays(const char *id)
+{
+	struct relay_count *c;
+
+	AcquireSRWLockShared(&relays_lock);
+	for (c = relay_counts; c != NULL && strcmp(c->id, id) != 0; c = c->next)
+		;
+	ReleaseSRWLockShared(&relays_lock);
+	return c != NULL;
+}
+
 void pi_fifo_event_name(const struct pi_fifo_ref *ref, int readers, char *out, size_t size)
 {
 	snprintf(out, size, "%lsposixipc.open.%s%s", pi_object_namespace(), ref->pipe + 9,
@@ -188,6 +227,7 @@ static DWORD WINAPI relay_main(LPVOID arg)
 	/* Closing the server end tells the native program: end of file for a reader,
 	 * ERROR_NO_DATA on the next write for a writer. */
 	CloseHandle(r->pipe);
+	count_relay(r->ref.id, -1);
 	CloseHandle(r->ov.hEvent);
 	free(buf);
 	free(r);
@@ -204,9 +244,12 @@ static void start_relay(struct gateway *g, int role, HANDLE pipe)
 		r->pipe = pipe;
 		r->role = role;
 		r->ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+		count_relay(g->ref.id, 1);
 		if (r->ov.hEvent != NULL)
 			t = CreateThread(NULL, 64 * 1024, relay_main, r,
 					 STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+		if (t == NULL)
+			count_relay(g->ref.id, -1);
 	}
 	if (t != NULL) {
 		CloseHandle(t);
@@ -348,7 +391,7 @@ static int listen_first(struct listener *l, struct pi_holders *t)
 	if (r < 0 && GetLastError() != ERROR_ACCESS_DENIED && GetLastError() != ERROR_PIPE_BUSY)
 		return pi_fail_win32(0);
 	pi_holders_lock(t);
-	ours = pi_holders_other_process(t, 0);
+	ours = pi_holders_other_process(t, 0) || has_relays(l->g->ref.id);
 	pi_holders_unlock(t);
 	if (!ours) {
 		stop_listening(l);
