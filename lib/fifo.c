@@ -660,22 +660,24 @@ static int get_end(struct fifo_open *of, enum side side, int nonblock, struct en
 
 #define ECHO_IDLE_MS 16
 
-/* Under Wine 8.0, which reports no write quota, the room towards the readers as a read end
- * of this process on the same pipe tells it; the whole buffer if there is none. */
-static DWORD room_by_read_end(struct fifo_open *of)
+/* The room towards the readers of pipe instance gen, as a read end this process holds on it
+ * tells (Wine 8.0 reports no write quota on write ends): 1, or 0 if it holds none.  The lock
+ * keeps the entry's handle open while it is asked. */
+static int read_end_room(struct fifo_open *of, uint64_t gen, DWORD *room)
 {
 	struct pi_holder *ho;
-	DWORD self = GetCurrentProcessId(), room = PIPE_BUFSIZE;
+	DWORD self = GetCurrentProcessId();
 	size_t i = 0;
+	int r = 0;
 
 	lock(of);
 	while ((ho = pi_holders_next(&of->t, &i)) != NULL)
-		if (ho->pid == self && ho->side == SIDE_READ && ho->gen == of->wend.gen) {
-			pi_pipe_room((HANDLE)(uintptr_t)ho->handle, &room);
+		if (ho->pid == self && ho->side == SIDE_READ && ho->gen == gen) {
+			r = pi_pipe_room((HANDLE)(uintptr_t)ho->handle, room);
 			break;
 		}
 	unlock(of);
-	return room;
+	return r;
 }
 
 /* Move what waits at the write end back into it, no more than there is room for, so that a
@@ -700,8 +702,8 @@ static int echo_once(struct fifo_open *of)
 	ReleaseSRWLockShared(&of->wend_lock);
 	if (!ok)
 		return 0;
-	if (room == 0)
-		room = room_by_read_end(of);
+	if (room == 0 && !read_end_room(of, of->wend.gen, &room))
+		room = PIPE_BUFSIZE;
 	AcquireSRWLockShared(&of->wend_lock);
 	h = of->wend.h;
 	if (WaitForSingleObject(of->echo_mutex, ECHO_IDLE_MS) == WAIT_TIMEOUT) {
@@ -1441,27 +1443,14 @@ int pi_fifo_has_holder(const struct pi_fifo_view *v, int side)
 }
 
 /* An O_RDWR descriptor holds its read end itself; a writer finds one of this process in the
- * holder table, on the same pipe instance as its own end.  The lock keeps the entry's handle
- * open while it is asked. */
+ * holder table, on the same pipe instance as its own end. */
 int pi_fifo_room(const struct pi_fifo_view *v, DWORD *room)
 {
 	struct fifo_fd *f = v->obj;
-	struct fifo_open *of = f->of;
-	struct pi_holder *ho;
-	DWORD self = GetCurrentProcessId();
-	size_t i = 0;
-	int r = 0;
 
 	if (v->rh != NULL)
 		return pi_pipe_room(v->rh, room);
-	lock(of);
-	while ((ho = pi_holders_next(&of->t, &i)) != NULL)
-		if (ho->pid == self && ho->side == SIDE_READ && ho->gen == f->end.gen) {
-			r = pi_pipe_room((HANDLE)(uintptr_t)ho->handle, room);
-			break;
-		}
-	unlock(of);
-	return r;
+	return read_end_room(f->of, f->end.gen, room);
 }
 
 void pi_fifo_view_end(struct pi_fifo_view *v)
