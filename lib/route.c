@@ -216,11 +216,23 @@ static int can_write(HANDLE h)
 		(FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
 }
 
+/* Give the file under h the length: 0, or -1 with errno.  ftruncate and truncate. */
+static int set_length(HANDLE h, int64_t length)
+{
+	FILE_END_OF_FILE_INFO eof;
+	DWORD err;
+
+	eof.EndOfFile.QuadPart = length;
+	if (SetFileInformationByHandle(h, FileEndOfFileInfo, &eof, sizeof eof))
+		return 0;
+	err = GetLastError();
+	/* Windows refuses to cut a file below a mapped view of it. */
+	return pi_fail(err == ERROR_USER_MAPPED_FILE ? EBUSY : pi_errno_from_win32(err));
+}
+
 PI_EXPORT int posixipc_ftruncate(int fd, int64_t length)
 {
 	HANDLE h = pi_fd_handle(fd);
-	FILE_END_OF_FILE_INFO eof;
-	DWORD err;
 
 	if (h == INVALID_HANDLE_VALUE)
 		return pi_fail(EBADF);
@@ -228,16 +240,12 @@ PI_EXPORT int posixipc_ftruncate(int fd, int64_t length)
 	 * writing (an O_RDONLY shm object among them). */
 	if (length < 0 || GetFileType(h) != FILE_TYPE_DISK || !can_write(h))
 		return pi_fail(EINVAL);
-	eof.EndOfFile.QuadPart = length;
-	if (SetFileInformationByHandle(h, FileEndOfFileInfo, &eof, sizeof eof)) {
-		/* The C runtime remembers a read that hit the end and returns 0 from then on, until
-		 * a seek: seek in place, as its own _chsize does, so the new bytes can be read. */
-		_lseeki64(fd, 0, SEEK_CUR);
-		return 0;
-	}
-	err = GetLastError();
-	/* Windows refuses to cut a file below a mapped view of it. */
-	return pi_fail(err == ERROR_USER_MAPPED_FILE ? EBUSY : pi_errno_from_win32(err));
+	if (set_length(h, length) < 0)
+		return -1;
+	/* The C runtime remembers a read that hit the end and returns 0 from then on, until a
+	 * seek: seek in place, as its own _chsize does, so the new bytes can be read. */
+	_lseeki64(fd, 0, SEEK_CUR);
+	return 0;
 }
 
 PI_EXPORT int posixipc_ftruncate32(int fd, long length)
@@ -274,41 +282,33 @@ PI_EXPORT int posixipc_chmod(const char *path, int mode)
  * EINVAL for anything but a regular file (EISDIR for a folder). */
 PI_EXPORT int posixipc_truncate(const char *path, int64_t length)
 {
-	FILE_END_OF_FILE_INFO eof;
 	wchar_t *w;
-	DWORD attrs, err = 0;
+	DWORD attrs;
 	mode_t mode;
-	HANDLE h;
+	HANDLE h = INVALID_HANDLE_VALUE;
+	int r = -1;
 
 	if ((w = path_arg(path)) == NULL)
 		return -1;
-	if (length < 0) {
-		free(w);
-		return pi_fail(EINVAL);
-	}
 	attrs = GetFileAttributesW(w);
-	if (attrs == INVALID_FILE_ATTRIBUTES) {
-		err = GetLastError();
-	} else if (attrs & FILE_ATTRIBUTE_DIRECTORY) {
-		free(w);
-		return pi_fail(EISDIR);
-	} else if (pi_fifo_marker_mode(w, attrs, &mode) == 1) {
-		free(w);
-		return pi_fail(EINVAL);
-	}
-	h = err ? INVALID_HANDLE_VALUE :
-		  CreateFileW(w, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-			      NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (length < 0)
+		pi_fail(EINVAL);
+	else if (attrs == INVALID_FILE_ATTRIBUTES)
+		pi_fail_win32(0);
+	else if (attrs & FILE_ATTRIBUTE_DIRECTORY)
+		pi_fail(EISDIR);
+	else if (pi_fifo_marker_mode(w, attrs, &mode) == 1)
+		pi_fail(EINVAL);
+	else if ((h = CreateFileW(w, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE |
+				  FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL,
+				  NULL)) == INVALID_HANDLE_VALUE)
+		pi_fail_win32(0);
+	else
+		r = set_length(h, length);
+	if (h != INVALID_HANDLE_VALUE)
+		CloseHandle(h);
 	free(w);
-	if (h == INVALID_HANDLE_VALUE)
-		return pi_fail_win32(err);
-	eof.EndOfFile.QuadPart = length;
-	if (!SetFileInformationByHandle(h, FileEndOfFileInfo, &eof, sizeof eof))
-		err = GetLastError();
-	CloseHandle(h);
-	if (err)
-		return pi_fail(err == ERROR_USER_MAPPED_FILE ? EBUSY : pi_errno_from_win32(err));
-	return 0;
+	return r;
 }
 
 PI_EXPORT int posixipc_truncate32(const char *path, long length)
