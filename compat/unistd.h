@@ -1,7 +1,7 @@
 /* <unistd.h> for Windows: read/write/close/dup that know FIFO and pipe descriptors (exact
- * POSIX errno values, EOF rules), pipe() and pipe2(), ftruncate/lseek/fsync/fdatasync with
- * POSIX errno values and 64-bit offsets, sysconf(), pathconf(), getpagesize(), and the POSIX
- * options the library provides.  Other descriptors go to the C runtime. */
+ * POSIX errno values, EOF rules), pipe() and pipe2(), pread/pwrite, ftruncate/lseek/fsync/
+ * fdatasync with POSIX errno values and 64-bit offsets, sysconf(), pathconf(), getpagesize(),
+ * and the POSIX options the library provides.  Other descriptors go to the C runtime. */
 #ifndef POSIXIPC_UNISTD_H
 #define POSIXIPC_UNISTD_H
 
@@ -82,6 +82,10 @@ POSIXIPC_API int posixipc_ftruncate(int fd, int64_t length);
 POSIXIPC_API int posixipc_ftruncate32(int fd, long length);
 POSIXIPC_API int posixipc_truncate(const char *path, int64_t length);
 POSIXIPC_API int posixipc_truncate32(const char *path, long length);
+POSIXIPC_API ssize_t posixipc_pread(int fd, void *buf, size_t count, int64_t offset);
+POSIXIPC_API ssize_t posixipc_pread32(int fd, void *buf, size_t count, long offset);
+POSIXIPC_API ssize_t posixipc_pwrite(int fd, const void *buf, size_t count, int64_t offset);
+POSIXIPC_API ssize_t posixipc_pwrite32(int fd, const void *buf, size_t count, long offset);
 POSIXIPC_API int posixipc_fsync(int fd);
 POSIXIPC_API int posixipc_fdatasync(int fd);
 POSIXIPC_API int posixipc_pipe(int fds[2]);
@@ -108,6 +112,16 @@ int truncate(const char *, _off_t) POSIXIPC_REDIRECT(posixipc_truncate32);
 int truncate64(const char *, _off64_t) POSIXIPC_REDIRECT(posixipc_truncate);
 #endif
 
+/* mingw-w64 has no pread or pwrite. */
+#if defined(_FILE_OFFSET_BITS) && _FILE_OFFSET_BITS == 64
+ssize_t pread(int, void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pread);
+ssize_t pwrite(int, const void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pwrite);
+#else
+ssize_t pread(int, void *, size_t, _off_t) POSIXIPC_REDIRECT(posixipc_pread32);
+ssize_t pwrite(int, const void *, size_t, _off_t) POSIXIPC_REDIRECT(posixipc_pwrite32);
+#endif
+ssize_t pread64(int, void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pread);
+ssize_t pwrite64(int, const void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pwrite);
 int fsync(int) POSIXIPC_REDIRECT(posixipc_fsync);
 int fdatasync(int) POSIXIPC_REDIRECT(posixipc_fdatasync);
 POSIXIPC_API long sysconf(int) POSIXIPC_REDIRECT(posixipc_sysconf);

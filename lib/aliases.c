@@ -246,6 +246,26 @@ PI_EXPORT int pipe2(int fds[2], int flags)
 	return posixipc_pipe2(fds, flags);
 }
 
+PI_EXPORT ssize_t pread(int fd, void *buf, size_t count, off_t offset)
+{
+	return posixipc_pread(fd, buf, count, offset);
+}
+
+PI_EXPORT ssize_t pread64(int fd, void *buf, size_t count, int64_t offset)
+{
+	return posixipc_pread(fd, buf, count, offset);
+}
+
+PI_EXPORT ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)
+{
+	return posixipc_pwrite(fd, buf, count, offset);
+}
+
+PI_EXPORT ssize_t pwrite64(int fd, const void *buf, size_t count, int64_t offset)
+{
+	return posixipc_pwrite(fd, buf, count, offset);
+}
+
 PI_EXPORT int poll(struct posixipc_pollfd *fds, nfds_t nfds, int timeout)
 {
 	return posixipc_poll(fds, nfds, timeout);

@@ -1,5 +1,6 @@
 /* The C runtime's file calls whose POSIX meaning differs on shm and FIFO descriptors, routed
- * here by the compat headers: stat/fstat, lseek, ftruncate, fsync/fdatasync, pathconf.
+ * here by the compat headers: stat/fstat, lseek, pread/pwrite, ftruncate, fsync/fdatasync,
+ * pathconf.
  * Regular files take the cheapest path that gives the C runtime's own answer. */
 #include <ctype.h>
 #include <direct.h>
@@ -206,6 +207,90 @@ PI_EXPORT long posixipc_lseek32(int fd, long offset, int whence)
 	if (r > LONG_MAX)
 		return pi_fail(EOVERFLOW);
 	return (long)r;
+}
+
+/* ------------------------------------------------------------------ pread, pwrite
+ * A synchronous handle's ReadFile/WriteFile at an offset moves the file pointer too, which
+ * POSIX leaves alone: it is put back, through the C runtime so that it also forgets a read
+ * that hit the end.  Another thread's read() on the same descriptor at that instant may use
+ * the moved pointer (README). */
+
+#define RW_MAX 0x7ffff000 /* Linux's limit on one transfer */
+
+static HANDLE positional(int fd, int64_t offset, DWORD right)
+{
+	HANDLE h;
+
+	if (offset < 0)
+		return errno = EINVAL, INVALID_HANDLE_VALUE;
+	h = pi_fd_handle(fd);
+	if (h == INVALID_HANDLE_VALUE)
+		return errno = EBADF, h;
+	if (GetFileType(h) != FILE_TYPE_DISK)
+		return errno = ESPIPE, INVALID_HANDLE_VALUE;
+	if (!(pi_granted_access_or(h, right) & right))
+		return errno = EBADF, INVALID_HANDLE_VALUE;
+	return h;
+}
+
+static ssize_t transfer(int fd, HANDLE h, void *buf, size_t count, int64_t offset, int out)
+{
+	OVERLAPPED ov = { 0 };
+	int64_t at = _lseeki64(fd, 0, SEEK_CUR);
+	DWORD n = 0, err = 0;
+	BOOL ok;
+
+	if (at < 0)
+		return -1;
+	if (count > RW_MAX)
+		count = RW_MAX;
+	ov.Offset = (DWORD)offset;
+	ov.OffsetHigh = (DWORD)((uint64_t)offset >> 32);
+	ok = out ? WriteFile(h, buf, (DWORD)count, &n, &ov) :
+		   ReadFile(h, buf, (DWORD)count, &n, &ov);
+	if (!ok)
+		err = GetLastError();
+	_lseeki64(fd, at, SEEK_SET);
+	/* A synchronous read at or past the end fails with ERROR_HANDLE_EOF: end of file. */
+	if (!ok && !(err == ERROR_HANDLE_EOF && !out))
+		return pi_fail_win32(err);
+	return (ssize_t)n;
+}
+
+PI_EXPORT ssize_t posixipc_pread(int fd, void *buf, size_t count, int64_t offset)
+{
+	HANDLE h = positional(fd, offset, FILE_READ_DATA);
+
+	if (h == INVALID_HANDLE_VALUE)
+		return -1;
+	if (count == 0)
+		return 0;
+	if (buf == NULL)
+		return pi_fail(EFAULT);
+	return transfer(fd, h, buf, count, offset, 0);
+}
+
+PI_EXPORT ssize_t posixipc_pread32(int fd, void *buf, size_t count, long offset)
+{
+	return posixipc_pread(fd, buf, count, offset);
+}
+
+PI_EXPORT ssize_t posixipc_pwrite(int fd, const void *buf, size_t count, int64_t offset)
+{
+	HANDLE h = positional(fd, offset, FILE_WRITE_DATA | FILE_APPEND_DATA);
+
+	if (h == INVALID_HANDLE_VALUE)
+		return -1;
+	if (count == 0)
+		return 0;
+	if (buf == NULL)
+		return pi_fail(EFAULT);
+	return transfer(fd, h, (void *)buf, count, offset, 1);
+}
+
+PI_EXPORT ssize_t posixipc_pwrite32(int fd, const void *buf, size_t count, long offset)
+{
+	return posixipc_pwrite(fd, buf, count, offset);
 }
 
 /* A handle whose rights cannot be asked is given the benefit of the doubt: Windows refuses

@@ -66,7 +66,7 @@ int probe(const char **a, char *buf)
 	if (stat(a[i++], &st) != 0 || fstat(fd, &st) != 0 || f == NULL)
 		perror(strerror(errno));
 	return r(fd, buf, 1) + write(fd, buf, 1) + close(fd) + (int)lseek(fd, 0, SEEK_SET) +
-	       ftruncate(fd, 0) + truncate(a[1], 0) + fsync(fd) + (int)sysconf(_SC_PAGESIZE) + fclose(f) + i +
+	       ftruncate(fd, 0) + truncate(a[1], 0) + (int)pread(fd, buf, 1, 0) + (int)pwrite(fd, buf, 1, 0) + fsync(fd) + (int)sysconf(_SC_PAGESIZE) + fclose(f) + i +
 	       (mmap(NULL, 1, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) + sem_post(NULL) +
 	       mkfifo(a[1], 0600) + chmod(a[1], 0600) + (int)pathconf(a[1], _PC_PIPE_BUF) + mq_send(mq_open(a[2], O_WRONLY), buf, 1, 0);
 }

@@ -19,7 +19,7 @@ int narrow_off_t_size(void)
 int narrow_check(const char *fifo, const char *shm_name)
 {
 	struct stat st;
-	char *p;
+	char *p, c;
 	int fd;
 
 	if (stat(fifo, &st) != 0 || !S_ISFIFO(st.st_mode))
@@ -43,6 +43,9 @@ int narrow_check(const char *fifo, const char *shm_name)
 	p = mmap(NULL, 65536, PROT_READ, MAP_SHARED, fd, 65536);
 	if (p == MAP_FAILED || p[0] != 'N' || munmap(p, 65536) != 0)
 		return 7;
+	if (pwrite(fd, "P", 1, 2) != 1 || pread(fd, &c, 1, 65536) != 1 || c != 'N' ||
+	    pread(fd, &c, 1, 2) != 1 || c != 'P' || lseek(fd, 0, SEEK_CUR) != 65537)
+		return 11;
 	/* Past 2 GiB a 32-bit st_size cannot hold the size: EOVERFLOW, not a wrong number. */
 	if (ftruncate64(fd, (long long)3 << 30) != 0)
 		return 8;

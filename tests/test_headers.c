@@ -435,6 +435,99 @@ START_TEST(truncate_sizes_files_and_refuses_fifos_and_folders)
 }
 END_TEST
 
+/* pread and pwrite use the offset given and leave the descriptor's own offset where it was,
+ * also past the end and beyond 4 GiB; what they cannot serve fails as on Linux. */
+START_TEST(pread_pwrite_use_their_offset_and_leave_the_descriptors)
+{
+	char path[MAX_PATH], buf[32], name[64];
+	int fd, ro, fds[2];
+	char *p;
+
+	tu_path(path, sizeof path, "preadfile");
+	fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "0123456789", 10), 10);
+	ck_assert_int_eq(pread(fd, buf, 4, 2), 4);
+	ck_assert(memcmp(buf, "2345", 4) == 0);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), 10);
+	ck_assert_int_eq(pread(fd, buf, sizeof buf, 8), 2);
+	ck_assert(memcmp(buf, "89", 2) == 0);
+	ck_assert_int_eq(pread(fd, buf, sizeof buf, 10), 0);
+	ck_assert_int_eq(pread(fd, buf, sizeof buf, (off_t)1 << 33), 0);
+	ck_assert_int_eq(pwrite(fd, "AB", 2, 3), 2);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), 10);
+	ck_assert_int_eq(pread(fd, buf, 10, 0), 10);
+	ck_assert(memcmp(buf, "012AB56789", 10) == 0);
+	/* A read that met the end, then a pwrite past it: the next read sees the new bytes. */
+	ck_assert_int_eq(read(fd, buf, sizeof buf), 0);
+	ck_assert_int_eq(pwrite(fd, "xy", 2, 12), 2);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), 10);
+	ck_assert_int_eq(read(fd, buf, sizeof buf), 4);
+	ck_assert(memcmp(buf, "\0\0xy", 4) == 0);
+	ck_assert_int_eq(pread(fd, buf, 0, 0), 0);
+	errno = 0;
+	ck_assert_int_eq(pread(fd, buf, 1, -1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(pwrite(fd, "z", 1, -1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(pread(fd, NULL, 1, 0), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	close(fd);
+	errno = 0;
+	ck_assert_int_eq(pread(fd, buf, 1, 0), -1);
+	ck_assert_int_eq(errno, EBADF);
+	ro = open(path, O_RDONLY);
+	ck_assert_int_ge(ro, 0);
+	errno = 0;
+	ck_assert_int_eq(pwrite(ro, "z", 1, 0), -1);
+	ck_assert_int_eq(errno, EBADF);
+	close(ro);
+	fd = open(path, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	errno = 0;
+	ck_assert_int_eq(pread(fd, buf, 1, 0), -1);
+	ck_assert_int_eq(errno, EBADF);
+	close(fd);
+	unlink(path);
+
+	ck_assert_int_eq(pipe(fds), 0);
+	errno = 0;
+	ck_assert_int_eq(pwrite(fds[1], "z", 1, 0), -1);
+	ck_assert_int_eq(errno, ESPIPE);
+	errno = 0;
+	ck_assert_int_eq(pread(fds[0], buf, 1, 0), -1);
+	ck_assert_int_eq(errno, ESPIPE);
+	close(fds[0]);
+	close(fds[1]);
+	tu_new_fifo(path, sizeof path);
+	fd = open(path, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	errno = 0;
+	ck_assert_int_eq(pwrite(fd, "z", 1, 0), -1);
+	ck_assert_int_eq(errno, ESPIPE);
+	close(fd);
+	unlink(path);
+
+	/* A shared memory object: pwrite's bytes are what a mapping of it shows. */
+	tu_name(name, sizeof name, "pread");
+	fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 4096), 0);
+	ck_assert_int_eq(pwrite(fd, "shm", 3, 100), 3);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	ck_assert(memcmp(p + 100, "shm", 3) == 0);
+	memcpy(p + 200, "map", 3);
+	ck_assert_int_eq(pread(fd, buf, 3, 200), 3);
+	ck_assert(memcmp(buf, "map", 3) == 0);
+	munmap(p, 4096);
+	close(fd);
+	shm_unlink(name);
+}
+END_TEST
+
 START_TEST(ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe)
 {
 	char name[64], path[MAX_PATH];
@@ -623,6 +716,7 @@ int main(void)
 	TU_ADD(s, off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib);
 	TU_ADD(s, ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe);
 	TU_ADD(s, truncate_sizes_files_and_refuses_fifos_and_folders);
+	TU_ADD(s, pread_pwrite_use_their_offset_and_leave_the_descriptors);
 	TU_ADD(s, files_built_without_the_flag_use_32_bit_entry_points);
 	TU_ADD(s, fstat_and_stat_report_the_creation_mode_less_umask);
 	TU_ADD(s, fifo_recognition_needs_the_marker_attribute_not_file_contents);
