@@ -114,14 +114,14 @@ int truncate64(const char *, _off64_t) POSIXIPC_REDIRECT(posixipc_truncate);
 
 /* mingw-w64 has no pread or pwrite. */
 #if defined(_FILE_OFFSET_BITS) && _FILE_OFFSET_BITS == 64
-ssize_t pread(int, void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pread);
-ssize_t pwrite(int, const void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pwrite);
+POSIXIPC_API ssize_t pread(int, void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pread);
+POSIXIPC_API ssize_t pwrite(int, const void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pwrite);
 #else
-ssize_t pread(int, void *, size_t, _off_t) POSIXIPC_REDIRECT(posixipc_pread32);
-ssize_t pwrite(int, const void *, size_t, _off_t) POSIXIPC_REDIRECT(posixipc_pwrite32);
+POSIXIPC_API ssize_t pread(int, void *, size_t, _off_t) POSIXIPC_REDIRECT(posixipc_pread32);
+POSIXIPC_API ssize_t pwrite(int, const void *, size_t, _off_t) POSIXIPC_REDIRECT(posixipc_pwrite32);
 #endif
-ssize_t pread64(int, void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pread);
-ssize_t pwrite64(int, const void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pwrite);
+POSIXIPC_API ssize_t pread64(int, void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pread);
+POSIXIPC_API ssize_t pwrite64(int, const void *, size_t, _off64_t) POSIXIPC_REDIRECT(posixipc_pwrite);
 int fsync(int) POSIXIPC_REDIRECT(posixipc_fsync);
 int fdatasync(int) POSIXIPC_REDIRECT(posixipc_fdatasync);
 POSIXIPC_API long sysconf(int) POSIXIPC_REDIRECT(posixipc_sysconf);
