@@ -187,7 +187,7 @@ static int is_holders_end(HANDLE h, const struct pi_holder *ho)
 static int own_stale(const struct pi_holder *ho)
 {
 	return ho->pid == GetCurrentProcessId() && ho->fd >= 0 &&
-	       (uint64_t)(uintptr_t)_get_osfhandle(ho->fd) != ho->handle;
+	       (uint64_t)(uintptr_t)pi_fd_handle(ho->fd) != ho->handle;
 }
 
 HANDLE pi_holders_dup(const struct pi_holder *ho)
