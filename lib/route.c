@@ -213,9 +213,16 @@ PI_EXPORT long posixipc_lseek32(int fd, long offset, int whence)
  * A synchronous handle's ReadFile/WriteFile at an offset moves the file pointer too, which
  * POSIX leaves alone: it is put back, through the C runtime so that it also forgets a read
  * that hit the end.  Another thread's read() on the same descriptor at that instant may use
- * the moved pointer (README). */
+ * the moved pointer (README); positioned calls on one descriptor take turns, so that none of
+ * them puts back a pointer another one moved.  Windows serialises transfers on a synchronous
+ * handle anyway, so the turns cost no parallelism. */
 
 #define RW_MAX 0x7ffff000 /* Linux's limit on one transfer */
+
+static SRWLOCK turns[16] = { SRWLOCK_INIT, SRWLOCK_INIT, SRWLOCK_INIT, SRWLOCK_INIT,
+			     SRWLOCK_INIT, SRWLOCK_INIT, SRWLOCK_INIT, SRWLOCK_INIT,
+			     SRWLOCK_INIT, SRWLOCK_INIT, SRWLOCK_INIT, SRWLOCK_INIT,
+			     SRWLOCK_INIT, SRWLOCK_INIT, SRWLOCK_INIT, SRWLOCK_INIT };
 
 static HANDLE positional(int fd, int64_t offset, DWORD right)
 {
@@ -235,13 +242,18 @@ static HANDLE positional(int fd, int64_t offset, DWORD right)
 
 static ssize_t transfer(int fd, HANDLE h, void *buf, size_t count, int64_t offset, int out)
 {
+	SRWLOCK *turn = &turns[(unsigned)fd % 16];
 	OVERLAPPED ov = { 0 };
-	int64_t at = _lseeki64(fd, 0, SEEK_CUR);
+	int64_t at;
 	DWORD n = 0, err = 0;
 	BOOL ok;
 
-	if (at < 0)
+	AcquireSRWLockExclusive(turn);
+	at = _lseeki64(fd, 0, SEEK_CUR);
+	if (at < 0) {
+		ReleaseSRWLockExclusive(turn);
 		return -1;
+	}
 	if (count > RW_MAX)
 		count = RW_MAX;
 	ov.Offset = (DWORD)offset;
@@ -251,6 +263,7 @@ static ssize_t transfer(int fd, HANDLE h, void *buf, size_t count, int64_t offse
 	if (!ok)
 		err = GetLastError();
 	_lseeki64(fd, at, SEEK_SET);
+	ReleaseSRWLockExclusive(turn);
 	/* A synchronous read at or past the end fails with ERROR_HANDLE_EOF: end of file. */
 	if (!ok && !(err == ERROR_HANDLE_EOF && !out))
 		return pi_fail_win32(err);
