@@ -18,6 +18,10 @@
 /* FIFO writes of up to PIPE_BUF bytes are never interleaved with other writers' data. */
 #undef PIPE_BUF
 #define PIPE_BUF 4096
+/* readv and writev take at most this many buffers, as on Linux. */
+#ifndef IOV_MAX
+#define IOV_MAX 1024
+#endif
 #ifndef SEM_VALUE_MAX
 #define SEM_VALUE_MAX 2147483647
 #endif

@@ -62,6 +62,7 @@ extern "C" {
 #define _SC_PAGE_SIZE             _SC_PAGESIZE
 #define _SC_SEM_NSEMS_MAX         32
 #define _SC_SEM_VALUE_MAX         33
+#define _SC_IOV_MAX               60
 #define _SC_NPROCESSORS_CONF      83
 #define _SC_NPROCESSORS_ONLN      84
 #define _SC_PHYS_PAGES            85

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -264,6 +265,36 @@ PI_EXPORT ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)
 PI_EXPORT ssize_t pwrite64(int fd, const void *buf, size_t count, int64_t offset)
 {
 	return posixipc_pwrite(fd, buf, count, offset);
+}
+
+PI_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+{
+	return posixipc_readv(fd, iov, iovcnt);
+}
+
+PI_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
+{
+	return posixipc_writev(fd, iov, iovcnt);
+}
+
+PI_EXPORT ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t offset)
+{
+	return posixipc_preadv(fd, iov, iovcnt, offset);
+}
+
+PI_EXPORT ssize_t preadv64(int fd, const struct iovec *iov, int iovcnt, int64_t offset)
+{
+	return posixipc_preadv(fd, iov, iovcnt, offset);
+}
+
+PI_EXPORT ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t offset)
+{
+	return posixipc_pwritev(fd, iov, iovcnt, offset);
+}
+
+PI_EXPORT ssize_t pwritev64(int fd, const struct iovec *iov, int iovcnt, int64_t offset)
+{
+	return posixipc_pwritev(fd, iov, iovcnt, offset);
 }
 
 PI_EXPORT int poll(struct posixipc_pollfd *fds, nfds_t nfds, int timeout)

@@ -46,6 +46,8 @@ PI_EXPORT long posixipc_sysconf(int name)
 		return MQ_PRIO_MAX;
 	case _SC_MQ_OPEN_MAX:
 		return pi_mq_open_max();
+	case _SC_IOV_MAX:
+		return IOV_MAX;
 	case _SC_OPEN_MAX:
 		return PI_OPEN_MAX;
 	case _SC_VERSION:

@@ -10,7 +10,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/posixipc-headers.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 inc="-I$top_srcdir/compat -I$top_srcdir/include"
 fail=0
-headers="limits.h fcntl.h unistd.h stdio.h string.h wchar.h semaphore.h mqueue.h poll.h sys/select.h sys/mman.h sys/stat.h posixipc.h"
+headers="limits.h fcntl.h unistd.h stdio.h string.h wchar.h semaphore.h mqueue.h poll.h sys/select.h sys/mman.h sys/stat.h sys/uio.h posixipc.h"
 
 # Each compile is a job of its own, and the jobs run side by side (one per processor), so that
 # the hundred-odd compiles do not make this the longest test of make check.
@@ -43,12 +43,14 @@ gen() { # the includes, one per argument, then a body that uses every redirected
 #include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #if defined(open) || defined(read) || defined(write) || defined(close) || defined(stat) || \
 	defined(fstat) || defined(fopen) || defined(fclose) || defined(freopen) || \
 	defined(dup) || defined(dup2) || defined(fcntl) || defined(mmap) || defined(sem_open) || \
 	defined(mq_open) || defined(mq_send) || defined(mq_receive) || defined(poll) || \
-	defined(ppoll) || defined(pselect) || defined(pipe) || defined(pipe2)
+	defined(ppoll) || defined(pselect) || defined(pipe) || defined(pipe2) || \
+	defined(readv) || defined(writev) || defined(preadv) || defined(pwritev)
 #error "a POSIX name is a macro"
 #endif
 #if _POSIX_TIMEOUTS != 200809L || _POSIX_SEMAPHORES != 200809L || MB_LEN_MAX != 5
@@ -61,12 +63,13 @@ int probe(const char **a, char *buf)
 	int i = 0, fd = open(a[0], O_RDONLY);
 	int (*r)(int, void *, unsigned) = read;
 	FILE *f = fopen(a[0], "r");
-	char mb[MB_LEN_MAX + PATH_MAX + NAME_MAX + PIPE_BUF];
+	char mb[MB_LEN_MAX + PATH_MAX + NAME_MAX + PIPE_BUF + IOV_MAX];
+	struct iovec iov = { buf, 1 };
 	(void)mb;
 	if (stat(a[i++], &st) != 0 || fstat(fd, &st) != 0 || f == NULL)
 		perror(strerror(errno));
 	return r(fd, buf, 1) + write(fd, buf, 1) + close(fd) + (int)lseek(fd, 0, SEEK_SET) +
-	       ftruncate(fd, 0) + truncate(a[1], 0) + (int)pread(fd, buf, 1, 0) + (int)pwrite(fd, buf, 1, 0) + fsync(fd) + (int)sysconf(_SC_PAGESIZE) + fclose(f) + i +
+	       ftruncate(fd, 0) + truncate(a[1], 0) + (int)pread(fd, buf, 1, 0) + (int)pwrite(fd, buf, 1, 0) + (int)readv(fd, &iov, 1) + (int)writev(fd, &iov, 1) + (int)preadv(fd, &iov, 1, 0) + (int)pwritev(fd, &iov, 1, 0) + fsync(fd) + (int)sysconf(_SC_PAGESIZE) + fclose(f) + i +
 	       (mmap(NULL, 1, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) + sem_post(NULL) +
 	       mkfifo(a[1], 0600) + chmod(a[1], 0600) + (int)pathconf(a[1], _PC_PIPE_BUF) + mq_send(mq_open(a[2], O_WRONLY), buf, 1, 0);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "narrow_probe.h"
@@ -19,7 +20,8 @@ int narrow_off_t_size(void)
 int narrow_check(const char *fifo, const char *shm_name)
 {
 	struct stat st;
-	char *p, c;
+	char *p, c, two[2];
+	struct iovec iov[2] = { { &c, 1 }, { two, 2 } };
 	int fd;
 
 	if (stat(fifo, &st) != 0 || !S_ISFIFO(st.st_mode))
@@ -46,6 +48,9 @@ int narrow_check(const char *fifo, const char *shm_name)
 	if (pwrite(fd, "P", 1, 2) != 1 || pread(fd, &c, 1, 65536) != 1 || c != 'N' ||
 	    pread(fd, &c, 1, 2) != 1 || c != 'P' || lseek(fd, 0, SEEK_CUR) != 65537)
 		return 11;
+	if (pwritev(fd, iov, 2, 4) != 3 || preadv(fd, iov, 2, 65535) != 3 || two[0] != 'N' ||
+	    lseek(fd, 0, SEEK_CUR) != 65537)
+		return 12;
 	/* Past 2 GiB a 32-bit st_size cannot hold the size: EOVERFLOW, not a wrong number. */
 	if (ftruncate64(fd, (long long)3 << 30) != 0)
 		return 8;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <posixipc.h>
@@ -472,7 +473,7 @@ END_TEST
 
 struct rec_writer {
 	const char *path;
-	int tag, count;
+	int tag, count, vector;
 };
 
 static DWORD WINAPI rec_writer_main(LPVOID arg)
@@ -481,17 +482,21 @@ static DWORD WINAPI rec_writer_main(LPVOID arg)
 	unsigned char rec[PIPE_BUF];
 	int fd = open(rw->path, O_WRONLY), i, ok = fd >= 0;
 
+	/* A vectored writer sends each record in three pieces, which must arrive as one. */
+	struct iovec iov[3] = { { rec, 1 }, { rec + 1, 4000 }, { rec + 4001, PIPE_BUF - 4001 } };
+
 	memset(rec, rw->tag, sizeof rec);
 	for (i = 0; ok && i < rw->count; i++)
-		ok = write(fd, rec, sizeof rec) == (ssize_t)sizeof rec;
+		ok = (rw->vector ? writev(fd, iov, 3) : write(fd, rec, sizeof rec)) ==
+		     (ssize_t)sizeof rec;
 	if (fd >= 0)
 		close(fd);
 	return ok ? 0 : 1;
 }
 
-START_TEST(fifo_pipe_buf_writes_never_interleave_across_writers)
+START_TEST(fifo_pipe_buf_writes_and_writevs_never_interleave_across_writers)
 {
-	enum { PROCS = 3, THREADS = 2, COUNT = 200 };
+	enum { PROCS = 3, THREADS = 3, COUNT = 200 };
 	char path[MAX_PATH];
 	unsigned char rec[PIPE_BUF];
 	HANDLE procs[PROCS], threads[THREADS];
@@ -512,6 +517,7 @@ START_TEST(fifo_pipe_buf_writes_never_interleave_across_writers)
 		rw[i].path = path;
 		rw[i].tag = PROCS + 1 + i;
 		rw[i].count = COUNT;
+		rw[i].vector = i > 0;
 		threads[i] = CreateThread(NULL, 0, rec_writer_main, &rw[i], 0, NULL);
 		ck_assert_ptr_nonnull(threads[i]);
 	}
@@ -1961,7 +1967,7 @@ int main(void)
 	TU_ADD(s, fifo_invalid_access_mode_is_einval);
 	TU_ADD(s, fifo_single_1mib_write_arrives_whole_in_other_process);
 	TU_ADD(s, fifo_bytes_from_other_process_arrive_in_order);
-	TU_ADD(s, fifo_pipe_buf_writes_never_interleave_across_writers);
+	TU_ADD(s, fifo_pipe_buf_writes_and_writevs_never_interleave_across_writers);
 	TU_ADD(s, fifo_eof_after_last_writer_and_not_before);
 	TU_ADD(s, fifo_new_writer_after_eof_is_read);
 	TU_ADD(s, fifo_new_reader_after_epipe_gets_data);

@@ -19,6 +19,7 @@ struct early_ops {
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <direct.h>
@@ -374,6 +375,173 @@ START_TEST(off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib)
 END_TEST
 
 /* A file built without the flag binds to the 32-bit entry points, which route the same way. */
+struct preader {
+	int fd, base, bad;
+};
+
+static DWORD WINAPI preader_main(LPVOID arg)
+{
+	struct preader *pr = arg;
+	unsigned char c;
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		int at = (pr->base + i * 7) % 4096;
+
+		if (pread(pr->fd, &c, 1, at) != 1 || c != (unsigned char)(at * 13))
+			pr->bad++;
+	}
+	return 0;
+}
+
+/* Threads taking turns at pread on one descriptor each get their own bytes, and the
+ * descriptor's offset ends where it was. */
+START_TEST(concurrent_preads_keep_the_descriptors_offset)
+{
+	enum { THREADS = 4 };
+	unsigned char data[4096];
+	char path[MAX_PATH];
+	struct preader pr[THREADS];
+	HANDLE t[THREADS];
+	int fd, i;
+
+	for (i = 0; i < 4096; i++)
+		data[i] = (unsigned char)(i * 13);
+	tu_path(path, sizeof path, "preadmany");
+	fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_BINARY, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, sizeof data), (int)sizeof data);
+	ck_assert_int_eq(lseek(fd, 100, SEEK_SET), 100);
+	for (i = 0; i < THREADS; i++) {
+		pr[i].fd = fd;
+		pr[i].base = i * 1000;
+		pr[i].bad = 0;
+		t[i] = CreateThread(NULL, 0, preader_main, &pr[i], 0, NULL);
+		ck_assert_ptr_nonnull(t[i]);
+	}
+	ck_assert_int_eq(WaitForMultipleObjects(THREADS, t, TRUE, 60000), WAIT_OBJECT_0);
+	for (i = 0; i < THREADS; i++) {
+		CloseHandle(t[i]);
+		ck_assert_int_eq(pr[i].bad, 0);
+	}
+	ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), 100);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ readv, writev */
+
+/* Writes more into the pipe after a while, so a readv that wrongly waits for its later buffers
+ * ends with too many bytes instead of hanging. */
+static DWORD WINAPI late_writer(LPVOID arg)
+{
+	int fd = *(int *)arg;
+
+	Sleep(3000);
+	return write(fd, "late", 4) == 4 ? 0 : 1;
+}
+
+START_TEST(readv_writev_gather_scatter_and_check_their_vector)
+{
+	char path[MAX_PATH], a[3], b[16], big[8192];
+	struct iovec out[3] = { { "ab", 2 }, { NULL, 0 }, { "cdef", 4 } };
+	struct iovec in[2] = { { a, sizeof a }, { b, sizeof b } }, bad[2], many[IOV_MAX + 1];
+	HANDLE t;
+	int fd, fds[2], i;
+
+	ck_assert_int_eq(IOV_MAX, 1024);
+	ck_assert_int_eq(UIO_MAXIOV, IOV_MAX);
+	ck_assert_int_eq(sysconf(_SC_IOV_MAX), IOV_MAX);
+	tu_path(path, sizeof path, "iovfile");
+	fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(writev(fd, out, 3), 6);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	memset(b, 0, sizeof b);
+	ck_assert_int_eq(readv(fd, in, 2), 6);
+	ck_assert(memcmp(a, "abc", 3) == 0 && memcmp(b, "def", 3) == 0);
+	ck_assert_int_eq(readv(fd, in, 2), 0);
+	ck_assert_int_eq(writev(fd, out, 0), 0);
+	ck_assert_int_eq(readv(fd, in, 0), 0);
+
+	/* A file reads the whole vector, past 64 KiB too. */
+	memset(big, 'x', sizeof big);
+	for (i = 0; i < 10; i++) {
+		many[i].iov_base = big;
+		many[i].iov_len = sizeof big;
+	}
+	ck_assert_int_eq(writev(fd, many, 10), 10 * (int)sizeof big);
+	ck_assert_int_eq(lseek(fd, 6, SEEK_SET), 6);
+	ck_assert_int_eq(readv(fd, many, 10), 10 * (int)sizeof big);
+
+	/* preadv and pwritev leave the descriptor's offset where it was. */
+	ck_assert_int_eq(lseek(fd, 1, SEEK_SET), 1);
+	ck_assert_int_eq(pwritev(fd, out, 3, 2), 6);
+	memset(b, 0, sizeof b);
+	ck_assert_int_eq(preadv(fd, in, 2, 0), (int)(sizeof a + sizeof b));
+	ck_assert(memcmp(a, "aba", 3) == 0 && memcmp(b, "bcdefx", 6) == 0);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), 1);
+	errno = 0;
+	ck_assert_int_eq(preadv(fd, in, 2, -1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+
+	/* The vector's errors are Linux's. */
+	errno = 0;
+	ck_assert_int_eq(writev(fd, out, -1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	for (i = 0; i <= IOV_MAX; i++) {
+		many[i].iov_base = big;
+		many[i].iov_len = 1;
+	}
+	errno = 0;
+	ck_assert_int_eq(readv(fd, many, IOV_MAX + 1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	ck_assert_int_eq(readv(fd, many, IOV_MAX), IOV_MAX);
+	bad[0].iov_base = bad[1].iov_base = big;
+	bad[0].iov_len = bad[1].iov_len = (size_t)SSIZE_MAX / 2 + 1;
+	errno = 0;
+	ck_assert_int_eq(writev(fd, bad, 2), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	bad[1].iov_base = NULL;
+	bad[0].iov_len = bad[1].iov_len = 1;
+	errno = 0;
+	ck_assert_int_eq(writev(fd, bad, 2), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	close(fd);
+	errno = 0;
+	ck_assert_int_eq(writev(fd, out, 3), -1);
+	ck_assert_int_eq(errno, EBADF);
+	errno = 0;
+	ck_assert_int_eq(readv(fd, in, -1), -1);
+	ck_assert_int_eq(errno, EBADF);
+	unlink(path);
+
+	/* On a pipe, readv is one read: what is there, without waiting for the later buffers. */
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(writev(fds[1], out, 3), 6);
+	memset(b, 0, sizeof b);
+	ck_assert_int_eq(readv(fds[0], in, 2), 6);
+	ck_assert(memcmp(a, "abc", 3) == 0 && memcmp(b, "def", 3) == 0);
+	/* Exactly the first buffer's worth is there. */
+	ck_assert_int_eq(write(fds[1], "xyz", 3), 3);
+	t = CreateThread(NULL, 0, late_writer, &fds[1], 0, NULL);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(readv(fds[0], in, 2), 3);
+	ck_assert(memcmp(a, "xyz", 3) == 0);
+	errno = 0;
+	ck_assert_int_eq(pwritev(fds[1], out, 3, 0), -1);
+	ck_assert_int_eq(errno, ESPIPE);
+	ck_assert_int_eq(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+	CloseHandle(t);
+	ck_assert_int_eq(readv(fds[0], in, 2), 4);
+	close(fds[1]);
+	ck_assert_int_eq(readv(fds[0], in, 2), 0);
+	close(fds[0]);
+}
+END_TEST
+
 START_TEST(files_built_without_the_flag_use_32_bit_entry_points)
 {
 	char name[64], path[MAX_PATH];
@@ -717,6 +885,8 @@ int main(void)
 	TU_ADD(s, ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe);
 	TU_ADD(s, truncate_sizes_files_and_refuses_fifos_and_folders);
 	TU_ADD(s, pread_pwrite_use_their_offset_and_leave_the_descriptors);
+	TU_ADD(s, concurrent_preads_keep_the_descriptors_offset);
+	TU_ADD(s, readv_writev_gather_scatter_and_check_their_vector);
 	TU_ADD(s, files_built_without_the_flag_use_32_bit_entry_points);
 	TU_ADD(s, fstat_and_stat_report_the_creation_mode_less_umask);
 	TU_ADD(s, fifo_recognition_needs_the_marker_attribute_not_file_contents);
