@@ -267,6 +267,11 @@ PI_EXPORT ssize_t pwrite64(int fd, const void *buf, size_t count, int64_t offset
 	return posixipc_pwrite(fd, buf, count, offset);
 }
 
+PI_EXPORT int fchmod(int fd, mode_t mode)
+{
+	return posixipc_fchmod(fd, mode);
+}
+
 PI_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
 {
 	return posixipc_readv(fd, iov, iovcnt);

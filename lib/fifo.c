@@ -39,6 +39,8 @@ struct fifo_open {
 	volatile LONG refs;
 	volatile LONG flags;
 	struct pi_fifo_ref ref;
+	/* The marker's full path as opened (NULL for a relay's open), for fchmod. */
+	wchar_t *marker;
 	/* The FIFO's own pipe, which only the library opens. */
 	wchar_t wpipe[64];
 	struct pi_holders t;
@@ -877,6 +879,7 @@ static void open_free(struct fifo_open *of)
 		CloseHandle(of->wend.h);
 	}
 	pi_holders_detach(&of->t);
+	free(of->marker);
 	free(of);
 }
 
@@ -1057,6 +1060,8 @@ static int make_fd(struct fifo_open *of, const struct end *e, int flags)
 	return fd;
 }
 
+static int open_at(const struct pi_fifo_ref *ref, int flags, const wchar_t *marker);
+
 int pi_fifo_open(const char *path, int flags, mode_t mode)
 {
 	struct pi_fifo_ref ref;
@@ -1067,13 +1072,20 @@ int pi_fifo_open(const char *path, int flags, mode_t mode)
 	if (fifo_path_wide(path, &w) < 0)
 		return -1;
 	r = read_marker(w, &ref);
+	if (r == 1)
+		r = open_at(&ref, flags & ~PI_O_RELAY, w);
+	else if (r == 0)
+		r = pi_fail(EINVAL);
 	free(w);
-	if (r == 0)
-		return pi_fail(EINVAL);
-	return r < 0 ? -1 : pi_fifo_open_ref(&ref, flags & ~PI_O_RELAY);
+	return r;
 }
 
 int pi_fifo_open_ref(const struct pi_fifo_ref *ref, int flags)
+{
+	return open_at(ref, flags, NULL);
+}
+
+static int open_at(const struct pi_fifo_ref *ref, int flags, const wchar_t *marker)
 {
 	int acc = flags & O_ACCMODE, nonblock = (flags & O_NONBLOCK) != 0, fd, tries;
 	enum side side = acc == O_WRONLY ? SIDE_WRITE : SIDE_READ;
@@ -1088,6 +1100,10 @@ int pi_fifo_open_ref(const struct pi_fifo_ref *ref, int flags)
 	of = open_new(ref, flags);
 	if (of == NULL)
 		return -1;
+	if (marker != NULL && (of->marker = _wfullpath(NULL, marker, 0)) == NULL) {
+		open_unref(of);
+		return pi_fail(ENOMEM);
+	}
 	if (take_end(of, side, nonblock, &e, &seen) < 0) {
 		open_unref(of);
 		return -1;
@@ -1410,6 +1426,29 @@ static const struct pi_fd_ops fifo_ops = {
 	fifo_ref, fifo_unref, fifo_read, fifo_write, fifo_close, fifo_getfl, fifo_setfl,
 	fifo_dup,
 };
+
+int pi_fifo_fchmod(int fd, mode_t mode)
+{
+	const struct pi_fd_ops *ops;
+	struct fifo_fd *f = pi_fd_acquire(fd, &ops);
+	struct pi_fifo_ref now;
+	const wchar_t *m;
+	int r = 0;
+
+	if (f == NULL)
+		return 1;
+	if (ops != &fifo_ops) {
+		pi_fd_release(ops, f);
+		return 1;
+	}
+	m = f->of->marker;
+	if (m != NULL && read_marker(m, &now) == 1 && strcmp(now.id, f->of->ref.id) == 0)
+		r = pi_fifo_chmod(m, GetFileAttributesW(m), mode) < 0 ? -1 : 0;
+	fd = errno;
+	pi_fd_release(ops, f);
+	errno = fd;
+	return r;
+}
 
 /* ------------------------------------------------------------------ for poll */
 

@@ -274,6 +274,9 @@ long pi_mq_open_max(void);
 /* shm.c: attributes every shm object's file is created with; fstat looks at an object's security
  * descriptor only when a file has them (Wine keeps neither attribute). */
 #define PI_SHM_ATTRIBUTES (FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED)
+/* fchmod of a shm object's handle h: its access list from mode, as shm_open wrote it (no umask);
+ * 0, or -1 with errno (EPERM where the caller may not change it). */
+int pi_shm_fchmod(HANDLE h, mode_t mode);
 
 /* pipeio.c: named pipe handles as FIFOs and pipe() use them.  pi_pipe_set_wait switches h
  * between PIPE_WAIT and PIPE_NOWAIT; pi_pipe_no_peer says whether a Win32 error means the
@@ -307,6 +310,10 @@ struct pi_fifo_ref {
  * whose open keeps no gateway of its own. */
 #define PI_O_RELAY 0x40000000
 int pi_fifo_open_ref(const struct pi_fifo_ref *ref, int flags);
+/* fchmod of fd if it is a FIFO descriptor: chmod of the marker it was opened by, while that path
+ * still names the same FIFO (one no longer there has no name whose mode an opener could meet:
+ * 0, unchanged); 0 or -1 with errno.  1 if fd is no FIFO descriptor. */
+int pi_fifo_fchmod(int fd, mode_t mode);
 
 /* fifo_native.c: the process's gateway for native peers of a FIFO: while some open of it in
  * this process with access mode acc holds it, it listens for native writers (acc O_RDONLY

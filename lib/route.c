@@ -376,6 +376,53 @@ PI_EXPORT int posixipc_chmod(const char *path, int mode)
 	return _chmod(path, mode);
 }
 
+/* What the C runtime's chmod does to a path, on a handle: read-only unless the owner may
+ * write.  The descriptor may lack the right to change attributes (O_RDONLY, O_WRONLY), so the
+ * file is opened anew from the handle for it. */
+static int set_readonly(HANDLE h, int on)
+{
+	HANDLE w = ReOpenFile(h, FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES,
+			      FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, 0);
+	FILE_BASIC_INFO info;
+	DWORD err = 0;
+
+	if (w == INVALID_HANDLE_VALUE) {
+		err = GetLastError();
+		return pi_fail(err == ERROR_ACCESS_DENIED ? EPERM : pi_errno_from_win32(err));
+	}
+	if (!GetFileInformationByHandleEx(w, FileBasicInfo, &info, sizeof info)) {
+		err = GetLastError();
+	} else if (!(info.FileAttributes & FILE_ATTRIBUTE_READONLY) != !on) {
+		info.FileAttributes ^= FILE_ATTRIBUTE_READONLY;
+		if (info.FileAttributes == 0)
+			info.FileAttributes = FILE_ATTRIBUTE_NORMAL;
+		if (!SetFileInformationByHandle(w, FileBasicInfo, &info, sizeof info))
+			err = GetLastError();
+	}
+	CloseHandle(w);
+	return err ? pi_fail_win32(err) : 0;
+}
+
+/* A FIFO's mode is its marker's, as for chmod; a shm object's its access list; other files
+ * get the read-only attribute, as the C runtime's chmod gives them.  A pipe's or a console's
+ * mode is kept nowhere on Windows: Linux changes an inode no other process finds by name, so
+ * the call succeeds and changes nothing (README). */
+PI_EXPORT int posixipc_fchmod(int fd, mode_t mode)
+{
+	HANDLE h = pi_fd_handle(fd);
+	int r;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return pi_fail(EBADF);
+	if ((r = pi_fifo_fchmod(fd, mode)) != 1)
+		return r;
+	if (GetFileType(h) != FILE_TYPE_DISK)
+		return 0;
+	if (has_shm_attributes(h))
+		return pi_shm_fchmod(h, mode);
+	return set_readonly(h, !(mode & _S_IWRITE));
+}
+
 /* The C library's truncate would cut a FIFO's marker file, and with it the FIFO: Linux says
  * EINVAL for anything but a regular file (EISDIR for a folder). */
 PI_EXPORT int posixipc_truncate(const char *path, int64_t length)

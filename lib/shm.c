@@ -72,6 +72,29 @@ static HANDLE open_file(const wchar_t *path, int oflag, mode_t mode, DWORD *gran
 	return h;
 }
 
+int pi_shm_fchmod(HANDLE h, mode_t mode)
+{
+	HANDLE w = ReOpenFile(h, READ_CONTROL | WRITE_DAC,
+			      FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, 0);
+	struct pi_sa sa;
+	DWORD err = 0;
+
+	if (w == INVALID_HANDLE_VALUE) {
+		err = GetLastError();
+		return pi_fail(err == ERROR_ACCESS_DENIED ? EPERM : pi_errno_from_win32(err));
+	}
+	if (pi_sa_from_mode(mode & 0777, SHM_READ_RIGHTS, SHM_WRITE_RIGHTS, &sa) < 0) {
+		err = (DWORD)errno;
+		CloseHandle(w);
+		return pi_fail((int)err);
+	}
+	if (!SetKernelObjectSecurity(w, DACL_SECURITY_INFORMATION, sa.sd))
+		err = GetLastError();
+	pi_sa_free(&sa);
+	CloseHandle(w);
+	return err ? pi_fail_win32(err) : 0;
+}
+
 static int truncate_file(HANDLE h)
 {
 	FILE_END_OF_FILE_INFO eof;

@@ -71,7 +71,7 @@ int probe(const char **a, char *buf)
 	return r(fd, buf, 1) + write(fd, buf, 1) + close(fd) + (int)lseek(fd, 0, SEEK_SET) +
 	       ftruncate(fd, 0) + truncate(a[1], 0) + (int)pread(fd, buf, 1, 0) + (int)pwrite(fd, buf, 1, 0) + (int)readv(fd, &iov, 1) + (int)writev(fd, &iov, 1) + (int)preadv(fd, &iov, 1, 0) + (int)pwritev(fd, &iov, 1, 0) + fsync(fd) + (int)sysconf(_SC_PAGESIZE) + fclose(f) + i +
 	       (mmap(NULL, 1, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) + sem_post(NULL) +
-	       mkfifo(a[1], 0600) + chmod(a[1], 0600) + (int)pathconf(a[1], _PC_PIPE_BUF) + mq_send(mq_open(a[2], O_WRONLY), buf, 1, 0);
+	       mkfifo(a[1], 0600) + chmod(a[1], 0600) + fchmod(fd, 0600) + (int)pathconf(a[1], _PC_PIPE_BUF) + mq_send(mq_open(a[2], O_WRONLY), buf, 1, 0);
 }
 BODY
 }

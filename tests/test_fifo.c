@@ -1883,6 +1883,56 @@ START_TEST(fifo_chmod_changes_mode_and_next_pipes)
 }
 END_TEST
 
+/* fchmod, by descriptor: a FIFO's mode as chmod sets it, also from a reader that may not
+ * change attributes; a file's read-only attribute as the C runtime's chmod sets it; pipes
+ * accept it. */
+START_TEST(fifo_fchmod_changes_the_fifos_mode_and_files_read_only)
+{
+	char path[MAX_PATH], file[MAX_PATH];
+	mode_t old = umask(0);
+	struct stat st;
+	int fd, fds[2];
+
+	tu_new_fifo(path, sizeof path);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fchmod(fd, 0604), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0604);
+	ck_assert_int_eq(unlink(path), 0);
+	/* Unlinked, the FIFO has no name left to carry a mode. */
+	ck_assert_int_eq(fchmod(fd, 0600), 0);
+	close(fd);
+
+	tu_path(file, sizeof file, "fchmodfile");
+	fd = open(file, O_CREAT | O_EXCL | O_WRONLY, 0666);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fchmod(fd, 0444), 0);
+	ck_assert_int_eq(stat(file, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0200, 0);
+	ck_assert_int_eq(write(fd, "w", 1), 1);
+	close(fd);
+	fd = open(file, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fchmod(fd, 0644), 0);
+	ck_assert_int_eq(stat(file, &st), 0);
+	ck_assert_int_ne(st.st_mode & 0200, 0);
+	close(fd);
+	ck_assert_int_eq(unlink(file), 0);
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(fchmod(fds[0], 0600), 0);
+	close(fds[0]);
+	close(fds[1]);
+	errno = 0;
+	ck_assert_int_eq(fchmod(fds[0], 0600), -1);
+	ck_assert_int_eq(errno, EBADF);
+	umask(old);
+}
+END_TEST
+
 START_TEST(fifo_two_readers_share_one_stream)
 {
 	char path[MAX_PATH];
@@ -2006,6 +2056,7 @@ int main(void)
 	TU_ADD(s, fifo_pipe_is_local_only_and_single_instance);
 	TU_ADD(s, fifo_pipe_grants_everyone_nothing_at_0600_and_access_at_0666);
 	TU_ADD(s, fifo_chmod_changes_mode_and_next_pipes);
+	TU_ADD(s, fifo_fchmod_changes_the_fifos_mode_and_files_read_only);
 	TU_ADD(s, fifo_two_readers_share_one_stream);
 	TU_ADD(s, fifo_open_close_cycles_keep_handle_count_flat);
 	return tu_run(s);

@@ -310,6 +310,45 @@ START_TEST(shm_creator_can_write_object_created_read_only)
 }
 END_TEST
 
+/* fchmod on the descriptor changes who may open the object next, as on Linux; descriptors
+ * already open keep their access. */
+START_TEST(shm_fchmod_changes_who_may_open_it)
+{
+	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600), again;
+	struct stat st;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fchmod(fd, 0400), 0);
+	again = shm_open(name, O_RDONLY, 0);
+	ck_assert_int_ge(again, 0);
+	put(fd, 0, "still");
+	expect(again, 0, "still");
+	/* Wine keeps no access list on files (fstat reports the C runtime's mode) and does not
+	 * check one when a file is opened. */
+	if (!tu_under_wine()) {
+		errno = 0;
+		ck_assert_int_eq(shm_open(name, O_RDWR, 0), -1);
+		ck_assert_int_eq(errno, EACCES);
+		ck_assert_int_eq(fstat(fd, &st), 0);
+		ck_assert_int_eq(st.st_mode & 0777, 0400);
+	}
+	close(again);
+	ck_assert_int_eq(fchmod(fd, 0640), 0);
+	again = shm_open(name, O_RDWR, 0);
+	ck_assert_int_ge(again, 0);
+	if (!tu_under_wine()) {
+		ck_assert_int_eq(fstat(again, &st), 0);
+		ck_assert_int_eq(st.st_mode & 0777, 0640);
+	}
+	close(again);
+	close(fd);
+	errno = 0;
+	ck_assert_int_eq(fchmod(fd, 0600), -1);
+	ck_assert_int_eq(errno, EBADF);
+	ck_assert_int_eq(shm_unlink(name), 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ lifetime */
 
 START_TEST(shm_object_persists_after_last_descriptor_closes)
@@ -1290,6 +1329,7 @@ int main(void)
 
 	/* threads */
 	TU_ADD(s, shm_open_close_cycles_leak_no_handles);
+	TU_ADD(s, shm_fchmod_changes_who_may_open_it);
 	TU_ADD(s, shm_open_excl_race_has_exactly_one_winner);
 	TU_ADD(s, shm_calls_from_several_threads_do_not_interfere);
 	TU_ADD(s, shm_open_during_unlink_is_the_object_or_enoent);

@@ -83,6 +83,8 @@ POSIXIPC_API int posixipc_chmod(const char *path, int mode);
 #if !defined(NO_OLDNAMES)
 int __cdecl chmod(const char *, int) POSIXIPC_REDIRECT(posixipc_chmod);
 #endif
+/* fchmod, which mingw-w64 lacks: the same, by descriptor (shm objects too). */
+POSIXIPC_API int posixipc_fchmod(int fd, mode_t mode);
 POSIXIPC_API int posixipc_mkfifoat(int dirfd, const char *path, mode_t mode);
 /* 1 if path names a FIFO made by mkfifo, 0 otherwise (errno untouched). */
 POSIXIPC_API int posixipc_is_fifo(const char *path);
@@ -90,6 +92,7 @@ POSIXIPC_API int posixipc_is_fifo(const char *path);
  * stat. */
 
 POSIXIPC_API int mkfifo(const char *, mode_t) POSIXIPC_REDIRECT(posixipc_mkfifo);
+POSIXIPC_API int fchmod(int, mode_t) POSIXIPC_REDIRECT(posixipc_fchmod);
 POSIXIPC_API int mkfifoat(int, const char *, mode_t) POSIXIPC_REDIRECT(posixipc_mkfifoat);
 
 #ifdef __cplusplus
