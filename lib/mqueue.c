@@ -561,6 +561,22 @@ static mqd_t open_queue(const char *encoded, int oflag, mode_t mode, const struc
 	return r;
 }
 
+/* What Linux's queue file system says of a name that starts with '/' and that it cannot
+ * hold, where shm and semaphores (glibc's) say EINVAL: ENOENT for "/" alone, EACCES for a
+ * further '/' or a "." or "..".  Other names follow shm_open's rules. */
+static int linux_name_error(const char *name)
+{
+	const char *s = name + 1;
+
+	if (name == NULL || name[0] != '/')
+		return 0;
+	if (s[0] == '\0')
+		return ENOENT;
+	if (strchr(s, '/') != NULL || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return EACCES;
+	return 0;
+}
+
 PI_EXPORT mqd_t posixipc_mq_open(const char *name, int oflag, ...)
 {
 	char encoded[PI_ENCODED_MAX + 1];
@@ -576,6 +592,8 @@ PI_EXPORT mqd_t posixipc_mq_open(const char *name, int oflag, ...)
 		va_end(ap);
 		mode &= ~pi_umask();
 	}
+	if (linux_name_error(name) != 0)
+		return pi_fail(linux_name_error(name));
 	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
 		return -1;
 	if ((oflag & O_ACCMODE) == (O_WRONLY | O_RDWR))
@@ -604,6 +622,13 @@ PI_EXPORT int posixipc_mq_close(mqd_t mqdes)
 
 PI_EXPORT int posixipc_mq_unlink(const char *name)
 {
+	char encoded[PI_ENCODED_MAX + 1];
+
+	if (linux_name_error(name) != 0)
+		return pi_fail(linux_name_error(name));
+	/* A bad name without the '/' is glibc's EINVAL, not the ENOENT of shm_unlink. */
+	if (name != NULL && name[0] != '/' && pi_name_encode(name, encoded, sizeof encoded) < 0)
+		return -1;
 	return pi_object_unlink_name("mq", name);
 }
 

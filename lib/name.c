@@ -34,7 +34,8 @@ int pi_name_encode(const char *name, char *out, size_t outsz)
 
 	if (name == NULL)
 		return pi_fail(EINVAL);
-	if (name[0] == '/')
+	/* Every leading '/' goes, as glibc strips them: "//x" is "/x". */
+	while (name[0] == '/')
 		name++;
 	n = strlen(name);
 	if (n == 0 || memchr(name, '/', n) != NULL || strcmp(name, ".") == 0 ||

@@ -486,8 +486,10 @@ int pi_object_unlink_name(const char *sub, const char *name)
 	wchar_t *path = pi_named_path(sub, name, 0);
 	int r;
 
+	/* A name no object can have names none to unlink: ENOENT, as glibc says (POSIX lists
+	 * no EINVAL for the unlink calls). */
 	if (path == NULL)
-		return -1;
+		return errno == EINVAL && name != NULL ? pi_fail(ENOENT) : -1;
 	r = pi_object_unlink(path);
 	free(path);
 	return r;

@@ -815,6 +815,12 @@ static HANDLE get_backing(const wchar_t *path, int oflag, mode_t mode, unsigned 
 			if (file != INVALID_HANDLE_VALUE || !create || errno != ENOENT)
 				return file;
 		}
+		/* The value matters only to a semaphore this call makes: one that exists is
+		 * opened whatever value came with O_CREAT, as glibc does. */
+		if (value > SEM_VALUE_MAX) {
+			errno = EINVAL;
+			return INVALID_HANDLE_VALUE;
+		}
 		file = create_backing(path, mode, value, rec);
 		if (file != INVALID_HANDLE_VALUE || errno != EEXIST || excl)
 			return file;
@@ -1033,10 +1039,6 @@ PI_EXPORT sem_t *posixipc_sem_open(const char *name, int oflag, ...)
 	}
 	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
 		return SEM_FAILED;
-	if ((oflag & O_CREAT) && value > SEM_VALUE_MAX) {
-		errno = EINVAL;
-		return SEM_FAILED;
-	}
 	AcquireSRWLockExclusive(&named_lock);
 	sem = open_named(encoded, oflag, mode, value);
 	ReleaseSRWLockExclusive(&named_lock);

@@ -99,7 +99,7 @@ START_TEST(shm_unlink_twice_is_enoent)
 	ck_assert_int_eq(shm_unlink(name), 0);
 	EXPECT_FAIL(shm_unlink(name), -1, ENOENT, ENOENT);
 	EXPECT_FAIL(shm_unlink(NULL), -1, EINVAL, EFAULT);
-	EXPECT_FAIL(shm_unlink("/a/b"), -1, EINVAL, EINVAL);
+	EXPECT_FAIL(shm_unlink("/a/b"), -1, ENOENT, ENOENT);
 }
 END_TEST
 
@@ -285,8 +285,13 @@ START_TEST(mq_open_rejects_bad_input_and_creates_nothing)
 	char longname[NAME_MAX + 3];
 	size_t i;
 
+	/* Linux's errors for names: EINVAL without the leading '/' (glibc), ENOENT for "/"
+	 * alone and EACCES for the rest (its queue file system). */
+	static const int mq_errno[] = { EINVAL, ENOENT, EACCES, EINVAL, EACCES, EACCES };
+
 	for (i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++)
-		EXPECT_FAIL(mq_open(bad_names[i], O_RDWR | O_CREAT, 0600, NULL), -1, EINVAL, EINVAL);
+		EXPECT_FAIL(mq_open(bad_names[i], O_RDWR | O_CREAT, 0600, NULL), -1, mq_errno[i],
+			    mq_errno[i]);
 	EXPECT_FAIL(mq_open(NULL, O_RDWR | O_CREAT, 0600, NULL), -1, EINVAL, EFAULT);
 	memset(longname, 'n', sizeof longname);
 	longname[0] = '/';

@@ -147,8 +147,9 @@ START_TEST(mq_open_bad_attributes_flags_and_names_fail_and_create_nothing)
 	expect_errno(mq_open(name, O_RDWR | O_CREAT, 0600, &a), EINVAL);
 	expect_errno(mq_open(name, O_RDONLY), ENOENT); /* nothing was made */
 	expect_errno(mq_open(NULL, O_RDONLY), EINVAL);
-	expect_errno(mq_open("/", O_RDWR | O_CREAT, 0600, NULL), EINVAL);
-	expect_errno(mq_open("/a/b", O_RDWR | O_CREAT, 0600, NULL), EINVAL);
+	expect_errno(mq_open("/", O_RDWR | O_CREAT, 0600, NULL), ENOENT);
+	expect_errno(mq_open("/a/b", O_RDWR | O_CREAT, 0600, NULL), EACCES);
+	expect_errno(mq_open("a/b", O_RDWR | O_CREAT, 0600, NULL), EINVAL);
 	memset(longname, 'x', sizeof longname - 1);
 	longname[0] = '/';
 	longname[sizeof longname - 1] = '\0';
@@ -586,7 +587,8 @@ START_TEST(mq_unlink_of_missing_or_invalid_name_fails)
 {
 	expect_errno(mq_unlink(name), ENOENT);
 	expect_errno(mq_unlink(NULL), EINVAL);
-	expect_errno(mq_unlink("/a/b"), EINVAL);
+	expect_errno(mq_unlink("/a/b"), EACCES);
+	expect_errno(mq_unlink("/"), ENOENT);
 	expect_errno(mq_unlink(""), EINVAL);
 }
 END_TEST
@@ -656,7 +658,7 @@ START_TEST(mq_names_never_reach_outside_the_objects_folder)
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		q = mq_open(bad[i], O_RDWR | O_CREAT, 0600, NULL);
 		if (q == (mqd_t)-1) {
-			ck_assert_int_eq(errno, EINVAL);
+			ck_assert(errno == EINVAL || errno == EACCES);
 			continue;
 		}
 		/* Accepted names are encoded into one plain file in the folder. */

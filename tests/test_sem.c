@@ -178,8 +178,12 @@ START_TEST(sem_open_missing_without_creat_fails_enoent)
 }
 END_TEST
 
-START_TEST(sem_open_value_above_max_fails_einval)
+/* EINVAL when the call would create the semaphore; one that exists is opened whatever value
+ * came with O_CREAT, as glibc does (O_EXCL always means creating). */
+START_TEST(sem_open_value_above_max_fails_einval_only_when_creating)
 {
+	sem_t *s, *t;
+
 	errno = 0;
 	ck_assert_ptr_eq(sem_open(name, O_CREAT, 0600, (unsigned int)SEM_VALUE_MAX + 1u),
 			 SEM_FAILED);
@@ -188,20 +192,45 @@ START_TEST(sem_open_value_above_max_fails_einval)
 	errno = 0;
 	ck_assert_ptr_eq(sem_open(name, 0), SEM_FAILED);
 	ck_assert_int_eq(errno, ENOENT);
+	s = sem_open(name, O_CREAT, 0600, 3);
+	ck_assert_ptr_ne(s, SEM_FAILED);
+	t = sem_open(name, O_CREAT, 0600, (unsigned int)SEM_VALUE_MAX + 1u);
+	ck_assert_ptr_eq(t, s);
+	ck_assert_int_eq(tu_sem_value(t), 3);
+	errno = 0;
+	ck_assert_ptr_eq(sem_open(name, O_CREAT | O_EXCL, 0600, (unsigned int)SEM_VALUE_MAX + 1u),
+			 SEM_FAILED);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(sem_close(t), 0);
+	ck_assert_int_eq(sem_close(s), 0);
+	ck_assert_int_eq(sem_unlink(name), 0);
 }
 END_TEST
 
+/* EINVAL to open, ENOENT to unlink, as glibc; "//x" is "/x". */
 START_TEST(sem_open_rejects_bad_names)
 {
 	static const char *const bad[] = { "", "/", "/a/b", "a/b", "/.", "/.." };
-	char longname[300];
+	char longname[300], twice[80];
+	sem_t *a, *b;
 	size_t i;
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		errno = 0;
 		ck_assert_ptr_eq(sem_open(bad[i], O_CREAT, 0600, 0), SEM_FAILED);
 		ck_assert_msg(errno == EINVAL, "\"%s\": errno %d", bad[i], errno);
+		errno = 0;
+		ck_assert_int_eq(sem_unlink(bad[i]), -1);
+		ck_assert_msg(errno == ENOENT, "unlink \"%s\": errno %d", bad[i], errno);
 	}
+	snprintf(twice, sizeof twice, "/%s", name);
+	a = sem_open(name, O_CREAT, 0600, 0);
+	ck_assert_ptr_ne(a, SEM_FAILED);
+	b = sem_open(twice, 0);
+	ck_assert_ptr_eq(b, a);
+	ck_assert_int_eq(sem_close(b), 0);
+	ck_assert_int_eq(sem_close(a), 0);
+	ck_assert_int_eq(sem_unlink(twice), 0);
 	longname[0] = '/';
 	memset(longname + 1, 'x', 256);
 	longname[257] = '\0';
@@ -1460,7 +1489,7 @@ int main(void)
 	TU_ADD(s, sem_open_excl_on_existing_fails_eexist);
 	TU_ADD(s, sem_open_creat_on_existing_ignores_value);
 	TU_ADD(s, sem_open_missing_without_creat_fails_enoent);
-	TU_ADD(s, sem_open_value_above_max_fails_einval);
+	TU_ADD(s, sem_open_value_above_max_fails_einval_only_when_creating);
 	TU_ADD(s, sem_open_rejects_bad_names);
 	TU_ADD(s, sem_open_same_name_returns_same_pointer_until_closed_as_often);
 	TU_ADD(s, sem_open_mode_0600_gives_everyone_nothing);
