@@ -660,15 +660,14 @@ PI_EXPORT int posixipc_mq_getattr(mqd_t mqdes, struct mq_attr *mqstat)
 PI_EXPORT int posixipc_mq_setattr(mqd_t mqdes, const struct mq_attr *mqstat,
 				  struct mq_attr *omqstat)
 {
-	struct mqd *d = acquire(mqdes);
+	struct mqd *d;
 	LONG old, flags;
 
-	if (d == NULL)
-		return -1;
-	if (mqstat != NULL && (mqstat->mq_flags & ~(long)O_NONBLOCK) != 0) {
-		drop(d);
+	/* Linux looks at the flags before the descriptor. */
+	if (mqstat != NULL && (mqstat->mq_flags & ~(long)O_NONBLOCK) != 0)
 		return pi_fail(EINVAL);
-	}
+	if ((d = acquire(mqdes)) == NULL)
+		return -1;
 	if (omqstat != NULL)
 		get_attr(d, omqstat);
 	if (mqstat != NULL) {
@@ -688,12 +687,13 @@ PI_EXPORT int posixipc_mq_setattr(mqd_t mqdes, const struct mq_attr *mqstat,
 #define BAD_DEADLINE INT64_MIN
 
 /* The deadline in ns of CLOCK_REALTIME: INT64_MAX for none, BAD_DEADLINE for a tv_nsec
- * outside [0, 1e9).  A deadline in the past is valid and times out. */
+ * outside [0, 1e9) or a negative tv_sec (Linux's rule for queues; sem_timedwait takes a
+ * negative tv_sec as a deadline past).  A deadline in the past is valid and times out. */
 static int64_t deadline_of(const struct timespec *ts)
 {
 	if (ts == NULL)
 		return INT64_MAX;
-	if (ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
 		return BAD_DEADLINE;
 	return pi_deadline_ns(ts) == INT64_MIN ? INT64_MIN + 1 : pi_deadline_ns(ts);
 }
@@ -1194,10 +1194,14 @@ static int notify_register(struct mqd *d, const struct sigevent *sev)
  * was malformed when it is only unsupported.  Other sigev_notify values are EINVAL. */
 PI_EXPORT int posixipc_mq_notify(mqd_t mqdes, const struct sigevent *notification)
 {
-	struct mqd *d = acquire(mqdes);
+	struct mqd *d;
 	int r = 0;
 
-	if (d == NULL)
+	/* Linux looks at the kind of notification before the descriptor. */
+	if (notification != NULL && notification->sigev_notify != SIGEV_NONE &&
+	    notification->sigev_notify != SIGEV_SIGNAL && notification->sigev_notify != SIGEV_THREAD)
+		return pi_fail(EINVAL);
+	if ((d = acquire(mqdes)) == NULL)
 		return -1;
 	if (notification == NULL) {
 		/* Only the registered process removes the registration; others succeed as on
@@ -1206,9 +1210,6 @@ PI_EXPORT int posixipc_mq_notify(mqd_t mqdes, const struct sigevent *notificatio
 			notify_cancel(d);
 	} else if (notification->sigev_notify == SIGEV_SIGNAL) {
 		r = pi_fail(ENOTSUP);
-	} else if (notification->sigev_notify != SIGEV_NONE &&
-		   notification->sigev_notify != SIGEV_THREAD) {
-		r = pi_fail(EINVAL);
 	} else {
 		r = notify_register(d, notification);
 	}

@@ -179,7 +179,8 @@ END_TEST
 START_TEST(mq_bad_descriptors_are_ebadf)
 {
 	mqd_t q = create(name, O_RDWR, 2, 16);
-	struct mq_attr a;
+	struct mq_attr a = { 0 };
+	struct sigevent sev = { 0 };
 	char buf[16];
 
 	ck_assert_int_eq(mq_close(q), 0);
@@ -191,6 +192,12 @@ START_TEST(mq_bad_descriptors_are_ebadf)
 	expect_errno(mq_notify(q, NULL), EBADF);
 	expect_errno(mq_close(-1), EBADF);
 	expect_errno(mq_send(12345, "x", 1, 0), EBADF);
+	/* As Linux, bad flags and a bad kind of notification are EINVAL before the descriptor
+	 * is looked at. */
+	a.mq_flags = O_NONBLOCK | O_CREAT;
+	expect_errno(mq_setattr(q, &a, NULL), EINVAL);
+	sev.sigev_notify = 77;
+	expect_errno(mq_notify(q, &sev), EINVAL);
 	mq_unlink(name);
 }
 END_TEST
@@ -423,8 +430,8 @@ START_TEST(mq_timed_calls_time_out_with_etimedout)
 }
 END_TEST
 
-/* As Linux: the timeout is checked before anything else, even when the call would not
- * block. */
+/* The timeout is looked at only when the call would block (Linux looks first); then a
+ * negative tv_sec is EINVAL, as Linux says of queues. */
 START_TEST(mq_malformed_timeouts_are_einval_only_when_the_call_would_block)
 {
 	mqd_t q = create(name, O_RDWR, 1, 16);
@@ -445,9 +452,11 @@ START_TEST(mq_malformed_timeouts_are_einval_only_when_the_call_would_block)
 	expect_errno((int)mq_timedreceive(q, buf, sizeof buf, NULL, &ts), EINVAL);
 	ts.tv_nsec = 1000000000L;
 	expect_errno((int)mq_timedreceive(q, buf, sizeof buf, NULL, &ts), EINVAL);
-	/* A deadline long past is valid: it times out. */
 	ts.tv_sec = -1;
 	ts.tv_nsec = 0;
+	expect_errno((int)mq_timedreceive(q, buf, sizeof buf, NULL, &ts), EINVAL);
+	/* A deadline long past is valid: it times out. */
+	ts.tv_sec = 1;
 	expect_errno((int)mq_timedreceive(q, buf, sizeof buf, NULL, &ts), ETIMEDOUT);
 	ts = in_ms(1000);
 	ck_assert_int_eq(mq_timedsend(q, "a", 1, 0, &ts), 0);
