@@ -247,29 +247,43 @@ int pi_pipe_adopt(int fd, int flags)
 
 /* ------------------------------------------------------------------ making the pair */
 
+#define READ_END_ACCESS                                                                  \
+	(FILE_READ_DATA | FILE_READ_ATTRIBUTES | FILE_READ_EA | FILE_WRITE_ATTRIBUTES |       \
+	 READ_CONTROL | SYNCHRONIZE)
+
 /* FILE_FLAG_FIRST_PIPE_INSTANCE refuses a name someone else made first (Wine 8.0 ignores the
  * flag, but the name carries 64 random bits). */
 static int make_handles(HANDLE *rh, HANDLE *wh, int inherit)
 {
 	SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, inherit };
 	wchar_t name[96];
+	HANDLE duplex;
 	DWORD err;
 
 	swprintf(name, 96, L"\\\\.\\pipe\\posixipc.pipe.%lu.%016llx",
 		 (unsigned long)GetCurrentProcessId(), (unsigned long long)pi_random64());
 	/* Duplex only so that the read end may change its own wait mode (FILE_WRITE_ATTRIBUTES);
 	 * the write end is opened for writing alone. */
-	*rh = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE,
-			       PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT |
-				       PIPE_REJECT_REMOTE_CLIENTS,
-			       1, 0, PIPE_BUFSIZE, 0, &sa);
-	if (*rh == INVALID_HANDLE_VALUE)
+	duplex = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE,
+				  PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT |
+					  PIPE_REJECT_REMOTE_CLIENTS,
+				  1, 0, PIPE_BUFSIZE, 0, &sa);
+	if (duplex == INVALID_HANDLE_VALUE)
 		return pi_fail_win32(0);
 	*wh = CreateFileW(name, GENERIC_WRITE | FILE_READ_ATTRIBUTES, 0, &sa, OPEN_EXISTING, 0,
 			  NULL);
 	if (*wh == INVALID_HANDLE_VALUE) {
 		err = GetLastError();
-		CloseHandle(*rh);
+		CloseHandle(duplex);
+		return pi_fail_win32(err);
+	}
+	/* The read end keeps no right to write: a process that inherits it without the library's
+	 * state (a child's stdin) sees a read end by its rights, as F_GETFL and poll ask them,
+	 * and a write on it fails at once (EBADF) instead of waiting for a reader forever. */
+	if (!DuplicateHandle(GetCurrentProcess(), duplex, GetCurrentProcess(), rh, READ_END_ACCESS,
+			     inherit, DUPLICATE_CLOSE_SOURCE)) {
+		err = GetLastError();
+		CloseHandle(*wh);
 		return pi_fail_win32(err);
 	}
 	return 0;
@@ -320,7 +334,7 @@ static void close_end(int fd)
 PI_EXPORT int posixipc_pipe2(int fds[2], int flags)
 {
 	struct pipe_pair *pair;
-	HANDLE rh, wh;
+	HANDLE rh = NULL, wh = NULL;
 	int rfd, wfd;
 
 	if (fds == NULL)

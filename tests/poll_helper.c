@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,26 @@ static int do_write_epipe(int wfd)
 	return errno == EPIPE ? 0 : 3;
 }
 
+/* read-end <rfd>: an inherited read end, which this process knows only by its handle, is a
+ * read end: O_RDONLY, a write is EBADF at once, never POLLOUT, and at end of file POLLHUP
+ * alone. */
+static int do_read_end(int rfd)
+{
+	struct pollfd p = { rfd, POLLIN | POLLOUT, 0 };
+
+	if (fcntl(rfd, F_GETFL) != O_RDONLY)
+		return 2;
+	errno = 0;
+	if (write(rfd, "x", 1) != -1 || errno != EBADF)
+		return 3;
+	if (poll(&p, 1, 0) < 0 || (p.revents & POLLOUT))
+		return 4;
+	p.events = POLLIN;
+	if (poll(&p, 1, 20000) != 1 || p.revents != POLLHUP)
+		return 5;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -99,6 +120,8 @@ int main(int argc, char **argv)
 		return do_close_wait(argc, argv);
 	if (strcmp(cmd, "write-epipe") == 0 && argc > 2)
 		return do_write_epipe(atoi(argv[2]));
+	if (strcmp(cmd, "read-end") == 0 && argc > 2)
+		return do_read_end(atoi(argv[2]));
 	fprintf(stderr, "poll_helper: unknown command %s\n", cmd);
 	return 100;
 }

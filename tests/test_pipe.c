@@ -349,6 +349,25 @@ START_TEST(pipe_epipe_when_child_holds_other_end)
 }
 END_TEST
 
+/* A child that inherits the read end without the library's state for it (as a child's
+ * stdin) still finds a read end there. */
+START_TEST(pipe_inherited_read_end_is_read_only_in_the_child)
+{
+	char args[64];
+	int fds[2];
+	HANDLE child;
+
+	make_pipe(fds, 0);
+	ck_assert_int_eq(fcntl(fds[1], F_SETFD, FD_CLOEXEC), 0);
+	snprintf(args, sizeof args, "read-end %d", fds[0]);
+	child = tu_spawn_fds("poll_helper", args);
+	close(fds[0]);
+	Sleep(200);
+	close(fds[1]);
+	ck_assert_int_eq(tu_wait(child, 30000), 0);
+}
+END_TEST
+
 /* A pipe the library did not make, such as an anonymous pipe inherited as stdin, becomes
  * non-blocking with fcntl as on Linux. */
 START_TEST(pipe_foreign_pipe_descriptor_takes_o_nonblock)
@@ -413,6 +432,7 @@ int main(void)
 	TU_ADD(s, pipe_spawned_child_echoes_with_eof_both_ways);
 	TU_ADD(s, pipe_createprocess_child_on_stdin_stdout);
 	TU_ADD(s, pipe_epipe_when_child_holds_other_end);
+	TU_ADD(s, pipe_inherited_read_end_is_read_only_in_the_child);
 	TU_ADD(s, pipe_foreign_pipe_descriptor_takes_o_nonblock);
 	TU_ADD(s, pipe_cycles_keep_handle_count_flat);
 	return tu_run(s);
