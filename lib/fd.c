@@ -196,8 +196,22 @@ static int get_fd_flags(int fd)
 	return (info & HANDLE_FLAG_INHERIT) ? 0 : FD_CLOEXEC;
 }
 
+/* The C runtime keeps a "not inherited" mark of its own on a descriptor opened with
+ * _O_NOINHERIT (O_CLOEXEC), which _spawn honours whatever the handle says, and offers no way
+ * to clear it; dup makes a descriptor without the mark, so clearing FD_CLOEXEC on a handle
+ * that is not inheritable puts a duplicate in fd's place. */
 static int set_fd_flags(int fd, int flags)
 {
+	int tmp, e;
+
+	if (!(flags & FD_CLOEXEC) && get_fd_flags(fd) == FD_CLOEXEC) {
+		if ((tmp = posixipc_dup(fd)) < 0)
+			return -1;
+		e = posixipc_dup2(tmp, fd) < 0 ? errno : 0;
+		posixipc_close(tmp);
+		if (e)
+			return pi_fail(e);
+	}
 	if (!SetHandleInformation(pi_fd_handle(fd), HANDLE_FLAG_INHERIT,
 				  (flags & FD_CLOEXEC) ? 0 : HANDLE_FLAG_INHERIT))
 		return pi_fail_win32(0);

@@ -255,9 +255,11 @@ static void fill(char *buf, size_t n, unsigned seed)
 		buf[i] = (char)((i * 131u + seed) ^ (i >> 9));
 }
 
-/* The parent's ends are O_CLOEXEC, the child's inheritable, as a program replacing
- * fork+exec sets them up; end of file must come in both directions. */
-START_TEST(pipe_spawned_child_echoes_with_eof_both_ways)
+/* The parent's ends are close-on-exec, the child's inheritable, as a program replacing
+ * fork+exec sets them up: either made inheritable and the parent's marked FD_CLOEXEC, or all
+ * made O_CLOEXEC and the child's cleared (the C runtime's own mark goes too).  End of file
+ * must come in both directions. */
+static void echo_through_child(int all_cloexec)
 {
 	static char data[300000], back[sizeof data];
 	char args[64];
@@ -267,10 +269,17 @@ START_TEST(pipe_spawned_child_echoes_with_eof_both_ways)
 	ssize_t r;
 
 	fill(data, sizeof data, 7);
-	make_pipe(to_child, 0);
-	make_pipe(from_child, 0);
-	ck_assert_int_eq(fcntl(to_child[1], F_SETFD, FD_CLOEXEC), 0);
-	ck_assert_int_eq(fcntl(from_child[0], F_SETFD, FD_CLOEXEC), 0);
+	make_pipe(to_child, all_cloexec ? O_CLOEXEC : 0);
+	make_pipe(from_child, all_cloexec ? O_CLOEXEC : 0);
+	if (all_cloexec) {
+		ck_assert_int_eq(fcntl(to_child[0], F_SETFD, 0), 0);
+		ck_assert_int_eq(fcntl(from_child[1], F_SETFD, 0), 0);
+		ck_assert_int_eq(fcntl(to_child[0], F_GETFD), 0);
+		ck_assert_int_eq(fcntl(to_child[1], F_GETFD), FD_CLOEXEC);
+	} else {
+		ck_assert_int_eq(fcntl(to_child[1], F_SETFD, FD_CLOEXEC), 0);
+		ck_assert_int_eq(fcntl(from_child[0], F_SETFD, FD_CLOEXEC), 0);
+	}
 	snprintf(args, sizeof args, "echo %d %d", to_child[0], from_child[1]);
 	child = tu_spawn_fds("poll_helper", args);
 	close(to_child[0]);
@@ -284,6 +293,17 @@ START_TEST(pipe_spawned_child_echoes_with_eof_both_ways)
 	ck_assert_int_eq(memcmp(back, data, sizeof data), 0);
 	ck_assert_int_eq(tu_wait(child, INFINITE), 0);
 	close(from_child[0]);
+}
+
+START_TEST(pipe_spawned_child_echoes_with_eof_both_ways)
+{
+	echo_through_child(0);
+}
+END_TEST
+
+START_TEST(pipe2_cloexec_ends_cleared_with_fcntl_reach_a_spawned_child)
+{
+	echo_through_child(1);
 }
 END_TEST
 
@@ -430,6 +450,7 @@ int main(void)
 	TU_ADD(s, pipe_ends_carry_stdio_lines_through_fdopen);
 	TU_ADD(s, pipe_pipe_buf_writes_never_interleave);
 	TU_ADD(s, pipe_spawned_child_echoes_with_eof_both_ways);
+	TU_ADD(s, pipe2_cloexec_ends_cleared_with_fcntl_reach_a_spawned_child);
 	TU_ADD(s, pipe_createprocess_child_on_stdin_stdout);
 	TU_ADD(s, pipe_epipe_when_child_holds_other_end);
 	TU_ADD(s, pipe_inherited_read_end_is_read_only_in_the_child);
