@@ -32,6 +32,7 @@ PI_EXPORT void *posixipc_mmap64(void *addr, size_t length, int prot, int flags, 
 #define GRAN ((size_t)65536)
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
+#define PROT_SEM_BIT 0x8 /* Linux's PROT_SEM */
 
 /* Flags MAP_SHARED_VALIDATE accepts: the ones Linux accepts on every file (LEGACY_MAP_MASK),
  * whether or not they mean anything here. */
@@ -943,16 +944,18 @@ static ACCESS_MASK granted_access(HANDLE h)
 	return access != 0 ? access : FILE_READ_DATA | FILE_WRITE_DATA | FILE_EXECUTE;
 }
 
-static int check_flags(int flags, int prot)
+/* Linux validates only MAP_SHARED_VALIDATE's flags, and that type only for files; unknown
+ * PROT_ bits are ignored by its mmap (mprotect refuses them). */
+static int check_flags(int flags)
 {
 	int type = flags & MAP_TYPE;
 
 	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
 		return pi_fail(EINVAL);
+	if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
+		return pi_fail(EINVAL);
 	if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
 		return pi_fail(EOPNOTSUPP);
-	if (prot & ~PROT_ALL)
-		return pi_fail(EINVAL);
 	return 0;
 }
 
@@ -1064,10 +1067,16 @@ static int check_request(struct request *r, void *addr, size_t length, int prot,
 			 int fd, int64_t offset)
 {
 	memset(r, 0, sizeof *r);
-	if (length == 0 || offset % (int64_t)PAGE != 0)
+	/* Linux's order: the offset, then the descriptor of a file mapping, then the rest. */
+	if (offset % (int64_t)PAGE != 0)
 		return pi_fail(EINVAL);
-	if (check_flags(flags, prot) < 0)
+	if (!(flags & MAP_ANONYMOUS) && pi_fd_handle(fd) == INVALID_HANDLE_VALUE)
+		return pi_fail(EBADF);
+	if (length == 0)
+		return pi_fail(EINVAL);
+	if (check_flags(flags) < 0)
 		return -1;
+	prot &= PROT_ALL;
 	/* No address space is that large; Linux says ENOMEM before looking at the file. */
 	if (length > (size_t)PTRDIFF_MAX)
 		return pi_fail(ENOMEM);
@@ -1130,11 +1139,20 @@ static int page_range(void *addr, size_t len, char **a, char **e)
 	return 0;
 }
 
+/* The end of the address space a process may map: Linux's munmap refuses a range past it. */
+static char *user_end(void)
+{
+	SYSTEM_INFO si;
+
+	GetSystemInfo(&si);
+	return (char *)si.lpMaximumApplicationAddress + 1;
+}
+
 PI_EXPORT int posixipc_munmap(void *addr, size_t length)
 {
 	char *a, *e;
 
-	if (length == 0 || page_range(addr, length, &a, &e) < 0)
+	if (length == 0 || page_range(addr, length, &a, &e) < 0 || e > user_end())
 		return pi_fail(EINVAL);
 	AcquireSRWLockExclusive(&table_lock);
 	unmap_range(a, e);
@@ -1202,12 +1220,17 @@ PI_EXPORT int posixipc_mprotect(void *addr, size_t length, int prot)
 	char *a, *e;
 	int r;
 
-	if ((uintptr_t)addr % PAGE != 0 || (prot & ~PROT_ALL))
+	/* Linux's order: the address, an empty range (done), the range, the bits; PROT_SEM
+	 * (atomics) asks nothing of Windows. */
+	if ((uintptr_t)addr % PAGE != 0)
 		return pi_fail(EINVAL);
 	if (length == 0)
 		return 0;
 	if (page_range(addr, length, &a, &e) < 0)
 		return -1;
+	if (prot & ~(PROT_ALL | PROT_SEM_BIT))
+		return pi_fail(EINVAL);
+	prot &= PROT_ALL;
 	AcquireSRWLockExclusive(&table_lock);
 	r = protect_locked(a, e, prot);
 	ReleaseSRWLockExclusive(&table_lock);
@@ -1259,6 +1282,11 @@ static int flush_file(void *view)
 			FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
 			FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE);
 	free(name);
+	/* The file has no name any more (shm_unlink): its pages were written by flush_view,
+	 * and a file nobody can open again has no state on disk worth waiting for. */
+	if (st == PI_STATUS_OBJECT_NAME_NOT_FOUND || st == PI_STATUS_OBJECT_PATH_NOT_FOUND ||
+	    st == PI_STATUS_DELETE_PENDING)
+		return 0;
 	if (st < 0)
 		return pi_fail_nt(st);
 	if (!FlushFileBuffers(h))
@@ -1341,6 +1369,17 @@ static int grow_working_set(size_t n)
 	return SetProcessWorkingSetSize(GetCurrentProcess(), min, max) ? 0 : -1;
 }
 
+static int any_free(char *a, size_t n)
+{
+	MEMORY_BASIC_INFORMATION mbi;
+	char *e = a + n;
+
+	for (; a < e; a = (char *)mbi.BaseAddress + mbi.RegionSize)
+		if (VirtualQuery(a, &mbi, sizeof mbi) == 0 || mbi.State == MEM_FREE)
+			return 1;
+	return 0;
+}
+
 static int lock_error(DWORD err)
 {
 	return pi_fail(err == ERROR_PRIVILEGE_NOT_HELD ? EPERM : ENOMEM);
@@ -1368,8 +1407,13 @@ PI_EXPORT int posixipc_munlock(const void *addr, size_t length)
 
 	if (lock_range(addr, length, &a, &n) < 0)
 		return -1;
-	/* Unlocking pages that are not locked is no error on Linux. */
-	if (n == 0 || VirtualUnlock(a, n) || GetLastError() == ERROR_NOT_LOCKED)
+	/* Pages not mapped at all are ENOMEM, asked first: Wine's VirtualUnlock succeeds on
+	 * them.  Unlocking pages that are not locked is no error on Linux. */
+	if (n == 0)
+		return 0;
+	if (any_free(a, n))
+		return pi_fail(ENOMEM);
+	if (VirtualUnlock(a, n) || GetLastError() == ERROR_NOT_LOCKED)
 		return 0;
 	return lock_error(GetLastError());
 }
@@ -1478,6 +1522,10 @@ PI_EXPORT int posixipc_posix_madvise(void *addr, size_t length, int advice)
 {
 	int saved = errno, r;
 
+	/* glibc ignores POSIX_MADV_DONTNEED before looking at anything (Linux's MADV_DONTNEED
+	 * would drop data, which the POSIX advice must not). */
+	if (advice == POSIX_MADV_DONTNEED)
+		return 0;
 	if (advice == MADV_FREE)
 		return EINVAL;
 	r = advise(addr, length, advice, 1) < 0 ? errno : 0;

@@ -25,6 +25,12 @@ struct pi_semaphore_basic_information {
 NTSTATUS NTAPI NtQuerySemaphore(HANDLE semaphore, int info_class, PVOID info, ULONG size,
 				PULONG returned);
 
+/* NTSTATUS values of a name that no longer leads to a file (ntstatus.h, which clashes with
+ * winnt.h's subset). */
+#define PI_STATUS_OBJECT_NAME_NOT_FOUND ((NTSTATUS)0xC0000034L)
+#define PI_STATUS_OBJECT_PATH_NOT_FOUND ((NTSTATUS)0xC000003AL)
+#define PI_STATUS_DELETE_PENDING ((NTSTATUS)0xC0000056L)
+
 /* NamedPipeState values of FILE_PIPE_LOCAL_INFORMATION (WDK ntifs.h). */
 #define PI_PIPE_DISCONNECTED 1
 #define PI_PIPE_LISTENING 2
