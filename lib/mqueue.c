@@ -282,13 +282,24 @@ static void unlock(struct mqd *d)
 
 /* ---------------------------------------------------------------- descriptors */
 
+/* Queue descriptors are numbered from PI_OPEN_MAX up: never 0 (code that takes 0 for "no
+ * queue" keeps working, as Linux's first queue is a descriptor above 2) and never a C-runtime
+ * descriptor's number, so a close() meant for a queue cannot close a file. */
+#define MQD_BASE PI_OPEN_MAX
+
+static int slot_of(mqd_t mqdes)
+{
+	return mqdes >= MQD_BASE && mqdes - MQD_BASE < table_size ? mqdes - MQD_BASE : -1;
+}
+
 static struct mqd *acquire(mqd_t mqdes)
 {
 	struct mqd *d = NULL;
+	int i;
 
 	AcquireSRWLockShared(&table_lock);
-	if (mqdes >= 0 && mqdes < table_size && table[mqdes] != NULL) {
-		d = table[mqdes];
+	if ((i = slot_of(mqdes)) >= 0 && table[i] != NULL) {
+		d = table[i];
 		InterlockedIncrement(&d->refs);
 	}
 	ReleaseSRWLockShared(&table_lock);
@@ -335,7 +346,7 @@ static mqd_t add_descriptor(struct mqd *d)
 	}
 	table[i] = d;
 	ReleaseSRWLockExclusive(&table_lock);
-	return i;
+	return MQD_BASE + i;
 }
 
 /* ---------------------------------------------------------------- files */
@@ -606,11 +617,12 @@ static void notify_cancel(struct mqd *d);
 PI_EXPORT int posixipc_mq_close(mqd_t mqdes)
 {
 	struct mqd *d = NULL;
+	int i;
 
 	AcquireSRWLockExclusive(&table_lock);
-	if (mqdes >= 0 && mqdes < table_size) {
-		d = table[mqdes];
-		table[mqdes] = NULL;
+	if ((i = slot_of(mqdes)) >= 0) {
+		d = table[i];
+		table[i] = NULL;
 	}
 	ReleaseSRWLockExclusive(&table_lock);
 	if (d == NULL)

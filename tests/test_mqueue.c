@@ -163,6 +163,22 @@ START_TEST(mq_open_bad_attributes_flags_and_names_fail_and_create_nothing)
 }
 END_TEST
 
+/* A queue descriptor is never 0 and never a C-runtime descriptor's number: close() on it
+ * closes no file. */
+START_TEST(mq_descriptors_are_not_zero_nor_file_descriptors)
+{
+	mqd_t q = create(name, O_RDWR, 2, 16);
+
+	ck_assert_int_gt(q, 2);
+	errno = 0;
+	ck_assert_int_eq(_get_osfhandle(q), -1);
+	send_text(q, "x", 0);
+	expect_text(q, "x", 0);
+	ck_assert_int_eq(mq_close(q), 0);
+	mq_unlink(name);
+}
+END_TEST
+
 START_TEST(mq_name_with_and_without_slash_is_the_same_queue)
 {
 	mqd_t q = create(name, O_RDWR, 2, 16), r = mq_open(name + 1, O_RDWR);
@@ -1272,6 +1288,7 @@ int main(void)
 	TU_ADD(s, mq_open_defaults_are_linux_10_by_8192);
 	TU_ADD(s, mq_open_keeps_attributes_of_existing_queue);
 	TU_ADD(s, mq_open_bad_attributes_flags_and_names_fail_and_create_nothing);
+	TU_ADD(s, mq_descriptors_are_not_zero_nor_file_descriptors);
 	TU_ADD(s, mq_name_with_and_without_slash_is_the_same_queue);
 	TU_ADD(s, mq_bad_descriptors_are_ebadf);
 	TU_ADD(s, mq_wrong_direction_is_ebadf);
