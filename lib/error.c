@@ -299,15 +299,17 @@ PI_EXPORT char *posixipc_strerror_r_gnu(int errnum, char *buf, size_t size)
 	return buf;
 }
 
-/* strerror_s as the C runtime defines it: truncates, returns 0 or EINVAL/ERANGE. */
+/* strerror_s as the C runtime does it: a message that does not fit is truncated and the call
+ * still returns 0; no buffer is EINVAL, in errno too. */
 PI_EXPORT int posixipc_strerror_s(char *buf, size_t size, int errnum)
 {
-	int r;
+	int e = errno;
 
 	if (buf == NULL || size == 0)
-		return EINVAL;
-	r = posixipc_strerror_r(errnum, buf, size);
-	return r == ERANGE ? ERANGE : 0;
+		return errno = EINVAL;
+	posixipc_strerror_r(errnum, buf, size);
+	errno = e;
+	return 0;
 }
 
 PI_EXPORT void posixipc_perror(const char *s)

@@ -89,10 +89,11 @@ PI_EXPORT ssize_t posixipc_write(int fd, const void *buf, size_t count)
 	obj = pi_fd_acquire(fd, &ops);
 
 	if (obj == NULL) {
-		r = _write(fd, buf, crt_count(count));
 		/* A pipe without a reader (say, one inherited from a parent): the C runtime says
-		 * EINVAL. */
-		if (r < 0 && GetLastError() == ERROR_NO_DATA)
+		 * EINVAL.  Its own checks (EBADF) set no Win32 error, so an old one is cleared. */
+		SetLastError(0);
+		r = _write(fd, buf, crt_count(count));
+		if (r < 0 && errno == EINVAL && GetLastError() == ERROR_NO_DATA)
 			errno = EPIPE;
 		return r;
 	}

@@ -44,6 +44,9 @@ static int plain_path(const char *p, size_t len)
 {
 	if (len == 0 || len >= MAX_PATH || p[len - 1] == '/' || p[len - 1] == '\\')
 		return 0;
+	/* The runtime strips trailing spaces before it looks for a trailing separator. */
+	if (p[len - 1] == ' ')
+		return 0;
 	if ((p[0] == '/' || p[0] == '\\') && (p[1] == '/' || p[1] == '\\'))
 		return 0;
 	if (len == 2 && p[1] == ':')
@@ -89,10 +92,15 @@ PI_EXPORT int posixipc_stat64(const char *path, struct _stat64 *st)
 		return crt_stat(path, st);
 	/* One attribute query, as the C runtime makes, and the marker attribute with it: ordinary
 	 * files are never opened. */
+	/* Errors are the C runtime's own: it says ENOENT for device names too, where the
+	 * attribute query fails otherwise. */
 	if (!GetFileAttributesExW(w, GetFileExInfoStandard, &d)) {
 		DWORD err = GetLastError();
 
-		return pi_fail(err == ERROR_INVALID_NAME ? ENOENT : pi_errno_from_win32(err));
+		if (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND ||
+		    err == ERROR_INVALID_NAME)
+			return pi_fail(ENOENT);
+		return crt_stat(path, st);
 	}
 	memset(st, 0, sizeof *st);
 	drive = len > 1 && path[1] == ':' ? toupper((unsigned char)path[0]) - 'A' : _getdrive() - 1;

@@ -264,9 +264,46 @@ START_TEST(stat_of_ordinary_files_matches_the_c_runtime)
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0444);
 	_chmod(path, _S_IREAD | _S_IWRITE);
+	/* The C runtime's errors: device names and a trailing space are ENOENT. */
+	errno = 0;
+	ck_assert_int_eq(stat("nul", &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	strcat(dir, "/ ");
+	errno = 0;
+	ck_assert_int_eq(stat(dir, &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	dir[strlen(dir) - 2] = '\0';
 	unlink(path);
 	unlink(exe);
 	_rmdir(dir);
+}
+END_TEST
+
+/* A file with the FIFO markers' attribute that another program holds without sharing is
+ * still an ordinary file to chmod; a write to a descriptor that is not open is EBADF
+ * whatever Win32 error an earlier call left behind. */
+START_TEST(chmod_and_write_errors_stay_the_c_runtimes)
+{
+	char path[MAX_PATH];
+	struct stat st;
+	HANDLE h;
+
+	tu_path(path, sizeof path, "sysfile");
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	ck_assert(SetFileAttributesA(path, FILE_ATTRIBUTE_SYSTEM));
+	h = CreateFileA(path, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+	ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+	ck_assert_int_eq(chmod(path, 0444), 0);
+	CloseHandle(h);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0200, 0);
+	ck_assert(SetFileAttributesA(path, FILE_ATTRIBUTE_NORMAL));
+	unlink(path);
+
+	SetLastError(ERROR_NO_DATA);
+	errno = 0;
+	ck_assert_int_eq(write(77, "x", 1), -1);
+	ck_assert_int_eq(errno, EBADF);
 }
 END_TEST
 
@@ -313,6 +350,12 @@ START_TEST(strerror_and_perror_speak_linux_for_every_library_errno)
 	ck_assert_str_eq(buf, "Unknown error 9999");
 	ck_assert_int_eq(strerror_r(ETIMEDOUT, buf, 5), ERANGE);
 	ck_assert_str_eq(buf, "Conn");
+	/* strerror_s as the C runtime's: truncated yet 0; no buffer EINVAL, in errno too. */
+	ck_assert_int_eq(strerror_s(buf, 5, ETIMEDOUT), 0);
+	ck_assert_str_eq(buf, "Conn");
+	errno = 0;
+	ck_assert_int_eq(strerror_s(NULL, 4, ENOENT), EINVAL);
+	ck_assert_int_eq(errno, EINVAL);
 	ck_assert_str_eq(narrow_gnu_strerror_r(EOVERFLOW, buf, sizeof buf),
 			 "Value too large for defined data type");
 	ck_assert_str_eq(narrow_gnu_strerror_r(9999, buf, sizeof buf), "Unknown error 9999");
@@ -880,6 +923,7 @@ int main(void)
 	TU_ADD(s, members_declared_before_the_headers_keep_their_names);
 	TU_ADD(s, stat_evaluates_its_arguments_once);
 	TU_ADD(s, stat_of_ordinary_files_matches_the_c_runtime);
+	TU_ADD(s, chmod_and_write_errors_stay_the_c_runtimes);
 	TU_ADD(s, strerror_and_perror_speak_linux_for_every_library_errno);
 	TU_ADD(s, off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib);
 	TU_ADD(s, ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe);
