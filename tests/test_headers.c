@@ -47,6 +47,15 @@ START_TEST(limits_are_the_c_librarys_plus_posix_ones)
 	ck_assert_int_eq(PIPE_BUF, 4096);
 	ck_assert_int_eq(SEM_VALUE_MAX, 2147483647);
 	ck_assert_int_eq(sysconf(_SC_SEM_VALUE_MAX), SEM_VALUE_MAX);
+	/* POSIX's minimum values, each met by the library's limit. */
+	ck_assert_int_le(_POSIX_OPEN_MAX, sysconf(_SC_OPEN_MAX));
+	ck_assert_int_le(_POSIX_MQ_OPEN_MAX, sysconf(_SC_MQ_OPEN_MAX));
+	ck_assert_int_le(_POSIX_MQ_PRIO_MAX, MQ_PRIO_MAX);
+	ck_assert_int_eq(MQ_PRIO_MAX, sysconf(_SC_MQ_PRIO_MAX));
+	ck_assert_int_le(_POSIX_SEM_VALUE_MAX, SEM_VALUE_MAX);
+	ck_assert_int_le(_POSIX_PIPE_BUF, PIPE_BUF);
+	ck_assert_int_le(_POSIX_NAME_MAX, NAME_MAX);
+	ck_assert_int_le(_XOPEN_IOV_MAX, IOV_MAX);
 }
 END_TEST
 
