@@ -328,9 +328,10 @@ struct round {
 	HANDLE ev;
 	struct waiter **w;
 	int nw;
-	/* Parked waiters this poll owns (their owner is this round, their kick &me). */
+	/* Parked waiters this poll owns (their owner is this round, their kick &me), room for
+	 * cap of them. */
 	struct waiter **own;
-	int nown;
+	int nown, cap;
 	struct self me;
 	int recheck;
 	WSAPOLLFD *socks;
@@ -530,15 +531,22 @@ static HANDLE round_event(struct round *r)
 	return ev;
 }
 
-/* The parked waiter on h this poll may use: one no poll owns, or its own. */
+/* The parked waiter on h this poll may use: its own, else one no poll owns.  Polls in
+ * several threads over the same end each park a waiter on it; a poll that took another
+ * unowned one while it has its own would own more waiters than it has entries. */
 static struct waiter *find_parked(HANDLE h, const struct round *r)
 {
-	struct waiter *w;
+	struct waiter *w, *unowned = NULL;
 
-	for (w = *bucket(h); w != NULL; w = w->pnext)
-		if (w->h == h && (w->owner == NULL || w->owner == r))
+	for (w = *bucket(h); w != NULL; w = w->pnext) {
+		if (w->h != h)
+			continue;
+		if (r != NULL && w->owner == r)
 			return w;
-	return NULL;
+		if (w->owner == NULL && unowned == NULL)
+			unowned = w;
+	}
+	return unowned;
 }
 
 /* Read ends on which a parked waiter, now this poll's, is still blocked are idle; waiters
@@ -565,6 +573,8 @@ static void adopt(struct item *items, nfds_t n, struct round *r)
 			continue;
 		}
 		if (w->owner == NULL) {
+			if (r->nown == r->cap)
+				continue;
 			w->owner = r;
 			w->kick = &r->me;
 			r->own[r->nown++] = w;
@@ -705,7 +715,7 @@ static void start_waits(const struct item *items, const enum wait *waits, nfds_t
 		}
 		waiter_start(w, waits[i], items[i].rh, r);
 		/* A listening server end is left to the FIFO's own calls between polls. */
-		if (waits[i] == W_READ && parkable(&items[i]))
+		if (waits[i] == W_READ && parkable(&items[i]) && r->nown < r->cap)
 			park(w, r);
 		else
 			r->w[r->nw++] = w;
@@ -944,6 +954,7 @@ static int poll_ns(struct posixipc_pollfd *fds, nfds_t n, int64_t timeout)
 	r.w = calloc(n + 1, sizeof *r.w);
 	r.socks = calloc(n + 1, sizeof *r.socks);
 	r.own = calloc(n + 1, sizeof *r.own);
+	r.cap = (int)n + 1;
 	if (items == NULL || waits == NULL || r.w == NULL || r.socks == NULL || r.own == NULL) {
 		errno = ENOMEM;
 		goto out;

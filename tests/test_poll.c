@@ -748,6 +748,64 @@ START_TEST(select_and_poll_same_after_winsock_include)
 }
 END_TEST
 
+/* Threads polling the same idle pipes at once, each poll short, share the waiters parked
+ * on those ends: none takes more than its own, and nothing is reported. */
+enum { SHARED_PIPES = 6, SHARED_POLLERS = 8 };
+
+struct shared_poll {
+	int *rfds;
+	int bad;
+};
+
+static DWORD WINAPI shared_poller(LPVOID arg)
+{
+	struct shared_poll *sp = arg;
+	struct pollfd p[SHARED_PIPES];
+	DWORD end = GetTickCount() + 3000;
+	int i, k = 0;
+
+	while ((LONG)(GetTickCount() - end) < 0) {
+		for (i = 0; i < SHARED_PIPES; i++) {
+			p[i].fd = sp->rfds[i];
+			p[i].events = POLLIN;
+			p[i].revents = 0;
+		}
+		if (poll(p, SHARED_PIPES, k++ % 10) != 0)
+			sp->bad++;
+	}
+	return 0;
+}
+
+START_TEST(poll_from_many_threads_on_the_same_idle_pipes)
+{
+	int fds[SHARED_PIPES][2], rfds[SHARED_PIPES], i;
+	struct shared_poll sp[SHARED_POLLERS];
+	HANDLE t[SHARED_POLLERS];
+
+	for (i = 0; i < SHARED_PIPES; i++) {
+		ck_assert_int_eq(pipe2(fds[i], O_NONBLOCK), 0);
+		rfds[i] = fds[i][0];
+	}
+	for (i = 0; i < SHARED_POLLERS; i++) {
+		sp[i].rfds = rfds;
+		sp[i].bad = 0;
+		t[i] = CreateThread(NULL, 0, shared_poller, &sp[i], 0, NULL);
+		ck_assert_ptr_nonnull(t[i]);
+	}
+	ck_assert_int_eq(WaitForMultipleObjects(SHARED_POLLERS, t, TRUE, 60000), WAIT_OBJECT_0);
+	for (i = 0; i < SHARED_POLLERS; i++) {
+		CloseHandle(t[i]);
+		ck_assert_int_eq(sp[i].bad, 0);
+	}
+	/* The ends still work. */
+	ck_assert_int_eq(write(fds[0][1], "x", 1), 1);
+	ck_assert_int_eq(read(fds[0][0], rfds, 1), 1);
+	for (i = 0; i < SHARED_PIPES; i++) {
+		close(fds[i][0]);
+		close(fds[i][1]);
+	}
+}
+END_TEST
 
 int main(void)
 {
@@ -772,5 +830,6 @@ int main(void)
 	TU_ADD(s, select_two_fifos_reports_exactly_the_written_one);
 	TU_ADD(s, select_write_sets_bad_descriptor_and_pselect);
 	TU_ADD(s, select_and_poll_same_after_winsock_include);
+	TU_ADD(s, poll_from_many_threads_on_the_same_idle_pipes);
 	return tu_run(s);
 }
