@@ -24,6 +24,19 @@ static DWORD WINAPI watchdog(LPVOID arg)
 	return 0;
 }
 
+/* A crash in any thread fails the suite at once.  Without this, Wine starts its debugger,
+ * and when several threads fault together the process was seen to end with status 0: the
+ * harness counted a crashed suite as passed. */
+static LONG WINAPI crashed(EXCEPTION_POINTERS *e)
+{
+	fprintf(stderr, "crash: exception %08lx at %p in thread %lu\n",
+		(unsigned long)e->ExceptionRecord->ExceptionCode,
+		e->ExceptionRecord->ExceptionAddress, (unsigned long)GetCurrentThreadId());
+	fflush(NULL);
+	TerminateProcess(GetCurrentProcess(), 3);
+	return EXCEPTION_EXECUTE_HANDLER;
+}
+
 static SFun fixture_setup, fixture_teardown;
 
 void tu_fixture(SFun setup, SFun teardown)
@@ -50,6 +63,7 @@ int tu_run(Suite *suite)
 	HANDLE t;
 	int failed;
 
+	SetUnhandledExceptionFilter(crashed);
 	t = CreateThread(NULL, 0, watchdog, (LPVOID)(ULONG_PTR)seconds, 0, NULL);
 	if (t)
 		CloseHandle(t);
