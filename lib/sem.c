@@ -779,10 +779,11 @@ static HANDLE create_backing(const wchar_t *path, mode_t mode, unsigned int valu
 	return file;
 }
 
+/* Through pi_object_file, which waits out the moment an unlink in another thread or process
+ * holds the file unshared: that is no EACCES, but the file going or staying. */
 static HANDLE open_backing(const wchar_t *path, DWORD access, struct sem_file *rec)
 {
-	HANDLE file = CreateFileW(path, access, SHARE_ALL, NULL, OPEN_EXISTING,
-				  FILE_ATTRIBUTE_NORMAL, NULL);
+	HANDLE file = pi_object_file(path, access, NULL, OPEN_EXISTING);
 
 	if (file == INVALID_HANDLE_VALUE) {
 		pi_fail_win32(0);

@@ -243,6 +243,63 @@ START_TEST(sem_open_rejects_bad_names)
 }
 END_TEST
 
+/* O_CREAT opens or creates, whatever an unlink in another thread is doing to the name at
+ * that moment: never EACCES. */
+static volatile LONG unlink_race_stop;
+
+struct opener {
+	volatile LONG opens, fails, last;
+};
+
+static DWORD WINAPI unlinker(LPVOID arg)
+{
+	while (!unlink_race_stop)
+		sem_unlink((const char *)arg);
+	return 0;
+}
+
+static DWORD WINAPI opener(LPVOID arg)
+{
+	struct opener *o = arg;
+	sem_t *s;
+
+	while (!unlink_race_stop) {
+		s = sem_open(name, O_CREAT, 0600, 1);
+		if (s == SEM_FAILED) {
+			InterlockedIncrement(&o->fails);
+			InterlockedExchange(&o->last, errno);
+			continue;
+		}
+		InterlockedIncrement(&o->opens);
+		sem_close(s);
+	}
+	return 0;
+}
+
+START_TEST(sem_open_creat_racing_unlink_opens_or_creates)
+{
+	struct opener o = { 0, 0, 0 };
+	HANDLE t[3];
+	int i;
+
+	unlink_race_stop = 0;
+	t[0] = CreateThread(NULL, 0, unlinker, name, 0, NULL);
+	t[1] = CreateThread(NULL, 0, opener, &o, 0, NULL);
+	t[2] = CreateThread(NULL, 0, opener, &o, 0, NULL);
+	for (i = 0; i < 3; i++)
+		ck_assert_ptr_nonnull(t[i]);
+	Sleep(6000);
+	InterlockedExchange(&unlink_race_stop, 1);
+	ck_assert_int_eq(WaitForMultipleObjects(3, t, TRUE, 30000), WAIT_OBJECT_0);
+	for (i = 0; i < 3; i++)
+		CloseHandle(t[i]);
+	sem_unlink(name);
+	ck_assert_msg(o.fails == 0, "%ld of %ld opens failed, last errno %ld", o.fails,
+		      o.opens + o.fails, o.last);
+	ck_assert_int_gt(o.opens, 0);
+}
+END_TEST
+
 START_TEST(sem_open_same_name_returns_same_pointer_until_closed_as_often)
 {
 	sem_t *a = sem_open(name, O_CREAT, 0600, 0), *b, *c;
@@ -1491,6 +1548,7 @@ int main(void)
 	TU_ADD(s, sem_open_missing_without_creat_fails_enoent);
 	TU_ADD(s, sem_open_value_above_max_fails_einval_only_when_creating);
 	TU_ADD(s, sem_open_rejects_bad_names);
+	TU_ADD(s, sem_open_creat_racing_unlink_opens_or_creates);
 	TU_ADD(s, sem_open_same_name_returns_same_pointer_until_closed_as_often);
 	TU_ADD(s, sem_open_mode_0600_gives_everyone_nothing);
 	TU_ADD(s, sem_value_persists_after_creator_exits_without_close);
