@@ -88,10 +88,14 @@ struct pi_sa {
 	PSECURITY_DESCRIPTOR sd;
 };
 int pi_sa_from_mode(mode_t mode, DWORD read_rights, DWORD write_rights, struct pi_sa *out);
-/* Take away the read-only attribute Wine 8.0 gives a file whose mode denies the owner
- * writing, so that it can be deleted (h needs FILE_WRITE_ATTRIBUTES).  1 when the attribute
- * was there and is gone. */
-int pi_clear_readonly(HANDLE h);
+/* Set or clear a file's read-only attribute (h needs FILE_READ_ATTRIBUTES and
+ * FILE_WRITE_ATTRIBUTES): what the C runtime's chmod does, and how an unlink takes away the
+ * attribute Wine 8.0 gives a file whose mode denies the owner writing.  1 when it changed, 0
+ * when it was so already, -1 with the Win32 error in GetLastError(). */
+int pi_set_readonly(HANDLE h, int on);
+/* h's file opened anew with access, to change its attributes or access list where h itself
+ * may not; INVALID_HANDLE_VALUE with errno (EPERM where the caller may not change them). */
+HANDLE pi_reopen_to_change(HANDLE h, DWORD access);
 /* The process's file mode creation mask, as the C runtime keeps it (_umask). */
 mode_t pi_umask(void);
 void pi_sa_free(struct pi_sa *sa);

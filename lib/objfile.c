@@ -132,7 +132,7 @@ static int delete_on_close(HANDLE h)
 {
 	if (mark_delete(h) == 0)
 		return 0;
-	return pi_clear_readonly(h) ? mark_delete(h) : -1;
+	return pi_set_readonly(h, 0) == 1 ? mark_delete(h) : -1;
 }
 
 void pi_file_discard(HANDLE h)
@@ -251,7 +251,7 @@ HANDLE pi_file_publish(const wchar_t *path, const struct pi_publish *p)
 static SRWLOCK sweep_lock = SRWLOCK_INIT;
 static wchar_t *swept_dir;
 
-/* FILE_WRITE_ATTRIBUTES is for pi_clear_readonly(), asked for only where the file's security
+/* FILE_WRITE_ATTRIBUTES is for pi_set_readonly(), asked for only where the file's security
  * grants it.  FILE_FLAG_OPEN_REPARSE_POINT: a link in the folder goes, not its target. */
 static HANDLE open_for_delete(const wchar_t *path, DWORD share)
 {

@@ -389,26 +389,16 @@ PI_EXPORT int posixipc_chmod(const char *path, int mode)
  * file is opened anew from the handle for it. */
 static int set_readonly(HANDLE h, int on)
 {
-	HANDLE w = ReOpenFile(h, FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES,
-			      FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, 0);
-	FILE_BASIC_INFO info;
-	DWORD err = 0;
+	HANDLE w = pi_reopen_to_change(h, FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES);
+	DWORD err;
+	int r;
 
-	if (w == INVALID_HANDLE_VALUE) {
-		err = GetLastError();
-		return pi_fail(err == ERROR_ACCESS_DENIED ? EPERM : pi_errno_from_win32(err));
-	}
-	if (!GetFileInformationByHandleEx(w, FileBasicInfo, &info, sizeof info)) {
-		err = GetLastError();
-	} else if (!(info.FileAttributes & FILE_ATTRIBUTE_READONLY) != !on) {
-		info.FileAttributes ^= FILE_ATTRIBUTE_READONLY;
-		if (info.FileAttributes == 0)
-			info.FileAttributes = FILE_ATTRIBUTE_NORMAL;
-		if (!SetFileInformationByHandle(w, FileBasicInfo, &info, sizeof info))
-			err = GetLastError();
-	}
+	if (w == INVALID_HANDLE_VALUE)
+		return -1;
+	r = pi_set_readonly(w, on);
+	err = GetLastError();
 	CloseHandle(w);
-	return err ? pi_fail_win32(err) : 0;
+	return r < 0 ? pi_fail_win32(err) : 0;
 }
 
 /* A FIFO's mode is its marker's, as for chmod; a shm object's its access list; other files

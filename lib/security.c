@@ -50,7 +50,7 @@ static size_t add_ace(wchar_t *sddl, size_t at, size_t size, DWORD rights, const
 
 /* The owner keeps DELETE and FILE_WRITE_ATTRIBUTES whatever the mode, so that it can always
  * unlink: Wine 8.0 turns an access list that denies the owner writing into the read-only
- * attribute (Windows does not), which refuses deletion until pi_clear_readonly() takes it
+ * attribute (Windows does not), which refuses deletion until pi_set_readonly() takes it
  * away.  On kernel objects other than files and pipes that bit names no right. */
 int pi_sa_from_mode(mode_t mode, DWORD read_rights, DWORD write_rights, struct pi_sa *out)
 {
@@ -178,15 +178,29 @@ mode_t pi_umask(void)
 	return (mode_t)m;
 }
 
-int pi_clear_readonly(HANDLE h)
+int pi_set_readonly(HANDLE h, int on)
 {
 	FILE_BASIC_INFO info;
 
-	if (!GetFileInformationByHandleEx(h, FileBasicInfo, &info, sizeof info) ||
-	    !(info.FileAttributes & FILE_ATTRIBUTE_READONLY))
+	if (!GetFileInformationByHandleEx(h, FileBasicInfo, &info, sizeof info))
+		return -1;
+	if (!(info.FileAttributes & FILE_ATTRIBUTE_READONLY) == !on)
 		return 0;
-	info.FileAttributes &= ~(DWORD)FILE_ATTRIBUTE_READONLY;
+	info.FileAttributes ^= FILE_ATTRIBUTE_READONLY;
 	if (info.FileAttributes == 0)
 		info.FileAttributes = FILE_ATTRIBUTE_NORMAL;
-	return SetFileInformationByHandle(h, FileBasicInfo, &info, sizeof info) != 0;
+	return SetFileInformationByHandle(h, FileBasicInfo, &info, sizeof info) ? 1 : -1;
+}
+
+HANDLE pi_reopen_to_change(HANDLE h, DWORD access)
+{
+	HANDLE w = ReOpenFile(h, access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, 0);
+	DWORD err;
+
+	if (w == INVALID_HANDLE_VALUE) {
+		err = GetLastError();
+		/* POSIX: only the owner may change the mode. */
+		pi_fail(err == ERROR_ACCESS_DENIED ? EPERM : pi_errno_from_win32(err));
+	}
+	return w;
 }

@@ -74,15 +74,12 @@ static HANDLE open_file(const wchar_t *path, int oflag, mode_t mode, DWORD *gran
 
 int pi_shm_fchmod(HANDLE h, mode_t mode)
 {
-	HANDLE w = ReOpenFile(h, READ_CONTROL | WRITE_DAC,
-			      FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, 0);
+	HANDLE w = pi_reopen_to_change(h, READ_CONTROL | WRITE_DAC);
 	struct pi_sa sa;
 	DWORD err = 0;
 
-	if (w == INVALID_HANDLE_VALUE) {
-		err = GetLastError();
-		return pi_fail(err == ERROR_ACCESS_DENIED ? EPERM : pi_errno_from_win32(err));
-	}
+	if (w == INVALID_HANDLE_VALUE)
+		return -1;
 	if (pi_sa_from_mode(mode & 0777, SHM_READ_RIGHTS, SHM_WRITE_RIGHTS, &sa) < 0) {
 		err = (DWORD)errno;
 		CloseHandle(w);
