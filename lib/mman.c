@@ -1139,13 +1139,18 @@ static int page_range(void *addr, size_t len, char **a, char **e)
 	return 0;
 }
 
-/* The end of the address space a process may map: Linux's munmap refuses a range past it. */
+/* The end of the address space a process may map: Linux's munmap refuses a range past it.
+ * Asked once: it never changes, and munmap is on the path of every mapping's end. */
 static char *user_end(void)
 {
+	static char *volatile end;
 	SYSTEM_INFO si;
 
-	GetSystemInfo(&si);
-	return (char *)si.lpMaximumApplicationAddress + 1;
+	if (end == NULL) {
+		GetSystemInfo(&si);
+		end = (char *)si.lpMaximumApplicationAddress + 1;
+	}
+	return end;
 }
 
 PI_EXPORT int posixipc_munmap(void *addr, size_t length)
