@@ -594,6 +594,7 @@ PI_EXPORT mqd_t posixipc_mq_open(const char *name, int oflag, ...)
 	struct mq_attr *attr = NULL;
 	mode_t mode = 0;
 	va_list ap;
+	int e;
 
 	if (oflag & O_CREAT) {
 		/* Promoted arguments: mode_t arrives as int. */
@@ -603,8 +604,8 @@ PI_EXPORT mqd_t posixipc_mq_open(const char *name, int oflag, ...)
 		va_end(ap);
 		mode &= ~pi_umask();
 	}
-	if (linux_name_error(name) != 0)
-		return pi_fail(linux_name_error(name));
+	if ((e = linux_name_error(name)) != 0)
+		return pi_fail(e);
 	if (pi_name_encode(name, encoded, sizeof encoded) < 0)
 		return -1;
 	if ((oflag & O_ACCMODE) == (O_WRONLY | O_RDWR))
@@ -635,9 +636,10 @@ PI_EXPORT int posixipc_mq_close(mqd_t mqdes)
 PI_EXPORT int posixipc_mq_unlink(const char *name)
 {
 	char encoded[PI_ENCODED_MAX + 1];
+	int e = linux_name_error(name);
 
-	if (linux_name_error(name) != 0)
-		return pi_fail(linux_name_error(name));
+	if (e != 0)
+		return pi_fail(e);
 	/* A bad name without the '/' is glibc's EINVAL, not the ENOENT of shm_unlink. */
 	if (name != NULL && name[0] != '/' && pi_name_encode(name, encoded, sizeof encoded) < 0)
 		return -1;
