@@ -207,22 +207,14 @@ int pi_fifo_marker_mode(const wchar_t *wpath, DWORD attrs, mode_t *mode)
  * sees the old mode or the new one) and the marker's own access list.  The FIFO's pipes take
  * the new mode when they are next made: a FIFO that is open somewhere keeps its pipes'
  * permissions until every process has closed it. */
-int pi_fifo_chmod(const wchar_t *wpath, DWORD attrs, mode_t mode)
+static int chmod_marker(const wchar_t *wpath, const struct pi_fifo_ref *ref, mode_t mode)
 {
-	struct pi_fifo_ref ref;
 	char digits[4];
 	OVERLAPPED at = { 0 };
 	struct pi_sa sa;
 	HANDLE h;
 	DWORD n = 0, err = 0;
-	int r;
 
-	if (!is_marker_attrs(attrs))
-		return 0;
-	/* A file with the attribute that cannot be read (another program holds it without
-	 * sharing) is no FIFO the library made: the C runtime's chmod takes it. */
-	if ((r = read_marker(wpath, &ref)) != 1)
-		return 0;
 	mode &= 0777;
 	h = CreateFileW(wpath, FILE_WRITE_DATA | READ_CONTROL | WRITE_DAC,
 			FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
@@ -233,7 +225,7 @@ int pi_fifo_chmod(const wchar_t *wpath, DWORD attrs, mode_t mode)
 		return pi_fail(err == ERROR_ACCESS_DENIED ? EPERM : pi_errno_from_win32(err));
 	}
 	snprintf(digits, sizeof digits, "%03o", (unsigned)mode);
-	at.Offset = (DWORD)(sizeof MAGIC - 1 + strlen(ref.pipe) + 1);
+	at.Offset = (DWORD)(sizeof MAGIC - 1 + strlen(ref->pipe) + 1);
 	if (!WriteFile(h, digits, 3, &n, &at) || n != 3)
 		err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
 	/* The marker stays readable and removable by its owner, as mkfifo made it. */
@@ -244,6 +236,19 @@ int pi_fifo_chmod(const wchar_t *wpath, DWORD attrs, mode_t mode)
 	}
 	CloseHandle(h);
 	return err ? pi_fail_win32(err) : 1;
+}
+
+int pi_fifo_chmod(const wchar_t *wpath, DWORD attrs, mode_t mode)
+{
+	struct pi_fifo_ref ref;
+
+	if (!is_marker_attrs(attrs))
+		return 0;
+	/* A file with the attribute that cannot be read (another program holds it without
+	 * sharing) is no FIFO the library made: the C runtime's chmod takes it. */
+	if (read_marker(wpath, &ref) != 1)
+		return 0;
+	return chmod_marker(wpath, &ref, mode);
 }
 
 PI_EXPORT int posixipc_is_fifo(const char *path)
@@ -1445,7 +1450,7 @@ int pi_fifo_fchmod(int fd, mode_t mode)
 	}
 	m = f->of->marker;
 	if (m != NULL && read_marker(m, &now) == 1 && strcmp(now.id, f->of->ref.id) == 0)
-		r = pi_fifo_chmod(m, GetFileAttributesW(m), mode) < 0 ? -1 : 0;
+		r = chmod_marker(m, &now, mode) < 0 ? -1 : 0;
 	fd = errno;
 	pi_fd_release(ops, f);
 	errno = fd;
