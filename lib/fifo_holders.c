@@ -14,8 +14,13 @@
  * behind the library's back, are dropped by the one iterator, pi_holders_next(), whenever
  * anyone walks the table, and a process's own such entries before it adds one.
  *
- * The table is reserved for PI_HOLDERS_MAX entries and committed as it grows, so a FIFO that
- * few open costs one page. */
+ * The table grows in segments of 64 KiB, each its own named section, which every process maps
+ * when the entries in use first reach into it, so that a FIFO that few open costs one small
+ * section.  (Under Wine 8.0 mapping, first touching and closing a section costs time in
+ * proportion to its size, even for reserved pages: one section reserved for all
+ * PI_HOLDERS_MAX entries, 3 MiB, cost about a millisecond per open, 64 KiB a few dozen
+ * microseconds.  On Windows either is cheap.)  A segment lives while some process maps it:
+ * one that every mapper has left holds no live entry, and comes back zeroed, empty. */
 #include <io.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,54 +29,81 @@
 #include "internal.h"
 #include "winapi.h"
 
-#define PAGE 4096
+#define SEGMENT 65536
+#define FIRST (((size_t)SEGMENT - offsetof(struct pi_fifo_shared, holders)) / sizeof(struct pi_holder))
+#define PER_SEGMENT ((size_t)SEGMENT / sizeof(struct pi_holder))
 
-static size_t table_bytes(size_t n)
+_Static_assert(FIRST + (PI_HOLDERS_SEGMENTS - 1) * PER_SEGMENT >= PI_HOLDERS_MAX,
+	       "the segments hold PI_HOLDERS_MAX entries");
+
+/* Map segment k.  The suffix names the layout, so two library versions never share one
+ * table. */
+static int map_segment(struct pi_holders *t, int k)
 {
-	size_t b = offsetof(struct pi_fifo_shared, holders) + n * sizeof(struct pi_holder);
+	wchar_t name[128];
 
-	return (b + PAGE - 1) & ~(size_t)(PAGE - 1);
+	swprintf(name, 128, L"%lsposixipc.fifo.%hs.state.v4.%d", pi_object_namespace(), t->id, k);
+	t->map[k] = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, SEGMENT, name);
+	if (t->map[k] == NULL)
+		return -1;
+	t->seg[k] = MapViewOfFile(t->map[k], FILE_MAP_WRITE, 0, 0, 0);
+	if (t->seg[k] == NULL) {
+		CloseHandle(t->map[k]);
+		t->map[k] = NULL;
+		return -1;
+	}
+	t->nseg = k + 1;
+	return 0;
 }
 
-/* Make entries [0, n) of this process's view usable. */
-static int commit_upto(struct pi_holders *t, size_t n)
+static int segment_of(size_t i)
 {
-	size_t b = table_bytes(n);
+	return i < FIRST ? 0 : 1 + (int)((i - FIRST) / PER_SEGMENT);
+}
 
-	if (b <= t->committed)
-		return 0;
-	if (VirtualAlloc(t->st, b, MEM_COMMIT, PAGE_READWRITE) == NULL)
-		return pi_fail(ENFILE);
-	t->committed = b;
+/* Map the segments that hold entries [0, n). */
+static int reach(struct pi_holders *t, size_t n)
+{
+	int need = n == 0 ? 1 : segment_of(n - 1) + 1;
+
+	while (t->nseg < need)
+		if (map_segment(t, t->nseg) < 0)
+			return pi_fail(ENFILE);
 	return 0;
+}
+
+static struct pi_holder *entry(struct pi_holders *t, size_t i)
+{
+	int k = segment_of(i);
+
+	if (k == 0)
+		return &t->st->holders[i];
+	return (struct pi_holder *)t->seg[k] + (i - FIRST) % PER_SEGMENT;
 }
 
 int pi_holders_attach(struct pi_holders *t, const char *id)
 {
 	wchar_t name[128];
 
+	snprintf(t->id, sizeof t->id, "%s", id);
 	swprintf(name, 128, L"%lsposixipc.fifo.%hs.lock.v1", pi_object_namespace(), id);
 	t->mutex = CreateMutexW(NULL, FALSE, name);
 	if (t->mutex == NULL)
 		return pi_fail_win32(0);
-	/* The suffix names the layout, so two library versions never share one table. */
-	swprintf(name, 128, L"%lsposixipc.fifo.%hs.state.v3", pi_object_namespace(), id);
-	t->map = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_RESERVE, 0,
-				    (DWORD)table_bytes(PI_HOLDERS_MAX), name);
-	if (t->map == NULL)
+	if (map_segment(t, 0) < 0)
 		return pi_fail_win32(0);
-	t->st = MapViewOfFile(t->map, FILE_MAP_WRITE, 0, 0, 0);
-	if (t->st == NULL)
-		return pi_fail_win32(0);
-	return commit_upto(t, 0);
+	t->st = t->seg[0];
+	return 0;
 }
 
 void pi_holders_detach(struct pi_holders *t)
 {
-	if (t->st != NULL)
-		UnmapViewOfFile(t->st);
-	if (t->map != NULL)
-		CloseHandle(t->map);
+	int k;
+
+	for (k = 0; k < t->nseg; k++) {
+		UnmapViewOfFile(t->seg[k]);
+		CloseHandle(t->map[k]);
+	}
 	if (t->mutex != NULL)
 		CloseHandle(t->mutex);
 	memset(t, 0, sizeof *t);
@@ -214,8 +246,8 @@ static void clear(struct pi_holders *t, size_t i)
 {
 	struct pi_fifo_shared *st = t->st;
 
-	ZeroMemory(&st->holders[i], sizeof st->holders[i]);
-	while (st->used > 0 && st->holders[st->used - 1].pid == 0)
+	ZeroMemory(entry(t, i), sizeof(struct pi_holder));
+	while (st->used > 0 && entry(t, (size_t)st->used - 1)->pid == 0)
 		st->used--;
 }
 
@@ -228,14 +260,14 @@ struct pi_holder *pi_holders_next(struct pi_holders *t, size_t *i)
 		t->nseen = 0;
 		t->free = (size_t)-1;
 	}
-	if (commit_upto(t, (size_t)st->used) < 0)
+	if (reach(t, (size_t)st->used) < 0)
 		return NULL;
 	for (; *i < (size_t)st->used; ++*i) {
-		ho = &st->holders[*i];
+		ho = entry(t, *i);
 		if (ho->pid != 0 && (own_stale(ho) || !holder_alive(t, ho)))
 			clear(t, *i);
 		if (ho->pid != 0)
-			return &st->holders[(*i)++];
+			return entry(t, (*i)++);
 		if (t->free == (size_t)-1)
 			t->free = *i;
 	}
@@ -252,14 +284,14 @@ static struct pi_holder *free_slot(struct pi_holders *t)
 	while (pi_holders_next(t, &i) != NULL)
 		;
 	if (t->free < (size_t)st->used)
-		return &st->holders[t->free];
+		return entry(t, t->free);
 	if (st->used == PI_HOLDERS_MAX) {
 		pi_fail(ENFILE);
 		return NULL;
 	}
-	if (commit_upto(t, (size_t)st->used + 1) < 0)
+	if (reach(t, (size_t)st->used + 1) < 0)
 		return NULL;
-	return &st->holders[st->used++];
+	return entry(t, (size_t)st->used++);
 }
 
 int pi_holders_add(struct pi_holders *t, HANDLE h, int fd, int side, int server, uint64_t gen)

@@ -188,10 +188,15 @@ struct pi_seen {
 	int alive;
 	uint64_t created;
 };
+/* The table lives in 64 KiB segments, mapped as it grows: the first holds the header. */
+#define PI_HOLDERS_SEGMENTS 49
 struct pi_holders {
-	HANDLE mutex, map;
-	struct pi_fifo_shared *st;
-	size_t committed;
+	char id[17];
+	HANDLE mutex;
+	HANDLE map[PI_HOLDERS_SEGMENTS];
+	void *seg[PI_HOLDERS_SEGMENTS];
+	int nseg;	/* segments [0, nseg) are mapped in this process */
+	struct pi_fifo_shared *st;	/* seg[0] */
 	/* Processes pi_holders_next() found alive or not, during one walk. */
 	struct pi_seen seen[PI_SEEN_MAX];
 	int nseen;

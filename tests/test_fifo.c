@@ -1029,7 +1029,7 @@ static LONG holders_used(const char *path)
 	LONG used;
 
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
-	swprintf(name, 128, L"Local\\posixipc.fifo.%hs.state.v3", pipe + strlen(pipe) - 16);
+	swprintf(name, 128, L"Local\\posixipc.fifo.%hs.state.v4.0", pipe + strlen(pipe) - 16);
 	map = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
 	ck_assert_ptr_nonnull(map);
 	st = MapViewOfFile(map, FILE_MAP_READ, 0, 0, 4096);
@@ -1068,6 +1068,39 @@ START_TEST(fifo_thousands_of_opens_across_processes)
 	/* The last writer has gone: end of file. */
 	ck_assert_int_eq(read(r, buf, sizeof buf), 0);
 	close(r);
+	unlink(path);
+}
+END_TEST
+
+/* The table grows in segments: a reader whose entry lies past the first segment is still
+ * found by a writer in another process, which has never seen the table that large. */
+START_TEST(fifo_holder_past_the_first_segment_is_found_by_another_process)
+{
+	static const char text[] = "hello through the fifo\n";
+	char path[MAX_PATH], buf[64];
+	int fds[1500], i, last;
+	ssize_t k;
+
+	tu_new_fifo(path, sizeof path);
+	fds[0] = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fds[0], 0);
+	for (i = 1; i < 1500; i++) {
+		fds[i] = dup(fds[0]);
+		ck_assert_msg(fds[i] >= 0, "dup %d: %s", i, strerror(errno));
+	}
+	ck_assert_int_ge(holders_used(path), 1500);
+	last = fds[1499];
+	for (i = 0; i < 1499; i++)
+		ck_assert_int_eq(close(fds[i]), 0);
+	/* Only the last entry is left, and it keeps the table that long. */
+	ck_assert_int_ge(holders_used(path), 1500);
+	ck_assert_int_eq(tu_wait(helper("line \"%s\" 0", path, 0, 0), 20000), 0);
+	fcntl(last, F_SETFL, 0);
+	k = read(last, buf, sizeof buf);
+	ck_assert_int_eq(k, (ssize_t)sizeof text - 1);
+	ck_assert_int_eq(memcmp(buf, text, sizeof text - 1), 0);
+	ck_assert_int_eq(read(last, buf, sizeof buf), 0);
+	close(last);
 	unlink(path);
 }
 END_TEST
@@ -2036,6 +2069,7 @@ int main(void)
 	TU_ADD(s, fifo_fopen_wx_of_existing_fifo_is_eexist);
 	TU_ADD(s, fifo_open_and_dup_with_full_descriptor_table_are_emfile);
 	TU_ADD(s, fifo_thousands_of_opens_across_processes);
+	TU_ADD(s, fifo_holder_past_the_first_segment_is_found_by_another_process);
 	TU_ADD(s, fifo_holders_closed_by_crt_or_killed_are_reclaimed);
 	TU_ADD(s, fifo_reader_gets_bytes_then_eof_when_writer_dies);
 	TU_ADD(s, fifo_writer_blocked_mid_write_killed_reader_gets_prefix_then_eof);
