@@ -17,21 +17,17 @@ static unsigned int crt_count(size_t count)
 	return count > 0x7fffffffu ? 0x7fffffffu : (unsigned int)count;
 }
 
-/* Does the descriptor the C runtime just opened wrap a FIFO's marker file?  One query on the
- * open handle (no path lookup); only files with the marker's attribute are read. */
+/* Does the descriptor the C runtime just opened wrap a FIFO's marker file? */
 static int opened_marker(int fd, const char *path)
 {
-	FILE_BASIC_INFO info;
+	struct pi_fifo_ref ref;
 
-	if (!GetFileInformationByHandleEx(pi_fd_handle(fd), FileBasicInfo, &info,
-					  sizeof info) ||
-	    !(info.FileAttributes & FILE_ATTRIBUTE_SYSTEM))
-		return 0;
-	return posixipc_is_fifo(path);
+	return pi_fifo_marker_of_fd(fd, path, &ref);
 }
 
 PI_EXPORT int posixipc_open(const char *path, int flags, ...)
 {
+	struct pi_fifo_ref ref;
 	mode_t mode = 0;
 	va_list ap;
 	int fd, e;
@@ -50,10 +46,10 @@ PI_EXPORT int posixipc_open(const char *path, int flags, ...)
 	/* O_NONBLOCK means nothing to regular files on POSIX either. */
 	fd = pi_crt_fd(_open(path, flags & ~O_NONBLOCK, mode));
 	if (fd >= 0) {
-		if (!opened_marker(fd, path))
+		if (!pi_fifo_marker_of_fd(fd, path, &ref))
 			return fd;
 		_close(fd);
-		return pi_fifo_open(path, flags, mode);
+		return pi_fifo_open_marker(path, &ref, flags);
 	}
 	/* A FIFO whose marker this user may not open as a file still opens as a FIFO. */
 	e = errno;

@@ -160,6 +160,15 @@ static int parse_marker(char *text, struct pi_fifo_ref *ref)
 	return 1;
 }
 
+/* What n bytes read from the start of a marker say: 1 and the FIFO, 0 if they are no marker. */
+static int marker_text(char *buf, DWORD n, struct pi_fifo_ref *ref)
+{
+	if (n < sizeof MAGIC - 1 || memcmp(buf, MAGIC, sizeof MAGIC - 1) != 0)
+		return 0;
+	buf[n] = '\0';
+	return parse_marker(buf + sizeof MAGIC - 1, ref);
+}
+
 /* Read the marker file: 1 and what it says if it is a FIFO, 0 if it is not, -1 with errno
  * if it cannot be read. */
 static int read_marker(const wchar_t *wpath, struct pi_fifo_ref *ref)
@@ -183,10 +192,36 @@ static int read_marker(const wchar_t *wpath, struct pi_fifo_ref *ref)
 		return pi_fail_win32(0);
 	ok = GetFileType(h) == FILE_TYPE_DISK && ReadFile(h, buf, FILE_MAX, &n, NULL);
 	CloseHandle(h);
-	if (!ok || n < sizeof MAGIC - 1 || memcmp(buf, MAGIC, sizeof MAGIC - 1) != 0)
+	return ok ? marker_text(buf, n, ref != NULL ? ref : &scratch) : 0;
+}
+
+/* The marker behind a descriptor the C runtime has just opened on path, read through the
+ * descriptor's handle where it may read (a path lookup and an open fewer), else by path.
+ * The file position is put back, for a file that is no FIFO stays the caller's. */
+int pi_fifo_marker_of_fd(int fd, const char *path, struct pi_fifo_ref *ref)
+{
+	static const LARGE_INTEGER start;
+	char buf[FILE_MAX + 1];
+	FILE_BASIC_INFO info;
+	HANDLE h = pi_fd_handle(fd);
+	DWORD n = 0;
+	wchar_t *w;
+	int e, r;
+
+	if (!GetFileInformationByHandleEx(h, FileBasicInfo, &info, sizeof info) ||
+	    !is_marker_attrs(info.FileAttributes))
 		return 0;
-	buf[n] = '\0';
-	return parse_marker(buf + sizeof MAGIC - 1, ref != NULL ? ref : &scratch);
+	if (GetFileType(h) != FILE_TYPE_DISK)
+		return 0;
+	if (ReadFile(h, buf, FILE_MAX, &n, NULL)) {
+		SetFilePointerEx(h, start, NULL, FILE_BEGIN);
+		return marker_text(buf, n, ref);
+	}
+	e = errno;
+	r = fifo_path_wide(path, &w) == 0 && read_marker(w, ref) == 1;
+	free(w);
+	errno = e;
+	return r;
 }
 
 int pi_fifo_marker_mode(const wchar_t *wpath, DWORD attrs, mode_t *mode)
@@ -1083,6 +1118,18 @@ int pi_fifo_open(const char *path, int flags, mode_t mode)
 		r = open_at(&ref, flags & ~PI_O_RELAY, w);
 	else if (r == 0)
 		r = pi_fail(EINVAL);
+	free(w);
+	return r;
+}
+
+int pi_fifo_open_marker(const char *path, const struct pi_fifo_ref *ref, int flags)
+{
+	wchar_t *w;
+	int r;
+
+	if (fifo_path_wide(path, &w) < 0)
+		return -1;
+	r = open_at(ref, flags & ~PI_O_RELAY, w);
 	free(w);
 	return r;
 }

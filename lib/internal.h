@@ -343,6 +343,11 @@ int pi_fifo_marker_mode(const wchar_t *wpath, DWORD attrs, mode_t *mode);
  * it is no FIFO, -1 with errno. */
 int pi_fifo_chmod(const wchar_t *wpath, DWORD attrs, mode_t mode);
 int pi_fifo_open(const char *path, int flags, mode_t mode);
+/* fifo.c: for open(), which lets the C runtime open path first: 1 with what the marker says
+ * if descriptor fd (open on path) is a FIFO's marker, else 0; pi_fifo_open_marker then opens
+ * that FIFO without reading the marker again. */
+int pi_fifo_marker_of_fd(int fd, const char *path, struct pi_fifo_ref *ref);
+int pi_fifo_open_marker(const char *path, const struct pi_fifo_ref *ref, int flags);
 
 /* fifo.c, for poll: a FIFO descriptor's pipe ends (rh to read from, NULL for O_WRONLY; wh to
  * write to, NULL for O_RDONLY), its status flags, and whether a writer has come since it was

@@ -316,6 +316,38 @@ START_TEST(chmod_and_write_errors_stay_the_c_runtimes)
 }
 END_TEST
 
+/* open() looks inside a file with the FIFO markers' attribute through the descriptor it
+ * opened; one that is no marker, even one that begins like a marker, is returned as it was,
+ * read from its first byte. */
+START_TEST(open_of_a_system_file_that_is_no_fifo_reads_from_its_start)
+{
+	static const char *const texts[] = { "plain system file\n",
+					     "posixipc-fifo 1\nnot a pipe name\n0600\n" };
+	char path[MAX_PATH], buf[128];
+	size_t i, n;
+	int fd;
+
+	tu_path(path, sizeof path, "sysread");
+	for (i = 0; i < 2; i++) {
+		n = strlen(texts[i]);
+		fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_BINARY, 0600);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, texts[i], n), (ssize_t)n);
+		close(fd);
+		ck_assert(SetFileAttributesA(path, FILE_ATTRIBUTE_SYSTEM));
+		ck_assert(!posixipc_is_fifo(path));
+		fd = open(path, O_RDWR | O_BINARY);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), 0);
+		ck_assert_int_eq(read(fd, buf, sizeof buf), (ssize_t)n);
+		ck_assert_int_eq(memcmp(buf, texts[i], n), 0);
+		close(fd);
+		ck_assert(SetFileAttributesA(path, FILE_ATTRIBUTE_NORMAL));
+	}
+	unlink(path);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ messages */
 
 START_TEST(strerror_and_perror_speak_linux_for_every_library_errno)
@@ -933,6 +965,7 @@ int main(void)
 	TU_ADD(s, stat_evaluates_its_arguments_once);
 	TU_ADD(s, stat_of_ordinary_files_matches_the_c_runtime);
 	TU_ADD(s, chmod_and_write_errors_stay_the_c_runtimes);
+	TU_ADD(s, open_of_a_system_file_that_is_no_fifo_reads_from_its_start);
 	TU_ADD(s, strerror_and_perror_speak_linux_for_every_library_errno);
 	TU_ADD(s, off_t_is_64_bits_and_a_5_gib_object_maps_at_4_gib);
 	TU_ADD(s, ftruncate_lseek_fsync_follow_linux_on_shm_fifo_and_pipe);
