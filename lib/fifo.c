@@ -520,12 +520,17 @@ static int has_live_holder(struct fifo_open *of, enum side side)
 }
 
 /* A usable end of the given side and kind (server 1, client 0, either -1) from some
- * holder.  1 if found. */
-static int find_end(struct fifo_open *of, enum side side, int server, struct end *out)
+ * holder.  1 if found.  A caller that only uses the end with the lock held passes
+ * borrowed: an end that this process's library holds without a descriptor (whose entry
+ * goes before its handle closes) is then lent as it is, not duplicated, and *borrowed says
+ * so; the caller closes only an end that was not lent. */
+static int find_end(struct fifo_open *of, enum side side, int server, struct end *out,
+		    int *borrowed)
 {
 	struct pi_holder *ho;
 	size_t i = 0;
 	HANDLE h;
+	int lend;
 
 	while ((ho = pi_holders_next(&of->t, &i)) != NULL) {
 		if (ho->side != (DWORD)side || (server >= 0 && ho->server != (DWORD)server))
@@ -533,9 +538,12 @@ static int find_end(struct fifo_open *of, enum side side, int server, struct end
 		/* A client end whose pipe instance has gone is dead for good. */
 		if (!ho->server && !server_alive(of, ho->gen))
 			continue;
-		h = pi_holders_dup(ho);
+		lend = borrowed != NULL && ho->pid == GetCurrentProcessId() && ho->fd < 0;
+		h = lend ? (HANDLE)(uintptr_t)ho->handle : pi_holders_dup(ho);
 		if (h == NULL)
 			continue;
+		if (borrowed != NULL)
+			*borrowed = lend;
 		out->h = h;
 		out->server = (int)ho->server;
 		out->gen = ho->gen;
@@ -559,17 +567,6 @@ static HANDLE connect_client(struct fifo_open *of, enum side side)
 	return h;
 }
 
-/* FILE_FLAG_FIRST_PIPE_INSTANCE already makes Windows refuse a name someone else created
- * first; Wine 8.0 ignores that flag and joins the existing pipe instead, so check that the
- * new instance is the pipe's only one as well. */
-static int is_only_instance(HANDLE h)
-{
-	DWORD cur = 0, max = 0;
-
-	return GetNamedPipeHandleStateW(h, NULL, &cur, NULL, NULL, NULL, 0) && cur == 1 &&
-	       GetNamedPipeInfo(h, NULL, NULL, NULL, &max) && max == 1;
-}
-
 static HANDLE create_server(struct fifo_open *of, mode_t mode)
 {
 	struct pi_sa sa;
@@ -583,7 +580,10 @@ static HANDLE create_server(struct fifo_open *of, mode_t mode)
 				     PIPE_REJECT_REMOTE_CLIENTS,
 			     1, PIPE_BUFSIZE, PIPE_BUFSIZE, 0, &sa.sa);
 	pi_sa_free(&sa);
-	if (h != INVALID_HANDLE_VALUE && !is_only_instance(h)) {
+	/* FILE_FLAG_FIRST_PIPE_INSTANCE already makes Windows refuse a name someone else
+	 * created first; Wine 8.0 ignores that flag and joins the existing pipe instead, so
+	 * check that the new instance is the pipe's only one as well. */
+	if (h != INVALID_HANDLE_VALUE && !pi_pipe_only_instance(h, 1)) {
 		CloseHandle(h);
 		SetLastError(ERROR_ACCESS_DENIED);
 		return INVALID_HANDLE_VALUE;
@@ -665,13 +665,14 @@ static int get_end(struct fifo_open *of, enum side side, int nonblock, struct en
 	enum side other = side == SIDE_READ ? SIDE_WRITE : SIDE_READ;
 	struct end srv;
 	HANDLE h;
-	int r;
+	int r, lent;
 
-	if (find_end(of, side, -1, out))
+	if (find_end(of, side, -1, out, NULL))
 		return 0;
-	if (find_end(of, other, 1, &srv)) {
+	if (find_end(of, other, 1, &srv, &lent)) {
 		r = join_server(of, &srv, side, out);
-		CloseHandle(srv.h);
+		if (!lent)
+			CloseHandle(srv.h);
 		return r;
 	}
 	if (side == SIDE_WRITE && nonblock)

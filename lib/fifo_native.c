@@ -362,15 +362,6 @@ static VOID CALLBACK on_connect(PVOID arg, BOOLEAN timed_out)
 	ReleaseSRWLockExclusive(&l->lock);
 }
 
-/* FILE_FLAG_FIRST_PIPE_INSTANCE makes Windows refuse a name that exists; Wine 8.0 ignores
- * the flag and joins the existing pipe, so the instance count is checked as well. */
-static int is_only_instance(HANDLE h)
-{
-	DWORD cur = 0;
-
-	return GetNamedPipeHandleStateW(h, NULL, &cur, NULL, NULL, NULL, 0) && cur == 1;
-}
-
 /* The side of the FIFO whose processes listen for a role's native peers: readers for native
  * writers, writers for native readers, so that each native peer is served by a process of
  * the side its data goes to or comes from. */
@@ -386,7 +377,10 @@ static int listen_first(struct listener *l, struct pi_holders *t)
 {
 	int r = listen_on(l, 1), ours;
 
-	if (r == 0 && is_only_instance(l->pipe))
+	/* FILE_FLAG_FIRST_PIPE_INSTANCE makes Windows refuse a name that exists; Wine 8.0
+	 * ignores the flag and joins the existing pipe, so the instance count is checked as
+	 * well. */
+	if (r == 0 && pi_pipe_only_instance(l->pipe, 0))
 		return 0;
 	if (r < 0 && GetLastError() != ERROR_ACCESS_DENIED && GetLastError() != ERROR_PIPE_BUSY)
 		return pi_fail_win32(0);

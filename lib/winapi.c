@@ -35,3 +35,11 @@ int pi_pipe_state(HANDLE h, ULONG *avail)
 		*avail = info.ReadDataAvailable;
 	return (int)info.NamedPipeState;
 }
+
+int pi_pipe_only_instance(HANDLE h, ULONG max)
+{
+	FILE_PIPE_LOCAL_INFORMATION info;
+
+	return pi_pipe_info(h, &info) && info.CurrentInstances == 1 &&
+	       (max == 0 || info.MaximumInstances == max);
+}

@@ -40,5 +40,8 @@ NTSTATUS NTAPI NtQuerySemaphore(HANDLE semaphore, int info_class, PVOID info, UL
 /* FilePipeLocalInformation of a pipe end (NtQueryInformationFile): 1, or 0 if it cannot be
  * asked.  pi_pipe_state (internal.h) reads its state and bytes available from it. */
 int pi_pipe_info(HANDLE h, FILE_PIPE_LOCAL_INFORMATION *info);
+/* Is the pipe end h its pipe's one instance, and (max > 0) was the pipe made for max
+ * instances?  From one FilePipeLocalInformation query. */
+int pi_pipe_only_instance(HANDLE h, ULONG max);
 
 #endif
