@@ -55,10 +55,14 @@ void tu_add(Suite *suite, const char *name, const TTest *test)
 	suite_add_tcase(suite, tc);
 }
 
+static void run_dir(char *buf, size_t size);
+static void remove_tree(const char *dir);
+
 int tu_run(Suite *suite)
 {
 	const char *env = getenv("POSIXIPC_TEST_TIMEOUT");
 	DWORD seconds = env ? (DWORD)strtoul(env, NULL, 10) : 300;
+	char dir[MAX_PATH];
 	SRunner *runner;
 	HANDLE t;
 	int failed;
@@ -73,6 +77,11 @@ int tu_run(Suite *suite)
 	srunner_run_all(runner, CK_VERBOSE);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
+	/* A failed run's files stay, to be looked at. */
+	if (failed == 0) {
+		run_dir(dir, sizeof dir);
+		remove_tree(dir);
+	}
 	return failed == 0 ? 0 : 1;
 }
 
@@ -98,14 +107,47 @@ void tu_name(char *buf, size_t size, const char *prefix)
 		 run_id(), (long)InterlockedIncrement(&counter));
 }
 
-void tu_path(char *buf, size_t size, const char *base)
+/* The folder of this run's files (tu_path). */
+static void run_dir(char *buf, size_t size)
 {
-	static volatile LONG counter;
 	char tmp[MAX_PATH];
 
 	GetTempPathA(sizeof tmp, tmp);
 	snprintf(buf, size, "%sposixipc-test.%lu.%lx", tmp, (unsigned long)GetCurrentProcessId(),
 		 run_id());
+}
+
+/* A folder and everything in it, as far as it can go (a file another process still holds
+ * stays). */
+static void remove_tree(const char *dir)
+{
+	char pattern[MAX_PATH], path[MAX_PATH];
+	WIN32_FIND_DATAA found;
+	HANDLE f;
+
+	snprintf(pattern, sizeof pattern, "%s\\*", dir);
+	f = FindFirstFileA(pattern, &found);
+	if (f != INVALID_HANDLE_VALUE) {
+		do {
+			if (strcmp(found.cFileName, ".") == 0 || strcmp(found.cFileName, "..") == 0)
+				continue;
+			snprintf(path, sizeof path, "%s\\%s", dir, found.cFileName);
+			SetFileAttributesA(path, FILE_ATTRIBUTE_NORMAL);
+			if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+				remove_tree(path);
+			else
+				DeleteFileA(path);
+		} while (FindNextFileA(f, &found));
+		FindClose(f);
+	}
+	RemoveDirectoryA(dir);
+}
+
+void tu_path(char *buf, size_t size, const char *base)
+{
+	static volatile LONG counter;
+
+	run_dir(buf, size);
 	CreateDirectoryA(buf, NULL);
 	snprintf(buf + strlen(buf), size - strlen(buf), "\\%s.%ld", base,
 		 (long)InterlockedIncrement(&counter));
