@@ -90,7 +90,7 @@ PI_EXPORT ssize_t posixipc_write(int fd, const void *buf, size_t count)
 		SetLastError(0);
 		r = _write(fd, buf, crt_count(count));
 		if (r < 0 && errno == EINVAL && GetLastError() == ERROR_NO_DATA)
-			errno = EPIPE;
+			return pi_epipe();
 		return r;
 	}
 	r = ops->write(obj, fd, buf, count);

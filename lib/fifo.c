@@ -46,6 +46,8 @@ struct fifo_open {
 	struct pi_holders t;
 	/* This open keeps the process's native gateway (fifo_native.c) listening. */
 	int native;
+	/* A native peer's relay opened this (PI_O_RELAY). */
+	int relay;
 	/* O_RDWR only: the write end; the descriptor itself wraps the read end.  wend_lock
 	 * keeps it from being replaced while the echo uses it. */
 	struct end wend;
@@ -942,6 +944,7 @@ static struct fifo_open *open_new(const struct pi_fifo_ref *ref, int flags)
 	}
 	of->refs = 1;
 	of->flags = flags & (O_ACCMODE | O_NONBLOCK);
+	of->relay = (flags & PI_O_RELAY) != 0;
 	of->hup_seen = -1;
 	of->ref = *ref;
 	of->mode = ref->mode;
@@ -1367,6 +1370,13 @@ static ssize_t fifo_read(void *obj, int fd, void *buf, size_t count)
 }
 
 /* 1 if the write may be retried on a fresh end, else -1 with errno. */
+/* No reader is left.  A native peer's relay is the library's own writer: the program's
+ * SIGPIPE handler is not its business. */
+static int fifo_epipe(struct fifo_open *of)
+{
+	return of->relay ? pi_fail(EPIPE) : pi_epipe();
+}
+
 static int write_error(struct fifo_fd *f, int fd, const struct end *e, DWORD err)
 {
 	if (!pi_pipe_no_peer(err))
@@ -1375,8 +1385,7 @@ static int write_error(struct fifo_fd *f, int fd, const struct end *e, DWORD err
 		peer_gone(f->of, e->h, SIDE_WRITE);
 	else if (renew_end(f, fd, SIDE_WRITE) == 0)
 		return 1;
-	/* Windows has no SIGPIPE: the error alone tells the writer. */
-	return pi_fail(EPIPE);
+	return fifo_epipe(f->of);
 }
 
 static ssize_t fifo_write(void *obj, int fd, const void *buf, size_t count)
@@ -1410,7 +1419,7 @@ retry:
 		if (write_error(f, fd, &e, (DWORD)-r) < 0)
 			return -1;
 		if (renewed++)
-			return pi_fail(EPIPE);
+			return fifo_epipe(of);
 		goto retry;
 	}
 	do {
@@ -1422,7 +1431,7 @@ retry:
 			if (write_error(f, fd, &e, GetLastError()) < 0)
 				return -1;
 			if (renewed++)
-				return pi_fail(EPIPE);
+				return fifo_epipe(of);
 			goto retry;
 		}
 		/* A short count only comes from another descriptor's non-blocking call. */

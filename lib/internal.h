@@ -26,6 +26,9 @@ int pi_errno_from_win32(DWORD err);
 int pi_fail_win32(DWORD err);
 /* Set errno to e and return -1. */
 int pi_fail(int e);
+/* signal.c: a write to a pipe or FIFO found no reader: run the SIGPIPE handler signal() set,
+ * if any, then fail with EPIPE (-1). */
+int pi_epipe(void);
 /* The same for an NTSTATUS (a LONG; winapi.h has the NT declarations): the one way from an
  * NT status to errno, through ntdll's map to Win32 errors and the table above. */
 int pi_errno_from_nt(LONG status);
@@ -295,6 +298,8 @@ int pi_shm_fchmod(HANDLE h, mode_t mode);
  * minus the Win32 error. */
 int pi_pipe_set_wait(HANDLE h, int wait);
 int pi_pipe_no_peer(DWORD err);
+/* A failed pipe write's -1: EPIPE (pi_epipe) if err means no reader is left, else err's errno. */
+int pi_pipe_write_fail(DWORD err);
 /* The checks every FIFO and pipe write makes first, for an open file description with status
  * flags `flags`: -1 with errno, 0 for a write of nothing (which succeeds, as on Linux, even
  * without a reader), 1 to go on with *count at most PTRDIFF_MAX. */

@@ -120,7 +120,7 @@ static ssize_t write_nowait(struct pipe_end *p, HANDLE h, const char *buf, size_
 	if (r > 0)
 		return r;
 	if (r < 0)
-		return pi_fail(pi_pipe_no_peer((DWORD)-r) ? EPIPE : pi_errno_from_win32((DWORD)-r));
+		return pi_pipe_write_fail((DWORD)-r);
 	return pi_fail(EAGAIN);
 }
 
@@ -130,7 +130,7 @@ static ssize_t end_write(void *obj, int fd, const void *buf, size_t count)
 	HANDLE h = pi_fd_handle(fd);
 	const char *s = buf;
 	size_t done = 0;
-	DWORD n, want, err;
+	DWORD n, want;
 	int r;
 
 	if ((r = pi_pipe_write_check(p->flags, buf, &count)) <= 0)
@@ -143,9 +143,7 @@ static ssize_t end_write(void *obj, int fd, const void *buf, size_t count)
 		if (!WriteFile(h, s + done, want, &n, NULL)) {
 			if (done > 0)
 				return (ssize_t)done;
-			err = GetLastError();
-			/* Windows has no SIGPIPE: the error alone tells the writer. */
-			return pi_fail(pi_pipe_no_peer(err) ? EPIPE : pi_errno_from_win32(err));
+			return pi_pipe_write_fail(GetLastError());
 		}
 		/* A short count only comes from another descriptor's non-blocking call. */
 		if (n == 0)

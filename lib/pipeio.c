@@ -30,6 +30,11 @@ int pi_pipe_no_peer(DWORD err)
 	       err == ERROR_PIPE_NOT_CONNECTED || err == ERROR_PIPE_LISTENING;
 }
 
+int pi_pipe_write_fail(DWORD err)
+{
+	return pi_pipe_no_peer(err) ? pi_epipe() : pi_fail_win32(err);
+}
+
 /* A non-blocking pipe write either fits whole or writes nothing, so writes of up to atomic
  * bytes are never split; a longer one is offered in smaller pieces so that POSIX's partial
  * count comes out. */

@@ -10,7 +10,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/posixipc-headers.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 inc="-I$top_srcdir/compat -I$top_srcdir/include"
 fail=0
-headers="limits.h fcntl.h unistd.h stdio.h string.h wchar.h semaphore.h mqueue.h poll.h sys/select.h sys/mman.h sys/stat.h sys/uio.h posixipc.h"
+headers="limits.h fcntl.h unistd.h stdio.h string.h wchar.h semaphore.h mqueue.h poll.h signal.h sys/select.h sys/mman.h sys/stat.h sys/uio.h posixipc.h"
 
 # Each compile is a job of its own, and the jobs run side by side (one per processor), so that
 # the hundred-odd compiles do not make this the longest test of make check.
@@ -38,6 +38,7 @@ gen() { # the includes, one per argument, then a body that uses every redirected
 #include <mqueue.h>
 #include <poll.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -50,7 +51,8 @@ gen() { # the includes, one per argument, then a body that uses every redirected
 	defined(dup) || defined(dup2) || defined(fcntl) || defined(mmap) || defined(sem_open) || \
 	defined(mq_open) || defined(mq_send) || defined(mq_receive) || defined(poll) || \
 	defined(ppoll) || defined(pselect) || defined(pipe) || defined(pipe2) || \
-	defined(readv) || defined(writev) || defined(preadv) || defined(pwritev)
+	defined(readv) || defined(writev) || defined(preadv) || defined(pwritev) || \
+	defined(signal) || defined(raise)
 #error "a POSIX name is a macro"
 #endif
 #if _POSIX_TIMEOUTS != 200809L || _POSIX_SEMAPHORES != 200809L || MB_LEN_MAX != 5
@@ -71,6 +73,7 @@ int probe(const char **a, char *buf)
 	return r(fd, buf, 1) + write(fd, buf, 1) + close(fd) + (int)lseek(fd, 0, SEEK_SET) +
 	       ftruncate(fd, 0) + truncate(a[1], 0) + (int)pread(fd, buf, 1, 0) + (int)pwrite(fd, buf, 1, 0) + (int)readv(fd, &iov, 1) + (int)writev(fd, &iov, 1) + (int)preadv(fd, &iov, 1, 0) + (int)pwritev(fd, &iov, 1, 0) + fsync(fd) + (int)sysconf(_SC_PAGESIZE) + fclose(f) + i +
 	       (mmap(NULL, 1, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED) + sem_post(NULL) +
+	       (signal(SIGPIPE, SIG_IGN) == SIG_ERR) + raise(SIGPIPE) +
 	       mkfifo(a[1], 0600) + chmod(a[1], 0600) + fchmod(fd, 0600) + (int)pathconf(a[1], _PC_PIPE_BUF) + mq_send(mq_open(a[2], O_WRONLY), buf, 1, 0);
 }
 BODY
@@ -94,6 +97,7 @@ for ext in c cpp; do
 	gen unistd.h pthread.h semaphore.h
 	[ $ext = cpp ] && gen fstream iostream cstdio string cstdlib cstring
 	[ $ext = cpp ] && gen unistd.h fstream cstdio
+	[ $ext = cpp ] && gen csignal cstdio unistd.h
 	for std in $stds; do
 		for fob in "" -D_FILE_OFFSET_BITS=64; do
 			for f in "$work"/t*.$ext; do try "$comps" "$std $fob" "$f"; done

@@ -1,10 +1,12 @@
 /* Second process for the pipe and poll tests: a FIFO writer that comes late or never leaves,
- * and a child that echoes what it reads on pipe() descriptors it inherited.  Exit status 0
- * means the helper saw what it expected; anything else names the step that failed. */
+ * a child that echoes what it reads on pipe() descriptors it inherited, and one that raises
+ * SIGPIPE.  Exit status 0 means the helper saw what it expected (raise-sigpipe: 3, as the
+ * signal ends it); anything else names the step that failed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +108,14 @@ static int do_read_end(int rfd)
 	return 0;
 }
 
+/* raise-sigpipe: SIGPIPE under its default action; the process should end before the
+ * return. */
+static int do_raise_sigpipe(void)
+{
+	raise(SIGPIPE);
+	return 4;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -120,6 +130,8 @@ int main(int argc, char **argv)
 		return do_close_wait(argc, argv);
 	if (strcmp(cmd, "write-epipe") == 0 && argc > 2)
 		return do_write_epipe(atoi(argv[2]));
+	if (strcmp(cmd, "raise-sigpipe") == 0)
+		return do_raise_sigpipe();
 	if (strcmp(cmd, "read-end") == 0 && argc > 2)
 		return do_read_end(atoi(argv[2]));
 	fprintf(stderr, "poll_helper: unknown command %s\n", cmd);

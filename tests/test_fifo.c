@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <io.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -726,6 +727,44 @@ START_TEST(fifo_fcntl_setfl_toggles_nonblock)
 	close(d);
 	close(w);
 	close(r);
+	unlink(path);
+}
+END_TEST
+
+static volatile LONG sigpipes;
+
+static void count_sigpipe(int sig)
+{
+	if (sig == SIGPIPE)
+		InterlockedIncrement(&sigpipes);
+}
+
+/* Each write that finds no reader runs the SIGPIPE handler once, blocking or not, then fails
+ * with EPIPE, as on Linux. */
+START_TEST(fifo_write_without_reader_runs_the_sigpipe_handler)
+{
+	char path[MAX_PATH];
+	int r, w;
+
+	tu_new_fifo(path, sizeof path);
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(r, 0);
+	w = open(path, O_WRONLY);
+	ck_assert_int_ge(w, 0);
+	close(r);
+	sigpipes = 0;
+	signal(SIGPIPE, count_sigpipe);
+	errno = 0;
+	ck_assert_int_eq(write(w, "b", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	ck_assert_int_eq(sigpipes, 1);
+	ck_assert_int_eq(fcntl(w, F_SETFL, O_NONBLOCK), 0);
+	errno = 0;
+	ck_assert_int_eq(write(w, "c", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	ck_assert_int_eq(sigpipes, 2);
+	signal(SIGPIPE, SIG_DFL);
+	close(w);
 	unlink(path);
 }
 END_TEST
@@ -1578,6 +1617,9 @@ START_TEST(fifo_native_writer_gets_no_data_after_the_last_reader_leaves)
 
 	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
+	/* The relay's own EPIPE is the library's business, not the program's SIGPIPE. */
+	sigpipes = 0;
+	signal(SIGPIPE, count_sigpipe);
 	nb = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(nb, 0);
 	k = native("write-forever %s 2 %d", pipe, REC);
@@ -1589,6 +1631,8 @@ START_TEST(fifo_native_writer_gets_no_data_after_the_last_reader_leaves)
 	/* The helper exits 0 only on an error that says the pipe has no reader (ERROR_NO_DATA,
 	 * or ERROR_BROKEN_PIPE / ERROR_PIPE_NOT_CONNECTED, as a pipe whose server went gives). */
 	ck_assert_int_eq(tu_wait(k, 15000), 0);
+	signal(SIGPIPE, SIG_DFL);
+	ck_assert_int_eq(sigpipes, 0);
 	unlink(path);
 }
 END_TEST
@@ -2061,6 +2105,7 @@ int main(void)
 	TU_ADD(s, fifo_nonblocking_write_full_pipe_eagain_never_splits_small_writes);
 	TU_ADD(s, fifo_fcntl_setfl_toggles_nonblock);
 	TU_ADD(s, fifo_write_after_readers_gone_is_epipe);
+	TU_ADD(s, fifo_write_without_reader_runs_the_sigpipe_handler);
 	TU_ADD(s, fifo_wrong_direction_is_ebadf);
 	TU_ADD(s, fifo_descriptor_works_with_stdio_and_dup);
 	TU_ADD(s, fifo_crt_read_write_close_without_compat_see_data_and_eof);

@@ -6,6 +6,7 @@
 #include <io.h>
 #include <limits.h>
 #include <process.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,70 @@ START_TEST(pipe_write_without_reader_is_epipe)
 	/* An empty write succeeds even then, as on Linux. */
 	ck_assert_int_eq(write(fds[1], "", 0), 0);
 	ck_assert_int_eq(close(fds[1]), 0);
+}
+END_TEST
+
+static volatile LONG sigpipes;
+
+static void count_sigpipe(int sig)
+{
+	if (sig == SIGPIPE)
+		InterlockedIncrement(&sigpipes);
+}
+
+/* As on Linux, a handler set for SIGPIPE runs before the write fails with EPIPE, and stays
+ * set; SIG_IGN leaves the bare EPIPE, and so does the default action here (Linux would end
+ * the process). */
+START_TEST(pipe_write_without_reader_runs_the_sigpipe_handler_then_is_epipe)
+{
+	int fds[2];
+
+	make_pipe(fds, 0);
+	ck_assert_int_eq(close(fds[0]), 0);
+	sigpipes = 0;
+	ck_assert_ptr_eq(signal(SIGPIPE, count_sigpipe), SIG_DFL);
+	errno = 0;
+	ck_assert_int_eq(write(fds[1], "x", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	ck_assert_int_eq(sigpipes, 1);
+	ck_assert_int_eq(fcntl(fds[1], F_SETFL, O_NONBLOCK), 0);
+	errno = 0;
+	ck_assert_int_eq(write(fds[1], "x", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	ck_assert_int_eq(sigpipes, 2);
+	ck_assert_int_eq(raise(SIGPIPE), 0);
+	ck_assert_int_eq(sigpipes, 3);
+	/* An empty write sends nothing, so no signal either. */
+	ck_assert_int_eq(write(fds[1], "", 0), 0);
+	ck_assert_int_eq(sigpipes, 3);
+
+	ck_assert_ptr_eq(signal(SIGPIPE, SIG_IGN), count_sigpipe);
+	errno = 0;
+	ck_assert_int_eq(write(fds[1], "x", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	ck_assert_int_eq(raise(SIGPIPE), 0);
+	ck_assert_ptr_eq(signal(SIGPIPE, SIG_DFL), SIG_IGN);
+	errno = 0;
+	ck_assert_int_eq(write(fds[1], "x", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	ck_assert_int_eq(sigpipes, 3);
+
+	errno = 0;
+	ck_assert_ptr_eq(signal(SIGPIPE, SIG_ERR), SIG_ERR);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_eq(signal(SIGPIPE, SIG_DFL), SIG_DFL);
+	/* Other signals stay the C runtime's. */
+	ck_assert_ptr_eq(signal(SIGINT, SIG_IGN), SIG_DFL);
+	ck_assert_ptr_eq(signal(SIGINT, SIG_DFL), SIG_IGN);
+	ck_assert_int_eq(close(fds[1]), 0);
+}
+END_TEST
+
+/* raise(SIGPIPE) under the default action ends the process, as the C runtime ends it for its
+ * own signals. */
+START_TEST(raise_sigpipe_by_default_ends_the_process)
+{
+	ck_assert_int_eq(tu_wait(tu_spawn("poll_helper", "raise-sigpipe"), 20000), 3);
 }
 END_TEST
 
@@ -442,6 +507,8 @@ int main(void)
 
 	TU_ADD(s, pipe_data_then_eof_after_last_writer);
 	TU_ADD(s, pipe_write_without_reader_is_epipe);
+	TU_ADD(s, pipe_write_without_reader_runs_the_sigpipe_handler_then_is_epipe);
+	TU_ADD(s, raise_sigpipe_by_default_ends_the_process);
 	TU_ADD(s, pipe_wrong_direction_is_ebadf);
 	TU_ADD(s, pipe2_unknown_flag_is_einval_null_array_efault_and_fds_untouched);
 	TU_ADD(s, pipe2_nonblock_eagain_and_fcntl_toggles);
