@@ -142,12 +142,12 @@ int pi_fd_wrap(HANDLE h, int crt_flags)
 	return fd;
 }
 
-void pi_fd_set_nonblock(volatile LONG *status, int flags)
+void pi_fd_set_status(volatile LONG *status, int flags)
 {
 	LONG old, new;
 
 	do {
 		old = *status;
-		new = (old & ~O_NONBLOCK) | (flags & O_NONBLOCK);
+		new = (old & ~PI_SETFL_FLAGS) | (flags & PI_SETFL_FLAGS);
 	} while (InterlockedCompareExchange(status, new, old) != old);
 }

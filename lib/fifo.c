@@ -943,7 +943,7 @@ static struct fifo_open *open_new(const struct pi_fifo_ref *ref, int flags)
 		return NULL;
 	}
 	of->refs = 1;
-	of->flags = flags & (O_ACCMODE | O_NONBLOCK);
+	of->flags = flags & (O_ACCMODE | O_NONBLOCK | O_APPEND);
 	of->relay = (flags & PI_O_RELAY) != 0;
 	of->hup_seen = -1;
 	of->ref = *ref;
@@ -1460,7 +1460,7 @@ static int fifo_getfl(void *obj)
 static int fifo_setfl(void *obj, int fd, int flags)
 {
 	(void)fd;
-	pi_fd_set_nonblock(&((struct fifo_fd *)obj)->of->flags, flags);
+	pi_fd_set_status(&((struct fifo_fd *)obj)->of->flags, flags);
 	return 0;
 }
 

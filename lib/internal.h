@@ -120,7 +120,8 @@ struct pi_fd_ops {
 	/* The entry is already gone; the C runtime closes fd (and its HANDLE) afterwards.  The
 	 * object never owns the descriptor's HANDLE. */
 	void (*close)(void *obj, int fd);
-	/* O_* status flags (access mode, O_NONBLOCK) for F_GETFL; F_SETFL changes O_NONBLOCK. */
+	/* O_* status flags (access mode, O_NONBLOCK, O_APPEND) for F_GETFL; F_SETFL changes
+	 * PI_SETFL_FLAGS. */
 	int (*getfl)(void *obj);
 	int (*setfl)(void *obj, int fd, int flags);
 	/* State for a duplicate descriptor newfd (new reference), or NULL on failure (errno). */
@@ -131,9 +132,12 @@ int pi_fd_register(int fd, HANDLE h, const struct pi_fd_ops *ops, void *obj);
  * is not open (what _get_osfhandle says, for any fd): the one way from a descriptor to its
  * handle. */
 HANDLE pi_fd_handle(int fd);
-/* F_SETFL for an open file description's status word: only O_NONBLOCK changes, atomically
- * against other threads' changes. */
-void pi_fd_set_nonblock(volatile LONG *status, int flags);
+/* The status flags F_SETFL changes on a FIFO or pipe, as Linux's does (O_APPEND means nothing
+ * to a pipe, but F_GETFL reports it back). */
+#define PI_SETFL_FLAGS (O_NONBLOCK | O_APPEND)
+/* F_SETFL for an open file description's status word: only PI_SETFL_FLAGS change,
+ * atomically against other threads' changes. */
+void pi_fd_set_status(volatile LONG *status, int flags);
 /* The highest descriptor number plus one that F_DUPFD hands out and sysconf(_SC_OPEN_MAX)
  * reports (the C runtime's own table size, _getmaxstdio aside). */
 #define PI_OPEN_MAX 2048

@@ -167,7 +167,7 @@ static int end_getfl(void *obj)
 static int end_setfl(void *obj, int fd, int flags)
 {
 	(void)fd;
-	pi_fd_set_nonblock(&((struct pipe_end *)obj)->flags, flags);
+	pi_fd_set_status(&((struct pipe_end *)obj)->flags, flags);
 	return 0;
 }
 

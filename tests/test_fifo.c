@@ -769,6 +769,30 @@ START_TEST(fifo_write_without_reader_runs_the_sigpipe_handler)
 }
 END_TEST
 
+/* O_APPEND means nothing to a FIFO, but Linux keeps it among the status flags: F_GETFL says
+ * it, F_SETFL sets and clears it, and a duplicate shares it. */
+START_TEST(fifo_o_append_is_a_status_flag_f_setfl_changes)
+{
+	char path[MAX_PATH];
+	int fd, d;
+
+	tu_new_fifo(path, sizeof path);
+	fd = open(path, O_RDWR | O_APPEND);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFL), O_RDWR | O_APPEND);
+	d = dup(fd);
+	ck_assert_int_ge(d, 0);
+	ck_assert_int_eq(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	ck_assert_int_eq(fcntl(d, F_GETFL), O_RDWR | O_NONBLOCK);
+	ck_assert_int_eq(fcntl(d, F_SETFL, O_APPEND), 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFL), O_RDWR | O_APPEND);
+	ck_assert_int_eq(write(fd, "ab", 2), 2);
+	close(d);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(fifo_write_after_readers_gone_is_epipe)
 {
 	char path[MAX_PATH];
@@ -2105,6 +2129,7 @@ int main(void)
 	TU_ADD(s, fifo_nonblocking_write_full_pipe_eagain_never_splits_small_writes);
 	TU_ADD(s, fifo_fcntl_setfl_toggles_nonblock);
 	TU_ADD(s, fifo_write_after_readers_gone_is_epipe);
+	TU_ADD(s, fifo_o_append_is_a_status_flag_f_setfl_changes);
 	TU_ADD(s, fifo_write_without_reader_runs_the_sigpipe_handler);
 	TU_ADD(s, fifo_wrong_direction_is_ebadf);
 	TU_ADD(s, fifo_descriptor_works_with_stdio_and_dup);

@@ -184,6 +184,9 @@ START_TEST(pipe2_nonblock_eagain_and_fcntl_toggles)
 	ck_assert_int_eq(fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) & ~O_NONBLOCK), 0);
 	ck_assert(!(fcntl(fds[0], F_GETFL) & O_NONBLOCK));
 	ck_assert(fcntl(fds[1], F_GETFL) & O_NONBLOCK);
+	/* O_APPEND is kept as Linux keeps it, and changes nothing for a pipe. */
+	ck_assert_int_eq(fcntl(fds[1], F_SETFL, O_NONBLOCK | O_APPEND), 0);
+	ck_assert_int_eq(fcntl(fds[1], F_GETFL), O_WRONLY | O_NONBLOCK | O_APPEND);
 	ck_assert_int_eq(write(fds[1], "z", 1), 1);
 	ck_assert_int_eq(read(fds[0], &c, 1), 1);
 	ck_assert_int_eq(c, 'z');
