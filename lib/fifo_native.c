@@ -415,30 +415,22 @@ static int make_security(struct listener *l)
 			       FILE_CREATE_PIPE_INSTANCE, &l->sa);
 }
 
-/* Stop listening.  The event stays set while another process of the host side has the FIFO
- * open; one that was killed leaves it set until every handle to it is closed, so native
- * programs take it as a hint. */
-static void listener_stop(struct listener *l, struct pi_holders *t)
+/* Stop listening.  The named event is left to events_close(). */
+static void listener_stop(struct listener *l)
 {
 	/* Waits for a callback that is running. */
 	if (l->wait != NULL)
 		UnregisterWaitEx(l->wait, INVALID_HANDLE_VALUE);
 	l->wait = NULL;
 	stop_listening(l);
-	if (l->event != NULL) {
-		pi_holders_lock(t);
-		if (!pi_holders_other_process(t, host_side(l->role)))
-			ResetEvent(l->event);
-		pi_holders_unlock(t);
-		CloseHandle(l->event);
-		l->event = NULL;
-	}
 	if (l->ov.hEvent != NULL)
 		CloseHandle(l->ov.hEvent);
 	l->ov.hEvent = NULL;
 	pi_sa_free(&l->sa);
 }
 
+/* Listen; the named event is opened here and set by events_set() once every role this open
+ * hosts listens. */
 static int listener_start(struct listener *l, struct pi_holders *t)
 {
 	char event[PI_FIFO_NAME_MAX + 64];
@@ -462,9 +454,6 @@ static int listener_start(struct listener *l, struct pi_holders *t)
 		pi_fail_win32(0);
 		goto fail;
 	}
-	pi_holders_lock(t);
-	SetEvent(l->event);
-	pi_holders_unlock(t);
 	return 0;
 fail:
 	err = errno;
@@ -472,9 +461,48 @@ fail:
 	if (l->event != NULL)
 		CloseHandle(l->event);
 	l->event = NULL;
-	listener_stop(l, t);
+	listener_stop(l);
 	errno = err;
 	return -1;
+}
+
+/* The named events of the roles in mask (a bit per role) are set and reset with the table's
+ * lock held, once for all of them, so that a process closing the FIFO never resets an event
+ * that another has just set for its own listener. */
+static void events_set(struct gateway *g, int mask, struct pi_holders *t)
+{
+	int role;
+
+	if (mask == 0)
+		return;
+	pi_holders_lock(t);
+	for (role = 0; role < ROLES; role++)
+		if (mask & (1 << role))
+			SetEvent(g->l[role].event);
+	pi_holders_unlock(t);
+}
+
+/* Close the events of roles that stopped listening.  One that this process set stays set
+ * while another process of the host side has the FIFO open; one that a killed process set
+ * stays set until every handle to it is closed, so native programs take it as a hint. */
+static void events_close(struct gateway *g, int mask, int were_set, struct pi_holders *t)
+{
+	int role;
+
+	if (mask == 0)
+		return;
+	if (were_set) {
+		pi_holders_lock(t);
+		for (role = 0; role < ROLES; role++)
+			if ((mask & (1 << role)) && !pi_holders_other_process(t, host_side(role)))
+				ResetEvent(g->l[role].event);
+		pi_holders_unlock(t);
+	}
+	for (role = 0; role < ROLES; role++)
+		if (mask & (1 << role)) {
+			CloseHandle(g->l[role].event);
+			g->l[role].event = NULL;
+		}
 }
 
 /* The roles an open with access mode acc hosts. */
@@ -492,14 +520,20 @@ static struct gateway **find(const char *id)
 	return p;
 }
 
-static void drop_roles(struct gateway **p, int acc, int upto, struct pi_holders *t)
+/* The roles below upto that acc hosts lose a user; those left without one stop.  were_set:
+ * their events were set (not for an open that failed half-way). */
+static void drop_roles(struct gateway **p, int acc, int upto, int were_set,
+		       struct pi_holders *t)
 {
 	struct gateway *g = *p;
-	int role;
+	int role, stopped = 0;
 
 	for (role = 0; role < upto; role++)
-		if (wants(acc, role) && --g->l[role].users == 0)
-			listener_stop(&g->l[role], t);
+		if (wants(acc, role) && --g->l[role].users == 0) {
+			listener_stop(&g->l[role]);
+			stopped |= 1 << role;
+		}
+	events_close(g, stopped, were_set, t);
 	if (g->l[0].users == 0 && g->l[1].users == 0) {
 		*p = g->next;
 		free(g);
@@ -509,7 +543,7 @@ static void drop_roles(struct gateway **p, int acc, int upto, struct pi_holders 
 int pi_native_hold(const struct pi_fifo_ref *ref, struct pi_holders *t, int acc)
 {
 	struct gateway **p, *g;
-	int role, r = 0;
+	int role, r = 0, started = 0;
 
 	AcquireSRWLockExclusive(&gateways_lock);
 	p = find(ref->id);
@@ -528,14 +562,19 @@ int pi_native_hold(const struct pi_fifo_ref *ref, struct pi_holders *t, int acc)
 	}
 	g = *p;
 	for (role = 0; role < ROLES && r == 0; role++)
-		if (wants(acc, role) && g->l[role].users++ == 0 &&
-		    (r = listener_start(&g->l[role], t)) < 0)
-			g->l[role].users--;
+		if (wants(acc, role) && g->l[role].users++ == 0) {
+			if ((r = listener_start(&g->l[role], t)) < 0)
+				g->l[role].users--;
+			else
+				started |= 1 << role;
+		}
 	if (r < 0) {
 		r = errno;
-		drop_roles(p, acc, role - 1, t);
+		drop_roles(p, acc, role - 1, 0, t);
 		errno = r;
 		r = -1;
+	} else {
+		events_set(g, started, t);
 	}
 	ReleaseSRWLockExclusive(&gateways_lock);
 	return r;
@@ -548,6 +587,6 @@ void pi_native_release(const struct pi_fifo_ref *ref, struct pi_holders *t, int 
 	AcquireSRWLockExclusive(&gateways_lock);
 	p = find(ref->id);
 	if (*p != NULL)
-		drop_roles(p, acc, ROLES, t);
+		drop_roles(p, acc, ROLES, 1, t);
 	ReleaseSRWLockExclusive(&gateways_lock);
 }
