@@ -731,14 +731,6 @@ START_TEST(fifo_fcntl_setfl_toggles_nonblock)
 }
 END_TEST
 
-static volatile LONG sigpipes;
-
-static void count_sigpipe(int sig)
-{
-	if (sig == SIGPIPE)
-		InterlockedIncrement(&sigpipes);
-}
-
 /* Each write that finds no reader runs the SIGPIPE handler once, blocking or not, then fails
  * with EPIPE, as on Linux. */
 START_TEST(fifo_write_without_reader_runs_the_sigpipe_handler)
@@ -752,17 +744,17 @@ START_TEST(fifo_write_without_reader_runs_the_sigpipe_handler)
 	w = open(path, O_WRONLY);
 	ck_assert_int_ge(w, 0);
 	close(r);
-	sigpipes = 0;
-	signal(SIGPIPE, count_sigpipe);
+	tu_sigpipes = 0;
+	signal(SIGPIPE, tu_count_sigpipe);
 	errno = 0;
 	ck_assert_int_eq(write(w, "b", 1), -1);
 	ck_assert_int_eq(errno, EPIPE);
-	ck_assert_int_eq(sigpipes, 1);
+	ck_assert_int_eq(tu_sigpipes, 1);
 	ck_assert_int_eq(fcntl(w, F_SETFL, O_NONBLOCK), 0);
 	errno = 0;
 	ck_assert_int_eq(write(w, "c", 1), -1);
 	ck_assert_int_eq(errno, EPIPE);
-	ck_assert_int_eq(sigpipes, 2);
+	ck_assert_int_eq(tu_sigpipes, 2);
 	signal(SIGPIPE, SIG_DFL);
 	close(w);
 	unlink(path);
@@ -1642,8 +1634,8 @@ START_TEST(fifo_native_writer_gets_no_data_after_the_last_reader_leaves)
 	tu_new_fifo(path, sizeof path);
 	ck_assert_int_eq(posixipc_fifo_pipe_name(path, pipe, sizeof pipe), 0);
 	/* The relay's own EPIPE is the library's business, not the program's SIGPIPE. */
-	sigpipes = 0;
-	signal(SIGPIPE, count_sigpipe);
+	tu_sigpipes = 0;
+	signal(SIGPIPE, tu_count_sigpipe);
 	nb = open(path, O_RDONLY | O_NONBLOCK);
 	ck_assert_int_ge(nb, 0);
 	k = native("write-forever %s 2 %d", pipe, REC);
@@ -1656,7 +1648,7 @@ START_TEST(fifo_native_writer_gets_no_data_after_the_last_reader_leaves)
 	 * or ERROR_BROKEN_PIPE / ERROR_PIPE_NOT_CONNECTED, as a pipe whose server went gives). */
 	ck_assert_int_eq(tu_wait(k, 15000), 0);
 	signal(SIGPIPE, SIG_DFL);
-	ck_assert_int_eq(sigpipes, 0);
+	ck_assert_int_eq(tu_sigpipes, 0);
 	unlink(path);
 }
 END_TEST

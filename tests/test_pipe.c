@@ -56,14 +56,6 @@ START_TEST(pipe_write_without_reader_is_epipe)
 }
 END_TEST
 
-static volatile LONG sigpipes;
-
-static void count_sigpipe(int sig)
-{
-	if (sig == SIGPIPE)
-		InterlockedIncrement(&sigpipes);
-}
-
 /* As on Linux, a handler set for SIGPIPE runs before the write fails with EPIPE, and stays
  * set; SIG_IGN leaves the bare EPIPE, and so does the default action here (Linux would end
  * the process). */
@@ -73,24 +65,24 @@ START_TEST(pipe_write_without_reader_runs_the_sigpipe_handler_then_is_epipe)
 
 	make_pipe(fds, 0);
 	ck_assert_int_eq(close(fds[0]), 0);
-	sigpipes = 0;
-	ck_assert_ptr_eq(signal(SIGPIPE, count_sigpipe), SIG_DFL);
+	tu_sigpipes = 0;
+	ck_assert_ptr_eq(signal(SIGPIPE, tu_count_sigpipe), SIG_DFL);
 	errno = 0;
 	ck_assert_int_eq(write(fds[1], "x", 1), -1);
 	ck_assert_int_eq(errno, EPIPE);
-	ck_assert_int_eq(sigpipes, 1);
+	ck_assert_int_eq(tu_sigpipes, 1);
 	ck_assert_int_eq(fcntl(fds[1], F_SETFL, O_NONBLOCK), 0);
 	errno = 0;
 	ck_assert_int_eq(write(fds[1], "x", 1), -1);
 	ck_assert_int_eq(errno, EPIPE);
-	ck_assert_int_eq(sigpipes, 2);
+	ck_assert_int_eq(tu_sigpipes, 2);
 	ck_assert_int_eq(raise(SIGPIPE), 0);
-	ck_assert_int_eq(sigpipes, 3);
+	ck_assert_int_eq(tu_sigpipes, 3);
 	/* An empty write sends nothing, so no signal either. */
 	ck_assert_int_eq(write(fds[1], "", 0), 0);
-	ck_assert_int_eq(sigpipes, 3);
+	ck_assert_int_eq(tu_sigpipes, 3);
 
-	ck_assert_ptr_eq(signal(SIGPIPE, SIG_IGN), count_sigpipe);
+	ck_assert_ptr_eq(signal(SIGPIPE, SIG_IGN), tu_count_sigpipe);
 	errno = 0;
 	ck_assert_int_eq(write(fds[1], "x", 1), -1);
 	ck_assert_int_eq(errno, EPIPE);
@@ -99,7 +91,7 @@ START_TEST(pipe_write_without_reader_runs_the_sigpipe_handler_then_is_epipe)
 	errno = 0;
 	ck_assert_int_eq(write(fds[1], "x", 1), -1);
 	ck_assert_int_eq(errno, EPIPE);
-	ck_assert_int_eq(sigpipes, 3);
+	ck_assert_int_eq(tu_sigpipes, 3);
 
 	errno = 0;
 	ck_assert_ptr_eq(signal(SIGPIPE, SIG_ERR), SIG_ERR);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <io.h>
 #include <process.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,4 +349,12 @@ int tu_files_in(const char *dir, const char *sub)
 	while (FindNextFileA(find, &data));
 	FindClose(find);
 	return n;
+}
+
+volatile LONG tu_sigpipes;
+
+void tu_count_sigpipe(int sig)
+{
+	if (sig == SIGPIPE)
+		InterlockedIncrement(&tu_sigpipes);
 }

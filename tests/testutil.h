@@ -103,6 +103,10 @@ int tu_sem_value(sem_t *sem);
 /* Number of handles the process has open. */
 DWORD tu_handle_count(void);
 
+/* A SIGPIPE handler for signal(): counts its calls in tu_sigpipes. */
+extern volatile LONG tu_sigpipes;
+void tu_count_sigpipe(int sig);
+
 #ifdef __cplusplus
 }
 #endif
